@@ -1,0 +1,29 @@
+// The embedding API's front door: bytes to a validated, compiled Module that
+// any number of Stores can instantiate (store.h).
+#ifndef WSBX_RUNTIME_ENGINE_H_
+#define WSBX_RUNTIME_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "runtime/limits.h"
+#include "runtime/module.h"
+#include "runtime/store.h"
+#include "runtime/value.h"
+
+namespace wsbx {
+
+// Decode + validate + compile. Errors name the offset and the reason.
+absl::StatusOr<std::shared_ptr<const Module>> LoadModule(
+    std::span<const uint8_t> bytes, const Limits& limits = Limits());
+
+// Decode + validate only (what `wsbx validate` runs).
+absl::Status ValidateBinary(std::span<const uint8_t> bytes,
+                            const Limits& limits = Limits());
+
+}  // namespace wsbx
+
+#endif  // WSBX_RUNTIME_ENGINE_H_

@@ -1,0 +1,90 @@
+// Opcode facts tables, expanded once from opcodes.def.
+#include "runtime/opcodes.h"
+
+#include <array>
+
+namespace wsbx {
+namespace {
+
+constexpr std::array<OpcodeInfo, kOpcodeCount> kInfos = {{
+#define WSBX_OP(name, prefix, code, text, imm, sig) \
+  {prefix, code, text, ImmKind::imm, sig},
+#include "runtime/opcodes.def"
+#undef WSBX_OP
+}};
+
+constexpr uint16_t kNoOpcode = 0xFFFF;
+
+struct EncodingTables {
+  std::array<uint16_t, 256> single;
+  std::array<uint16_t, 32> fc;
+  std::array<uint16_t, 512> fd;
+};
+
+constexpr EncodingTables BuildTables() {
+  EncodingTables t{};
+  for (auto& x : t.single) x = kNoOpcode;
+  for (auto& x : t.fc) x = kNoOpcode;
+  for (auto& x : t.fd) x = kNoOpcode;
+  for (int i = 0; i < kOpcodeCount; ++i) {
+    const OpcodeInfo& info = kInfos[i];
+    if (info.prefix == 0) t.single[info.code] = static_cast<uint16_t>(i);
+    if (info.prefix == 0xFC) t.fc[info.code] = static_cast<uint16_t>(i);
+    if (info.prefix == 0xFD) t.fd[info.code] = static_cast<uint16_t>(i);
+  }
+  return t;
+}
+
+constexpr EncodingTables kTables = BuildTables();
+
+// Every opcode must be reachable from its own encoding (no duplicates).
+constexpr bool AllEncodingsDistinct() {
+  for (int i = 0; i < kOpcodeCount; ++i) {
+    const OpcodeInfo& info = kInfos[i];
+    uint16_t found = info.prefix == 0      ? kTables.single[info.code]
+                     : info.prefix == 0xFC ? kTables.fc[info.code]
+                                           : kTables.fd[info.code];
+    if (found != i) return false;
+  }
+  return true;
+}
+static_assert(AllEncodingsDistinct(), "opcodes.def has a duplicate encoding");
+
+}  // namespace
+
+const OpcodeInfo& GetOpcodeInfo(Opcode op) {
+  return kInfos[static_cast<int>(op)];
+}
+
+std::optional<Opcode> LookupOpcode(uint8_t prefix, uint32_t code) {
+  uint16_t found = kNoOpcode;
+  if (prefix == 0 && code < kTables.single.size()) found = kTables.single[code];
+  if (prefix == 0xFC && code < kTables.fc.size()) found = kTables.fc[code];
+  if (prefix == 0xFD && code < kTables.fd.size()) found = kTables.fd[code];
+  if (found == kNoOpcode) return std::nullopt;
+  return static_cast<Opcode>(found);
+}
+
+uint32_t MemoryAccessSize(Opcode op) {
+  switch (op) {
+    case Opcode::kI32Load8S: case Opcode::kI32Load8U:
+    case Opcode::kI64Load8S: case Opcode::kI64Load8U:
+    case Opcode::kI32Store8: case Opcode::kI64Store8:
+      return 1;
+    case Opcode::kI32Load16S: case Opcode::kI32Load16U:
+    case Opcode::kI64Load16S: case Opcode::kI64Load16U:
+    case Opcode::kI32Store16: case Opcode::kI64Store16:
+      return 2;
+    case Opcode::kI32Load: case Opcode::kF32Load: case Opcode::kI64Load32S:
+    case Opcode::kI64Load32U: case Opcode::kI32Store: case Opcode::kF32Store:
+    case Opcode::kI64Store32:
+      return 4;
+    case Opcode::kI64Load: case Opcode::kF64Load: case Opcode::kI64Store:
+    case Opcode::kF64Store:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace wsbx

@@ -1,0 +1,71 @@
+// Opcode enumeration and per-opcode facts, generated from opcodes.def.
+// Opcode values are dense indices, not encodings; use LookupOpcode() to map
+// an encoding (prefix, code) to an Opcode.
+#ifndef WSBX_RUNTIME_OPCODES_H_
+#define WSBX_RUNTIME_OPCODES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace wsbx {
+
+// The kinds of immediate operand that follow an opcode in the binary format.
+enum class ImmKind : uint8_t {
+  kNone,
+  kBlockType,     // s33 block type: empty (0x40), a value type, or a type index
+  kLabel,         // u32 label depth
+  kBrTable,       // vec(u32) labels, u32 default
+  kFunc,          // u32 function index
+  kCallIndirect,  // u32 type index, u32 table index
+  kSelectT,       // vec(valtype), length 1 in 2.0
+  kLocal,         // u32 local index
+  kGlobal,        // u32 global index
+  kTable,         // u32 table index
+  kMemArg,        // u32 align (log2), u32 offset
+  kMemIndex,      // a single 0x00 byte (memory index)
+  kI32,           // s32
+  kI64,           // s64
+  kF32,           // 4 raw bytes
+  kF64,           // 8 raw bytes
+  kRefType,       // reftype byte
+  kMemoryInit,    // u32 data index, 0x00
+  kData,          // u32 data index
+  kMemoryCopy,    // 0x00 0x00
+  kTableInit,     // u32 element index, u32 table index
+  kElem,          // u32 element index
+  kTableCopy,     // u32 dst table, u32 src table
+};
+
+enum class Opcode : uint16_t {
+#define WSBX_OP(name, prefix, code, text, imm, sig) k##name,
+#include "runtime/opcodes.def"
+#undef WSBX_OP
+};
+
+inline constexpr int kOpcodeCount = 0
+#define WSBX_OP(name, prefix, code, text, imm, sig) +1
+#include "runtime/opcodes.def"
+#undef WSBX_OP
+    ;
+
+struct OpcodeInfo {
+  uint8_t prefix;         // 0, 0xFC or 0xFD
+  uint32_t code;          // byte after the prefix (or the opcode byte itself)
+  std::string_view text;  // text-format mnemonic
+  ImmKind imm;
+  std::string_view sig;   // "params>results" or "*" (see opcodes.def)
+};
+
+const OpcodeInfo& GetOpcodeInfo(Opcode op);
+
+// Maps a binary encoding to an opcode; nullopt for unknown encodings.
+std::optional<Opcode> LookupOpcode(uint8_t prefix, uint32_t code);
+
+// For memory access opcodes: the access width in bytes (1, 2, 4, 8 or 16),
+// whose log2 is the maximum alignment the validator allows. 0 otherwise.
+uint32_t MemoryAccessSize(Opcode op);
+
+}  // namespace wsbx
+
+#endif  // WSBX_RUNTIME_OPCODES_H_

@@ -1,0 +1,191 @@
+// Runtime objects (spec 4.2): memories, tables, globals, functions and
+// instances, all owned by a Store, which is also where wasm code runs.
+// Addresses handed out by a Store stay valid for the Store's lifetime.
+#ifndef WSBX_RUNTIME_STORE_H_
+#define WSBX_RUNTIME_STORE_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "runtime/limits.h"
+#include "runtime/module.h"
+#include "runtime/types.h"
+#include "runtime/value.h"
+
+namespace wsbx {
+
+class Store;
+struct Instance;
+struct ExecContext;  // the interpreter's stacks and counters (interpreter.h)
+struct ExecContextDeleter {
+  void operator()(ExecContext* ctx) const;  // defined by the interpreter
+};
+
+// A linear memory. The whole capped range is reserved up front so base()
+// never moves; growing commits more pages. Every access is bounds-checked by
+// its user against size_bytes().
+class MemoryInstance {
+ public:
+  // Fails when the type's minimum exceeds cap_pages.
+  static absl::StatusOr<std::unique_ptr<MemoryInstance>> Create(
+      const MemoryType& type, uint64_t cap_pages);
+  ~MemoryInstance();
+  MemoryInstance(const MemoryInstance&) = delete;
+  MemoryInstance& operator=(const MemoryInstance&) = delete;
+
+  uint8_t* base() const { return base_; }
+  uint64_t size_bytes() const { return size_bytes_; }
+  uint64_t pages() const { return size_bytes_ / kPageSize; }
+  // The type as import matching sees it: min is the current size.
+  MemoryType type() const;
+  // Grows by delta pages; returns the old size in pages, or -1 when the
+  // declared maximum or the cap would be exceeded (memory.grow semantics).
+  int64_t Grow(uint64_t delta_pages);
+  uint64_t peak_pages() const { return peak_pages_; }
+
+ private:
+  MemoryInstance() = default;
+  uint8_t* base_ = nullptr;
+  uint64_t size_bytes_ = 0;
+  uint64_t reserved_bytes_ = 0;
+  uint64_t max_pages_ = 0;  // min(declared max, cap)
+  std::optional<uint64_t> declared_max_;
+  uint64_t peak_pages_ = 0;
+};
+
+class TableInstance {
+ public:
+  TableInstance(const TableType& type, uint64_t cap_elements, RefBits init);
+  ValType elem_type() const { return elem_type_; }
+  uint32_t size() const { return static_cast<uint32_t>(elems_.size()); }
+  RefBits* data() { return elems_.data(); }
+  // The type as import matching sees it: min is the current size.
+  TableType type() const;
+  // Returns the old size, or -1 when the maximum or the cap would be exceeded.
+  int64_t Grow(uint32_t delta, RefBits init);
+
+ private:
+  ValType elem_type_;
+  std::optional<uint64_t> declared_max_;
+  uint64_t max_elements_;  // min(declared max, cap)
+  std::vector<RefBits> elems_;
+};
+
+struct GlobalInstance {
+  GlobalType type;
+  uint64_t bits = 0;  // same representation as Value::bits
+  uint64_t hi = 0;    // v128 upper half
+  Value Get() const { return Value{type.type, bits, hi}; }
+};
+
+// What a host function sees of its caller.
+struct HostContext {
+  Store* store = nullptr;
+  Instance* caller = nullptr;      // null when invoked directly by the host
+  MemoryInstance* memory = nullptr;  // caller's memory 0, if it has one
+  std::string trap_message;  // set together with returning a trap kind
+  int exit_code = 0;         // set together with returning TrapKind::kExit
+};
+
+// A host function receives its arguments and writes its results as 8-byte
+// slots in Value::bits representation (i32 in the low half), in signature
+// order. It returns TrapKind::kNone on success.
+using HostFunction = std::function<TrapKind(
+    HostContext& ctx, std::span<const uint64_t> args,
+    std::span<uint64_t> results)>;
+
+struct FunctionInstance {
+  const FuncType* type = nullptr;  // owned by the module or the Store
+  uint32_t type_id = 0;            // Store-wide canonical id of *type
+  Instance* instance = nullptr;    // null for host functions
+  uint32_t func_index = 0;         // index in instance->module's space
+  HostFunction host;               // set for host functions only
+  std::string host_name;           // for backtraces
+};
+
+struct Extern {
+  ExternKind kind = ExternKind::kFunc;
+  FunctionInstance* func = nullptr;
+  TableInstance* table = nullptr;
+  MemoryInstance* memory = nullptr;
+  GlobalInstance* global = nullptr;
+};
+
+struct Instance {
+  std::shared_ptr<const Module> module;
+  std::vector<FunctionInstance*> funcs;  // the module's function index space
+  std::vector<TableInstance*> tables;
+  std::vector<MemoryInstance*> memories;
+  std::vector<GlobalInstance*> globals;
+  std::vector<uint32_t> type_ids;  // canonical id per module type index
+  // Element segments as evaluated references; a dropped segment is empty.
+  std::vector<std::vector<RefBits>> elem_segments;
+  std::vector<bool> data_dropped;
+
+  std::optional<Extern> FindExport(std::string_view name) const;
+};
+
+struct InvokeResult {
+  std::vector<Value> values;
+  std::optional<Trap> trap;
+  bool ok() const { return !trap.has_value(); }
+};
+
+class Store {
+ public:
+  explicit Store(const Limits& limits = Limits());
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const Limits& limits() const { return limits_; }
+
+  // Canonical id for a function type: equal types get equal ids, so
+  // call_indirect compares ids across modules.
+  uint32_t InternType(const FuncType& type);
+
+  FunctionInstance* AddHostFunction(const FuncType& type, HostFunction fn,
+                                    std::string name);
+  absl::StatusOr<MemoryInstance*> AddMemory(const MemoryType& type);
+  absl::StatusOr<TableInstance*> AddTable(const TableType& type,
+                                          RefBits init = kNullRef);
+  GlobalInstance* AddGlobal(const GlobalType& type, const Value& value);
+
+  // Instantiates a validated, compiled module (spec 4.5.4) with imports in
+  // the module's import order. Link errors return kInvalidArgument ("unknown
+  // import", "incompatible import type: ..."). A trap while initialising
+  // segments or running the start function returns kAborted with the trap
+  // message; effects on imported tables and memories made before the trap
+  // remain, as 2.0 specifies.
+  absl::StatusOr<Instance*> Instantiate(std::shared_ptr<const Module> module,
+                                        std::span<const Extern> imports);
+
+  // Calls a function with typed arguments (checked against its type).
+  InvokeResult Invoke(FunctionInstance* func, std::span<const Value> args);
+
+  ExecContext& exec() { return *exec_; }
+
+ private:
+  Limits limits_;
+  std::vector<FuncType> interned_types_;
+  std::deque<FuncType> host_types_;
+  std::deque<std::unique_ptr<MemoryInstance>> memories_;
+  std::deque<std::unique_ptr<TableInstance>> tables_;
+  std::deque<GlobalInstance> globals_;
+  std::deque<FunctionInstance> functions_;
+  std::deque<Instance> instances_;
+  std::unique_ptr<ExecContext, ExecContextDeleter> exec_;
+};
+
+}  // namespace wsbx
+
+#endif  // WSBX_RUNTIME_STORE_H_

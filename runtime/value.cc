@@ -1,0 +1,1 @@
+// PLACEHOLDER: replaced by value printing and trap messages.

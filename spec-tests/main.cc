@@ -1,0 +1,2 @@
+// PLACEHOLDER: replaced by the spec runner.
+int main() { return 1; }

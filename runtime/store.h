@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "runtime/limits.h"
@@ -177,6 +178,8 @@ class Store {
  private:
   Limits limits_;
   std::vector<FuncType> interned_types_;
+  // Encoded signature -> index in interned_types_, so interning is O(1).
+  absl::flat_hash_map<std::string, uint32_t> type_ids_;
   std::deque<FuncType> host_types_;
   std::deque<std::unique_ptr<MemoryInstance>> memories_;
   std::deque<std::unique_ptr<TableInstance>> tables_;

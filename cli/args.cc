@@ -1,0 +1,143 @@
+// Parsing and printing of CLI values; every malformed input is an error
+// naming the text and the expected type.
+#include "cli/args.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "absl/strings/str_format.h"
+
+namespace wsbx {
+namespace {
+
+absl::Status BadArg(std::string_view text, ValType type) {
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "cannot parse '%s' as %s", text, ValTypeName(type)));
+}
+
+// Parses a whole integer; accepts values in [min_signed, max_unsigned].
+absl::StatusOr<uint64_t> ParseInt(std::string_view text, int bits,
+                                  ValType type) {
+  std::string s(text);
+  if (s.empty()) return BadArg(text, type);
+  bool negative = s[0] == '-';
+  const char* begin = s.c_str() + (negative || s[0] == '+' ? 1 : 0);
+  int base = 10;
+  if (std::strncmp(begin, "0x", 2) == 0 || std::strncmp(begin, "0X", 2) == 0) {
+    base = 16;
+    begin += 2;
+  }
+  if (*begin == '\0' || *begin == '-' || *begin == '+') return BadArg(text, type);
+  uint64_t magnitude = 0;
+  auto [end, ec] = std::from_chars(begin, s.c_str() + s.size(), magnitude, base);
+  if (ec != std::errc() || *end != '\0') return BadArg(text, type);
+  uint64_t max_unsigned = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  uint64_t max_negative = uint64_t{1} << (bits - 1);
+  if (negative ? magnitude > max_negative : magnitude > max_unsigned) {
+    return BadArg(text, type);
+  }
+  uint64_t value = negative ? ~magnitude + 1 : magnitude;
+  return value & max_unsigned;
+}
+
+absl::StatusOr<double> ParseDouble(std::string_view text, ValType type) {
+  std::string s(text);
+  if (s.empty()) return BadArg(text, type);
+  errno = 0;
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (*end != '\0') return BadArg(text, type);
+  return d;
+}
+
+}  // namespace
+
+absl::StatusOr<Value> ParseArg(std::string_view text, ValType type) {
+  switch (type) {
+    case ValType::kI32: {
+      auto v = ParseInt(text, 32, type);
+      if (!v.ok()) return v.status();
+      return Value::I32(static_cast<uint32_t>(*v));
+    }
+    case ValType::kI64: {
+      auto v = ParseInt(text, 64, type);
+      if (!v.ok()) return v.status();
+      return Value::I64(*v);
+    }
+    case ValType::kF32: {
+      auto d = ParseDouble(text, type);
+      if (!d.ok()) return d.status();
+      // strtof rounds once from the decimal text, unlike a double round trip.
+      return Value::F32(std::strtof(std::string(text).c_str(), nullptr));
+    }
+    case ValType::kF64: {
+      auto d = ParseDouble(text, type);
+      if (!d.ok()) return d.status();
+      return Value::F64(*d);
+    }
+    case ValType::kFuncRef:
+    case ValType::kExternRef:
+      if (text == "null") return Value::Ref(type, kNullRef);
+      return BadArg(text, type);
+    case ValType::kV128:
+      break;
+  }
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "arguments of type %s are not supported on the command line",
+      ValTypeName(type)));
+}
+
+std::string FormatResult(const Value& v) {
+  switch (v.type) {
+    case ValType::kI32:
+      return absl::StrFormat("%d", static_cast<int32_t>(v.i32()));
+    case ValType::kI64:
+      return absl::StrFormat("%d", static_cast<int64_t>(v.i64()));
+    case ValType::kF32: {
+      if (std::isnan(v.f32())) return absl::StrFormat("nan:0x%08x", v.i32());
+      char buf[64];
+      auto res = std::to_chars(buf, buf + sizeof buf, v.f32());
+      return std::string(buf, res.ptr);
+    }
+    case ValType::kF64: {
+      if (std::isnan(v.f64())) return absl::StrFormat("nan:0x%016x", v.i64());
+      char buf[64];
+      auto res = std::to_chars(buf, buf + sizeof buf, v.f64());
+      return std::string(buf, res.ptr);
+    }
+    case ValType::kFuncRef:
+    case ValType::kExternRef:
+      return v.bits == kNullRef ? "null" : "ref";
+    case ValType::kV128:
+      return absl::StrFormat("v128:0x%016x%016x", v.hi, v.bits);
+  }
+  return "?";
+}
+
+absl::StatusOr<uint64_t> ParseByteSize(std::string_view text) {
+  if (text.empty()) return absl::InvalidArgumentError("empty size");
+  uint64_t scale = 1;
+  std::string_view digits = text;
+  switch (text.back()) {
+    case 'K': case 'k': scale = uint64_t{1} << 10; break;
+    case 'M': case 'm': scale = uint64_t{1} << 20; break;
+    case 'G': case 'g': scale = uint64_t{1} << 30; break;
+    default: break;
+  }
+  if (scale != 1) digits.remove_suffix(1);
+  uint64_t n = 0;
+  auto [end, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (digits.empty() || ec != std::errc() ||
+      end != digits.data() + digits.size() || n > (~uint64_t{0} / scale)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "cannot parse size '%s' (expected a number with K, M or G)", text));
+  }
+  return n * scale;
+}
+
+}  // namespace wsbx

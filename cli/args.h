@@ -1,0 +1,29 @@
+// Text <-> value conversions for the command line: invoke arguments parsed
+// by the parameter's type, results printed one per line, and sizes ("64M").
+#ifndef WSBX_CLI_ARGS_H_
+#define WSBX_CLI_ARGS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "runtime/types.h"
+#include "runtime/value.h"
+
+namespace wsbx {
+
+// Integers in decimal (or 0x hex), signed or unsigned within the type's
+// width; floats as decimal/hex floats, "inf", "-inf", "nan".
+absl::StatusOr<Value> ParseArg(std::string_view text, ValType type);
+
+// Integers as signed decimal, floats in shortest round-trip form
+// ("nan:0x7fc00000" keeps a NaN's bits), references as "null" or "ref".
+std::string FormatResult(const Value& v);
+
+// A byte size with an optional K, M or G suffix (powers of 1024).
+absl::StatusOr<uint64_t> ParseByteSize(std::string_view text);
+
+}  // namespace wsbx
+
+#endif  // WSBX_CLI_ARGS_H_

@@ -1,0 +1,55 @@
+// Argument parsing and result formatting of the CLI.
+#include "cli/args.h"
+
+#include <doctest/doctest.h>
+
+namespace wsbx {
+namespace {
+
+TEST_CASE("integer arguments cover the signed and unsigned range") {
+  CHECK(ParseArg("-1", ValType::kI32)->i32() == 0xFFFFFFFFu);
+  CHECK(ParseArg("4294967295", ValType::kI32)->i32() == 0xFFFFFFFFu);
+  CHECK(ParseArg("-2147483648", ValType::kI32)->i32() == 0x80000000u);
+  CHECK(ParseArg("0x10", ValType::kI32)->i32() == 16u);
+  CHECK_FALSE(ParseArg("4294967296", ValType::kI32).ok());
+  CHECK_FALSE(ParseArg("-2147483649", ValType::kI32).ok());
+  CHECK_FALSE(ParseArg("12abc", ValType::kI32).ok());
+  CHECK_FALSE(ParseArg("", ValType::kI32).ok());
+  CHECK_FALSE(ParseArg("--1", ValType::kI32).ok());
+  CHECK(ParseArg("-9223372036854775808", ValType::kI64)->i64() ==
+        0x8000000000000000ull);
+  CHECK(ParseArg("18446744073709551615", ValType::kI64)->i64() == ~0ull);
+  CHECK_FALSE(ParseArg("18446744073709551616", ValType::kI64).ok());
+}
+
+TEST_CASE("float arguments") {
+  CHECK(ParseArg("1.5", ValType::kF64)->f64() == 1.5);
+  CHECK(ParseArg("0.1", ValType::kF32)->f32() == 0.1f);
+  CHECK(ParseArg("-inf", ValType::kF64)->f64() < 0);
+  CHECK_FALSE(ParseArg("1.5x", ValType::kF64).ok());
+  CHECK(ParseArg("null", ValType::kExternRef)->bits == kNullRef);
+  CHECK_FALSE(ParseArg("7", ValType::kFuncRef).ok());
+}
+
+TEST_CASE("results print signed and round-trip") {
+  CHECK(FormatResult(Value::I32(0xFFFFFFFFu)) == "-1");
+  CHECK(FormatResult(Value::I64(42)) == "42");
+  CHECK(FormatResult(Value::F64(0.1)) == "0.1");
+  CHECK(FormatResult(Value::F32(0.1f)) == "0.1");
+  CHECK(FormatResult(Value::F32Bits(0x7FC00001u)) == "nan:0x7fc00001");
+  CHECK(FormatResult(Value::Ref(ValType::kFuncRef, kNullRef)) == "null");
+}
+
+TEST_CASE("byte sizes") {
+  CHECK(*ParseByteSize("64M") == 64ull << 20);
+  CHECK(*ParseByteSize("4096") == 4096u);
+  CHECK(*ParseByteSize("2G") == 2ull << 30);
+  CHECK(*ParseByteSize("1k") == 1024u);
+  CHECK_FALSE(ParseByteSize("M").ok());
+  CHECK_FALSE(ParseByteSize("12Q").ok());
+  CHECK_FALSE(ParseByteSize("").ok());
+  CHECK_FALSE(ParseByteSize("99999999999999999999G").ok());
+}
+
+}  // namespace
+}  // namespace wsbx

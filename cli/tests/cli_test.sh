@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# End-to-end checks of the wsbx command: outputs, messages and exit codes.
+# Usage: cli_test.sh WSBX FIB_WASM TRAP_WASM IMPORT_WASM
+set -u
+wsbx=$1 fib=$2 trap=$3 import=$4
+failures=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect NAME WANT_CODE WANT_OUT_SUBSTRING WANT_ERR_SUBSTRING -- CMD...
+expect() {
+  local name=$1 want_code=$2 want_out=$3 want_err=$4
+  shift 5
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local code=$?
+  local ok=1
+  [ "$code" = "$want_code" ] || ok=0
+  [ -z "$want_out" ] || grep -qF -- "$want_out" "$tmp/out" || ok=0
+  [ -z "$want_err" ] || grep -qF -- "$want_err" "$tmp/err" || ok=0
+  if [ $ok = 1 ]; then
+    echo "ok   $name"
+  else
+    echo "FAIL $name: exit $code (want $want_code)"
+    sed 's/^/  out: /' "$tmp/out"; sed 's/^/  err: /' "$tmp/err"
+    failures=$((failures + 1))
+  fi
+}
+
+expect "invoke fib" 0 "6765" "" -- "$wsbx" run "$fib" --invoke fib 20
+expect "invoke i64 result" 0 "5000050000" "" -- "$wsbx" run "$fib" --invoke sum_to 100000
+expect "negative argument after --" 0 "-3" "" -- "$wsbx" run "$trap" --invoke divide -- -7 2
+expect "multi-value results" 0 "2.5" "" -- "$wsbx" run "$trap" --invoke pair
+expect "divide by zero traps" 134 "" "integer divide by zero" -- "$wsbx" run "$trap" --invoke divide 1 0
+expect "trap names the frames" 134 "" "inner" -- "$wsbx" run "$trap" --invoke crash
+expect "_start runs by default" 0 "" "" -- "$wsbx" run "$trap"
+expect "no _start" 1 "" "no exported function '_start'" -- "$wsbx" run "$fib"
+expect "unknown export" 1 "" "no exported function 'nope'" -- "$wsbx" run "$fib" --invoke nope
+expect "wrong argument count" 2 "" "takes 1 argument" -- "$wsbx" run "$fib" --invoke fib
+expect "bad argument" 2 "" "cannot parse 'x1' as i32" -- "$wsbx" run "$fib" --invoke fib x1
+expect "unknown import" 1 "" "unknown import env.missing" -- "$wsbx" run "$import"
+expect "missing file" 1 "" "cannot read" -- "$wsbx" run "$tmp/none.wasm"
+expect "validate ok" 0 "valid" "" -- "$wsbx" validate "$fib"
+printf '\0asm\1\0\0\0\1\5' > "$tmp/trunc.wasm"
+expect "validate truncated" 1 "" "at offset 0x" -- "$wsbx" validate "$tmp/trunc.wasm"
+printf 'hello' > "$tmp/junk.wasm"
+expect "validate junk" 1 "" "magic header" -- "$wsbx" validate "$tmp/junk.wasm"
+expect "bad --mem" 2 "" "--mem" -- "$wsbx" run "$fib" --mem 12Q --invoke fib 1
+expect "no subcommand" 2 "" "" -- "$wsbx"
+
+echo "$failures failure(s)"
+[ "$failures" = 0 ]

@@ -1,0 +1,97 @@
+// The spectest host module. The print functions accept their arguments and
+// do nothing: the scripts only check that they can be imported and called.
+#include "spec-tests/spectest_host.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace wsbx::spec {
+namespace {
+
+struct PrintFunction {
+  const char* name;
+  std::vector<ValType> params;
+};
+
+TrapKind PrintNothing(HostContext&, std::span<const uint64_t>,
+                      std::span<uint64_t>) {
+  return TrapKind::kNone;
+}
+
+Extern FuncExtern(FunctionInstance* f) {
+  Extern e;
+  e.kind = ExternKind::kFunc;
+  e.func = f;
+  return e;
+}
+
+Extern GlobalExtern(GlobalInstance* g) {
+  Extern e;
+  e.kind = ExternKind::kGlobal;
+  e.global = g;
+  return e;
+}
+
+}  // namespace
+
+absl::StatusOr<SpectestHost> SpectestHost::Create(Store& store) {
+  using enum ValType;
+  const PrintFunction kPrints[] = {
+      {"print", {}},
+      {"print_i32", {kI32}},
+      {"print_i64", {kI64}},
+      {"print_f32", {kF32}},
+      {"print_f64", {kF64}},
+      {"print_i32_f32", {kI32, kF32}},
+      {"print_f64_f64", {kF64, kF64}},
+  };
+  SpectestHost host;
+  for (const PrintFunction& p : kPrints) {
+    FuncType type{p.params, {}};
+    FunctionInstance* f = store.AddHostFunction(
+        type, PrintNothing, absl::StrCat("spectest.", p.name));
+    if (f == nullptr) {
+      return absl::InternalError(
+          absl::StrCat("cannot create spectest.", p.name));
+    }
+    host.exports_[p.name] = FuncExtern(f);
+  }
+  host.exports_["global_i32"] =
+      GlobalExtern(store.AddGlobal(GlobalType{kI32, false}, Value::I32(666)));
+  host.exports_["global_i64"] =
+      GlobalExtern(store.AddGlobal(GlobalType{kI64, false}, Value::I64(666)));
+  host.exports_["global_f32"] = GlobalExtern(
+      store.AddGlobal(GlobalType{kF32, false}, Value::F32(666.6f)));
+  host.exports_["global_f64"] =
+      GlobalExtern(store.AddGlobal(GlobalType{kF64, false}, Value::F64(666.6)));
+
+  absl::StatusOr<TableInstance*> table =
+      store.AddTable(TableType{kFuncRef, SizeLimits{10, 20}});
+  if (!table.ok()) return table.status();
+  Extern t;
+  t.kind = ExternKind::kTable;
+  t.table = *table;
+  host.exports_["table"] = t;
+
+  absl::StatusOr<MemoryInstance*> memory =
+      store.AddMemory(MemoryType{SizeLimits{1, 2}});
+  if (!memory.ok()) return memory.status();
+  Extern m;
+  m.kind = ExternKind::kMemory;
+  m.memory = *memory;
+  host.exports_["memory"] = m;
+  return host;
+}
+
+std::optional<Extern> SpectestHost::Find(std::string_view field) const {
+  auto it = exports_.find(absl::string_view(field.data(), field.size()));
+  if (it == exports_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace wsbx::spec

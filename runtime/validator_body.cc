@@ -1,0 +1,613 @@
+// Function body validation (spec 3.3, appendix "Validation Algorithm"): one
+// forward pass over the body with an operand-type stack and a control stack,
+// both plain vectors, so nesting depth never costs host stack. kUnknown on
+// the operand stack is the spec's "Unknown" type of a polymorphic stack.
+#include "runtime/validator_body.h"
+
+#include <algorithm>
+#include <array>
+#include <span>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "runtime/opcodes.h"
+#include "runtime/reader.h"
+#include "runtime/status_macros.h"
+
+namespace wsbx {
+namespace {
+
+constexpr ValType kUnknown = static_cast<ValType>(0);
+
+// Stable storage for one-type block signatures: kSingletons[b] == ValType(b),
+// so a frame can point at it whatever the vector of frames does.
+constexpr std::array<ValType, 256> MakeSingletons() {
+  std::array<ValType, 256> a{};
+  for (int i = 0; i < 256; ++i) a[i] = static_cast<ValType>(i);
+  return a;
+}
+constexpr std::array<ValType, 256> kSingletons = MakeSingletons();
+
+// The fixed stack effect of an opcode, parsed once from the opcode table's
+// "params>results" signature.
+struct FixedSig {
+  bool fixed = false;  // false for "*": typed by hand
+  bool simd = false;   // mentions v128
+  uint8_t num_params = 0;
+  uint8_t num_results = 0;
+  std::array<ValType, 4> params{};
+  std::array<ValType, 4> results{};
+};
+
+ValType SigCharType(char c, bool* simd) {
+  switch (c) {
+    case 'i': return ValType::kI32;
+    case 'I': return ValType::kI64;
+    case 'f': return ValType::kF32;
+    case 'F': return ValType::kF64;
+    default: *simd = true; return ValType::kV128;
+  }
+}
+
+const std::array<FixedSig, kOpcodeCount>& FixedSigs() {
+  static const auto* table = [] {
+    auto* t = new std::array<FixedSig, kOpcodeCount>();
+    for (int i = 0; i < kOpcodeCount; ++i) {
+      std::string_view sig = GetOpcodeInfo(static_cast<Opcode>(i)).sig;
+      FixedSig& s = (*t)[i];
+      if (sig == "*") continue;
+      s.fixed = true;
+      size_t arrow = sig.find('>');
+      for (size_t k = 0; k < arrow && s.num_params < 4; ++k) {
+        s.params[s.num_params++] = SigCharType(sig[k], &s.simd);
+      }
+      for (size_t k = arrow + 1; k < sig.size() && s.num_results < 4; ++k) {
+        s.results[s.num_results++] = SigCharType(sig[k], &s.simd);
+      }
+    }
+    return t;
+  }();
+  return *table;
+}
+
+bool IsNumOrUnknown(ValType t) {
+  return t == kUnknown || t == ValType::kI32 || t == ValType::kI64 ||
+         t == ValType::kF32 || t == ValType::kF64;
+}
+
+absl::string_view TypeName(ValType t) {
+  std::string_view name = t == kUnknown ? "any" : ValTypeName(t);
+  return absl::string_view(name.data(), name.size());
+}
+
+}  // namespace
+
+BodyValidator::BodyValidator(const Module& module, const Limits& limits,
+                             const std::vector<bool>& refs)
+    : module_(module), limits_(limits), refs_(refs) {
+  (void)FixedSigs();
+}
+
+absl::Status BodyValidator::Error(std::string_view what) const {
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "at offset 0x%x: function %u: %s", instr_.offset, func_index_, what));
+}
+
+absl::Status BodyValidator::Mismatch(ValType expect, ValType actual) const {
+  if (actual == kUnknown) {
+    return Error(absl::StrCat("type mismatch: expected ", TypeName(expect),
+                              " but the stack is empty"));
+  }
+  return Error(absl::StrCat("type mismatch: expected ", TypeName(expect),
+                            ", got ", TypeName(actual)));
+}
+
+// ReadInstr reports "at offset 0x..: what"; name the function after the
+// offset so every body error reads the same way.
+absl::Status BodyValidator::WrapReadError(const absl::Status& s) const {
+  absl::string_view msg = s.message();
+  size_t colon = msg.find(": ");
+  if (msg.substr(0, 10) != "at offset " || colon == absl::string_view::npos) {
+    return absl::Status(s.code(), absl::StrFormat("function %u: %s",
+                                                  func_index_, msg));
+  }
+  return absl::Status(
+      s.code(), absl::StrCat(msg.substr(0, colon + 2), "function ",
+                             func_index_, ": ", msg.substr(colon + 2)));
+}
+
+absl::Status BodyValidator::Validate(uint32_t func_index) {
+  func_index_ = func_index;
+  const FunctionBody& body =
+      module_.bodies[func_index - module_.num_imported_funcs];
+  const FuncType& type = module_.FuncTypeOf(func_index);
+  instr_.offset = body.code_offset;
+  if (body.code_offset > body.code_end ||
+      body.code_end > module_.bytes.size()) {
+    return Error("function body lies outside the module bytes");
+  }
+  // Locals (spec 3.4.1): parameters first, then the declared runs.
+  uint64_t total = type.params.size();
+  for (const LocalDecl& d : body.locals) {
+    total += d.count;
+    if (total > limits_.max_locals) return Error("too many locals");
+    if (d.type == ValType::kV128) return Error("SIMD not supported yet");
+    if (!IsValTypeByte(static_cast<uint8_t>(d.type))) {
+      return Error("malformed value type");
+    }
+  }
+  locals_.assign(type.params.begin(), type.params.end());
+  for (const LocalDecl& d : body.locals) locals_.insert(locals_.end(), d.count, d.type);
+
+  vals_.clear();
+  ctrls_.clear();
+  ctrls_.push_back(Frame{Opcode::kBlock, 0,
+                         static_cast<uint32_t>(type.results.size()), nullptr,
+                         type.results.data(), 0, false});
+  Reader r(std::span<const uint8_t>(module_.bytes.data() + body.code_offset,
+                                    body.code_end - body.code_offset),
+           body.code_offset);
+  while (!ctrls_.empty()) {
+    if (r.at_end()) {
+      instr_.offset = r.offset();
+      return Error("unexpected end of function body: END opcode expected");
+    }
+    absl::Status s = ReadInstr(r, &instr_, limits_.max_br_table_size);
+    if (!s.ok()) return WrapReadError(s);
+    WSBX_RETURN_IF_ERROR(Step());
+    if (vals_.size() > limits_.value_stack_slots) {
+      return Error("operand stack deeper than the value stack limit");
+    }
+  }
+  if (!r.at_end()) {
+    instr_.offset = r.offset();
+    return Error("section size mismatch: bytes after the function's final end");
+  }
+  return absl::OkStatus();
+}
+
+// ---- Operand and control stack primitives (appendix, "Validation
+// Algorithm": push_val/pop_val/pop_vals/push_ctrl/unreachable).
+
+absl::Status BodyValidator::PopAny(ValType* out) {
+  const Frame& f = ctrls_.back();
+  if (vals_.size() == f.height) {
+    if (f.unreachable) {
+      *out = kUnknown;
+      return absl::OkStatus();
+    }
+    return Mismatch(kUnknown, kUnknown);
+  }
+  *out = vals_.back();
+  vals_.pop_back();
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::Pop(ValType expect) {
+  const Frame& f = ctrls_.back();
+  if (vals_.size() == f.height) {
+    if (f.unreachable) return absl::OkStatus();
+    return Mismatch(expect, kUnknown);
+  }
+  ValType actual = vals_.back();
+  if (actual != expect && actual != kUnknown && expect != kUnknown) {
+    return Mismatch(expect, actual);
+  }
+  vals_.pop_back();
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::PopList(const ValType* types, uint32_t count) {
+  for (uint32_t i = count; i > 0; --i) {
+    WSBX_RETURN_IF_ERROR(Pop(types[i - 1]));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::CheckList(const ValType* types, uint32_t count) {
+  const Frame& f = ctrls_.back();
+  size_t avail = vals_.size() - f.height;
+  for (uint32_t i = 0; i < count; ++i) {
+    ValType expect = types[count - 1 - i];
+    if (i >= avail) {
+      if (f.unreachable) return absl::OkStatus();
+      return Mismatch(expect, kUnknown);
+    }
+    ValType actual = vals_[vals_.size() - 1 - i];
+    if (actual != expect && actual != kUnknown) return Mismatch(expect, actual);
+  }
+  return absl::OkStatus();
+}
+
+void BodyValidator::PushFrame(Opcode opcode, const FuncType* type,
+                              const ValType* single, uint32_t num_single) {
+  Frame f{opcode, 0, num_single, nullptr, single,
+          static_cast<uint32_t>(vals_.size()), false};
+  if (type != nullptr) {
+    f.num_params = static_cast<uint32_t>(type->params.size());
+    f.params = type->params.data();
+    f.num_results = static_cast<uint32_t>(type->results.size());
+    f.results = type->results.data();
+  }
+  ctrls_.push_back(f);
+}
+
+void BodyValidator::SetUnreachable() {
+  Frame& f = ctrls_.back();
+  vals_.resize(f.height);
+  f.unreachable = true;
+}
+
+absl::Status BodyValidator::CheckLabel(uint32_t depth) {
+  if (depth >= ctrls_.size()) {
+    return Error(absl::StrCat("unknown label ", depth));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::CheckTable(uint32_t index) {
+  if (index >= module_.tables.size()) {
+    return Error(absl::StrCat("unknown table ", index));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::CheckMemory() {
+  if (module_.memories.empty()) return Error("unknown memory 0");
+  return absl::OkStatus();
+}
+
+// memory.init and data.drop (spec 3.3.7): the data count section must be
+// present so single-pass validation knows the segment count.
+absl::Status BodyValidator::CheckDataIndex(uint32_t index) {
+  if (!module_.data_count.has_value()) {
+    return Error("data count section required");
+  }
+  if (index >= *module_.data_count) {
+    return Error(absl::StrCat("unknown data segment ", index));
+  }
+  return absl::OkStatus();
+}
+
+// ---- Instructions.
+
+absl::Status BodyValidator::Step() {
+  switch (instr_.op) {
+    case Opcode::kUnreachable: case Opcode::kNop: case Opcode::kBlock:
+    case Opcode::kLoop: case Opcode::kIf: case Opcode::kElse:
+    case Opcode::kEnd:
+      return StepControl();
+    case Opcode::kBr: case Opcode::kBrIf: case Opcode::kBrTable:
+    case Opcode::kReturn:
+      return StepBranch();
+    case Opcode::kCall: case Opcode::kCallIndirect:
+      return StepCall();
+    case Opcode::kDrop: case Opcode::kSelect: case Opcode::kSelectT:
+    case Opcode::kLocalGet: case Opcode::kLocalSet: case Opcode::kLocalTee:
+    case Opcode::kGlobalGet: case Opcode::kGlobalSet:
+      return StepVariable();
+    case Opcode::kTableGet: case Opcode::kTableSet: case Opcode::kTableInit:
+    case Opcode::kElemDrop: case Opcode::kTableCopy: case Opcode::kTableGrow:
+    case Opcode::kTableSize: case Opcode::kTableFill:
+      return StepTable();
+    case Opcode::kMemorySize: case Opcode::kMemoryGrow:
+    case Opcode::kMemoryInit: case Opcode::kDataDrop:
+    case Opcode::kMemoryCopy: case Opcode::kMemoryFill:
+      return StepBulkMemory();
+    case Opcode::kRefNull: case Opcode::kRefIsNull: case Opcode::kRefFunc:
+      return StepReference();
+    default:
+      if (GetOpcodeInfo(instr_.op).imm == ImmKind::kMemArg) return StepMemory();
+      return StepSimple();
+  }
+}
+
+absl::Status BodyValidator::StepSimple() {
+  const FixedSig& sig = FixedSigs()[static_cast<int>(instr_.op)];
+  if (!sig.fixed) return Error("instruction has no typing rule");
+  if (sig.simd) return Error("SIMD not supported yet");
+  WSBX_RETURN_IF_ERROR(PopList(sig.params.data(), sig.num_params));
+  PushList(sig.results.data(), sig.num_results);
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::StepControl() {
+  switch (instr_.op) {
+    case Opcode::kUnreachable:
+      SetUnreachable();
+      return absl::OkStatus();
+    case Opcode::kNop:
+      return absl::OkStatus();
+    case Opcode::kElse:
+      return Else();
+    case Opcode::kEnd:
+      return EndBlock();
+    default:
+      return BeginBlock();
+  }
+}
+
+// block, loop, if (spec 3.3.8): the block type names its parameters and
+// results; a type index must be in range.
+absl::Status BodyValidator::BeginBlock() {
+  const FuncType* type = nullptr;
+  const ValType* single = nullptr;
+  uint32_t num_single = 0;
+  const BlockType& bt = instr_.block;
+  if (bt.kind == BlockType::Kind::kValue) {
+    if (bt.value == ValType::kV128) return Error("SIMD not supported yet");
+    single = &kSingletons[static_cast<uint8_t>(bt.value)];
+    num_single = 1;
+  } else if (bt.kind == BlockType::Kind::kIndex) {
+    if (bt.index >= module_.types.size()) {
+      return Error(absl::StrCat("unknown type ", bt.index));
+    }
+    type = &module_.types[bt.index];
+  }
+  if (instr_.op == Opcode::kIf) WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+  if (type != nullptr) {
+    WSBX_RETURN_IF_ERROR(
+        PopList(type->params.data(), static_cast<uint32_t>(type->params.size())));
+  }
+  if (ctrls_.size() >= limits_.max_control_depth) {
+    return Error("control structures nested too deeply");
+  }
+  PushFrame(instr_.op, type, single, num_single);
+  if (type != nullptr) {
+    PushList(type->params.data(), static_cast<uint32_t>(type->params.size()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::Else() {
+  Frame& f = ctrls_.back();
+  if (f.opcode != Opcode::kIf) return Error("else without matching if");
+  WSBX_RETURN_IF_ERROR(PopList(f.results, f.num_results));
+  if (vals_.size() != f.height) {
+    return Error("type mismatch: values remain on the stack at else");
+  }
+  f.opcode = Opcode::kElse;
+  f.unreachable = false;
+  PushList(f.params, f.num_params);
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::EndBlock() {
+  const Frame f = ctrls_.back();
+  WSBX_RETURN_IF_ERROR(PopList(f.results, f.num_results));
+  if (vals_.size() != f.height) {
+    return Error("type mismatch: values remain on the stack at end of block");
+  }
+  // An if without else behaves as if its else passed the parameters on.
+  if (f.opcode == Opcode::kIf &&
+      !std::equal(f.params, f.params + f.num_params, f.results,
+                  f.results + f.num_results)) {
+    return Error("type mismatch: if without else must return its parameters");
+  }
+  ctrls_.pop_back();
+  PushList(f.results, f.num_results);
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::StepBranch() {
+  switch (instr_.op) {
+    case Opcode::kBr: {
+      WSBX_RETURN_IF_ERROR(CheckLabel(instr_.a));
+      const Frame& target = LabelFrame(instr_.a);
+      WSBX_RETURN_IF_ERROR(PopList(LabelTypes(target), LabelArity(target)));
+      SetUnreachable();
+      return absl::OkStatus();
+    }
+    case Opcode::kBrIf: {
+      WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+      WSBX_RETURN_IF_ERROR(CheckLabel(instr_.a));
+      const Frame& target = LabelFrame(instr_.a);
+      WSBX_RETURN_IF_ERROR(PopList(LabelTypes(target), LabelArity(target)));
+      PushList(LabelTypes(target), LabelArity(target));
+      return absl::OkStatus();
+    }
+    case Opcode::kBrTable:
+      return BrTable();
+    default: {  // return
+      const Frame& fn = ctrls_.front();
+      WSBX_RETURN_IF_ERROR(PopList(fn.results, fn.num_results));
+      SetUnreachable();
+      return absl::OkStatus();
+    }
+  }
+}
+
+// br_table (spec 3.3.8): every target must take the default's arity and
+// accept the operands; checking in place is equivalent to the appendix's
+// pop-then-push and needs no temporary vector.
+absl::Status BodyValidator::BrTable() {
+  WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+  const std::vector<uint32_t>& targets = instr_.targets;
+  uint32_t def = targets.back();
+  WSBX_RETURN_IF_ERROR(CheckLabel(def));
+  uint32_t arity = LabelArity(LabelFrame(def));
+  for (size_t i = 0; i + 1 < targets.size(); ++i) {
+    WSBX_RETURN_IF_ERROR(CheckLabel(targets[i]));
+    const Frame& target = LabelFrame(targets[i]);
+    if (LabelArity(target) != arity) {
+      return Error("type mismatch: br_table targets differ in arity");
+    }
+    WSBX_RETURN_IF_ERROR(CheckList(LabelTypes(target), arity));
+  }
+  const Frame& target = LabelFrame(def);
+  WSBX_RETURN_IF_ERROR(PopList(LabelTypes(target), arity));
+  SetUnreachable();
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::StepCall() {
+  const FuncType* type;
+  if (instr_.op == Opcode::kCall) {
+    if (instr_.a >= module_.func_types.size()) {
+      return Error(absl::StrCat("unknown function ", instr_.a));
+    }
+    type = &module_.FuncTypeOf(instr_.a);
+  } else {
+    WSBX_RETURN_IF_ERROR(CheckTable(instr_.b));
+    if (module_.tables[instr_.b].elem != ValType::kFuncRef) {
+      return Error("type mismatch: call_indirect needs a funcref table");
+    }
+    if (instr_.a >= module_.types.size()) {
+      return Error(absl::StrCat("unknown type ", instr_.a));
+    }
+    type = &module_.types[instr_.a];
+    WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+  }
+  WSBX_RETURN_IF_ERROR(
+      PopList(type->params.data(), static_cast<uint32_t>(type->params.size())));
+  PushList(type->results.data(), static_cast<uint32_t>(type->results.size()));
+  return absl::OkStatus();
+}
+
+// select without a type is for numeric operands only (spec 3.3.4).
+absl::Status BodyValidator::Select() {
+  WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+  ValType t1, t2;
+  WSBX_RETURN_IF_ERROR(PopAny(&t1));
+  WSBX_RETURN_IF_ERROR(PopAny(&t2));
+  if (!IsNumOrUnknown(t1) || !IsNumOrUnknown(t2)) {
+    return Error("type mismatch: select without a type needs numeric operands");
+  }
+  if (t1 != t2 && t1 != kUnknown && t2 != kUnknown) return Mismatch(t1, t2);
+  Push(t1 == kUnknown ? t2 : t1);
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::StepVariable() {
+  const uint32_t x = instr_.a;
+  switch (instr_.op) {
+    case Opcode::kDrop: {
+      ValType t;
+      return PopAny(&t);
+    }
+    case Opcode::kSelect:
+      return Select();
+    case Opcode::kSelectT:
+      if (x != 1) return Error("invalid result arity for select");
+      if (instr_.type == ValType::kV128) return Error("SIMD not supported yet");
+      WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+      WSBX_RETURN_IF_ERROR(Pop(instr_.type));
+      WSBX_RETURN_IF_ERROR(Pop(instr_.type));
+      Push(instr_.type);
+      return absl::OkStatus();
+    case Opcode::kLocalGet: case Opcode::kLocalSet: case Opcode::kLocalTee:
+      if (x >= locals_.size()) return Error(absl::StrCat("unknown local ", x));
+      if (instr_.op != Opcode::kLocalGet) WSBX_RETURN_IF_ERROR(Pop(locals_[x]));
+      if (instr_.op != Opcode::kLocalSet) Push(locals_[x]);
+      return absl::OkStatus();
+    default: {  // global.get, global.set
+      if (x >= module_.global_types.size()) {
+        return Error(absl::StrCat("unknown global ", x));
+      }
+      const GlobalType& g = module_.global_types[x];
+      if (instr_.op == Opcode::kGlobalGet) {
+        Push(g.type);
+        return absl::OkStatus();
+      }
+      if (!g.mutable_) return Error("global is immutable");
+      return Pop(g.type);
+    }
+  }
+}
+
+absl::Status BodyValidator::StepTable() {
+  const uint32_t x = instr_.a;
+  if (instr_.op == Opcode::kElemDrop || instr_.op == Opcode::kTableInit) {
+    // table.init names the table second; its table is checked first.
+    if (instr_.op == Opcode::kTableInit) {
+      WSBX_RETURN_IF_ERROR(CheckTable(instr_.b));
+    }
+    if (x >= module_.elems.size()) {
+      return Error(absl::StrCat("unknown elem segment ", x));
+    }
+    if (instr_.op == Opcode::kElemDrop) return absl::OkStatus();
+    if (module_.elems[x].type != module_.tables[instr_.b].elem) {
+      return Error("type mismatch: element segment and table types differ");
+    }
+    return StepSimple();
+  }
+  WSBX_RETURN_IF_ERROR(CheckTable(x));
+  const ValType elem = module_.tables[x].elem;
+  switch (instr_.op) {
+    case Opcode::kTableGet:
+      WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+      Push(elem);
+      return absl::OkStatus();
+    case Opcode::kTableSet:
+      WSBX_RETURN_IF_ERROR(Pop(elem));
+      return Pop(ValType::kI32);
+    case Opcode::kTableGrow:
+      WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+      WSBX_RETURN_IF_ERROR(Pop(elem));
+      Push(ValType::kI32);
+      return absl::OkStatus();
+    case Opcode::kTableFill:
+      WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+      WSBX_RETURN_IF_ERROR(Pop(elem));
+      return Pop(ValType::kI32);
+    case Opcode::kTableCopy:
+      WSBX_RETURN_IF_ERROR(CheckTable(instr_.b));
+      if (module_.tables[instr_.b].elem != elem) {
+        return Error("type mismatch: table.copy between tables of different types");
+      }
+      return StepSimple();
+    default:  // table.size
+      return StepSimple();
+  }
+}
+
+// Loads and stores (spec 3.3.7): a memory must exist and the alignment may
+// not exceed the access width.
+absl::Status BodyValidator::StepMemory() {
+  WSBX_RETURN_IF_ERROR(CheckMemory());
+  uint32_t size = MemoryAccessSize(instr_.op);
+  uint32_t natural = size >= 8 ? 3 : size >= 4 ? 2 : size >= 2 ? 1 : 0;
+  if (size == 16) natural = 4;
+  if (instr_.a > natural) {
+    return Error("alignment must not be larger than natural");
+  }
+  return StepSimple();
+}
+
+absl::Status BodyValidator::StepBulkMemory() {
+  if (instr_.op != Opcode::kDataDrop) WSBX_RETURN_IF_ERROR(CheckMemory());
+  if (instr_.op == Opcode::kMemoryInit || instr_.op == Opcode::kDataDrop) {
+    WSBX_RETURN_IF_ERROR(CheckDataIndex(instr_.a));
+  }
+  return StepSimple();
+}
+
+absl::Status BodyValidator::StepReference() {
+  switch (instr_.op) {
+    case Opcode::kRefNull:
+      Push(instr_.type);
+      return absl::OkStatus();
+    case Opcode::kRefIsNull: {
+      ValType t;
+      WSBX_RETURN_IF_ERROR(PopAny(&t));
+      if (t != kUnknown && !IsRefType(t)) {
+        return Error(absl::StrCat("type mismatch: expected a reference, got ",
+                                  TypeName(t)));
+      }
+      Push(ValType::kI32);
+      return absl::OkStatus();
+    }
+    default: {  // ref.func (spec 3.3.2): x must be declared in C.refs
+      const uint32_t x = instr_.a;
+      if (x >= module_.func_types.size()) {
+        return Error(absl::StrCat("unknown function ", x));
+      }
+      if (!refs_[x]) return Error("undeclared function reference");
+      Push(ValType::kFuncRef);
+      return absl::OkStatus();
+    }
+  }
+}
+
+}  // namespace wsbx

@@ -1,0 +1,105 @@
+// Internal to the validator: checks one function body (spec 3.3 and the
+// appendix "Validation Algorithm") with explicit control and operand stacks.
+// One BodyValidator is reused for every body of a module so the stacks and
+// the decoded instruction are allocated once, not per instruction.
+#ifndef WSBX_RUNTIME_VALIDATOR_BODY_H_
+#define WSBX_RUNTIME_VALIDATOR_BODY_H_
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "runtime/instr.h"
+#include "runtime/limits.h"
+#include "runtime/module.h"
+#include "runtime/types.h"
+
+namespace wsbx {
+
+class BodyValidator {
+ public:
+  // `refs[x]` is true when function x is in C.refs (spec 3.4.10): the only
+  // functions a body may name in ref.func. The module-level facts (index
+  // spaces, type indices) must already have been validated.
+  BodyValidator(const Module& module, const Limits& limits,
+                const std::vector<bool>& refs);
+
+  // Validates the body of defined function `func_index` (an index into the
+  // whole function index space, so imports come first).
+  absl::Status Validate(uint32_t func_index);
+
+ private:
+  struct Frame {
+    Opcode opcode;  // kBlock, kLoop, kIf or kElse; the function uses kBlock
+    uint32_t num_params;
+    uint32_t num_results;
+    const ValType* params;
+    const ValType* results;
+    uint32_t height;  // operand stack height at entry (params excluded)
+    bool unreachable;
+  };
+
+  absl::Status Step();
+  absl::Status StepControl();
+  absl::Status StepBranch();
+  absl::Status StepCall();
+  absl::Status StepVariable();
+  absl::Status StepTable();
+  absl::Status StepMemory();
+  absl::Status StepBulkMemory();
+  absl::Status StepReference();
+  absl::Status StepSimple();
+
+  absl::Status BeginBlock();
+  absl::Status EndBlock();
+  absl::Status Else();
+  absl::Status BrTable();
+  absl::Status Select();
+
+  absl::Status Pop(ValType expect);
+  absl::Status PopAny(ValType* out);
+  absl::Status PopList(const ValType* types, uint32_t count);
+  // Checks that the top of the stack matches `types` without popping.
+  absl::Status CheckList(const ValType* types, uint32_t count);
+  void Push(ValType t) { vals_.push_back(t); }
+  void PushList(const ValType* types, uint32_t count) {
+    vals_.insert(vals_.end(), types, types + count);
+  }
+  void PushFrame(Opcode opcode, const FuncType* type, const ValType* single,
+                 uint32_t num_single);
+  void SetUnreachable();
+
+  absl::Status CheckLabel(uint32_t depth);
+  absl::Status CheckTable(uint32_t index);
+  absl::Status CheckMemory();
+  absl::Status CheckDataIndex(uint32_t index);
+
+  const Frame& LabelFrame(uint32_t depth) const {
+    return ctrls_[ctrls_.size() - 1 - depth];
+  }
+  static uint32_t LabelArity(const Frame& f) {
+    return f.opcode == Opcode::kLoop ? f.num_params : f.num_results;
+  }
+  static const ValType* LabelTypes(const Frame& f) {
+    return f.opcode == Opcode::kLoop ? f.params : f.results;
+  }
+
+  absl::Status Error(std::string_view what) const;
+  absl::Status Mismatch(ValType expect, ValType actual) const;
+  absl::Status WrapReadError(const absl::Status& s) const;
+
+  const Module& module_;
+  const Limits& limits_;
+  const std::vector<bool>& refs_;
+  uint32_t func_index_ = 0;
+  uint64_t max_stack_ = 0;
+  std::vector<ValType> locals_;  // parameters then declared locals
+  std::vector<ValType> vals_;    // operand types; kUnknown when polymorphic
+  std::vector<Frame> ctrls_;
+  Instr instr_;
+};
+
+}  // namespace wsbx
+
+#endif  // WSBX_RUNTIME_VALIDATOR_BODY_H_

@@ -1,1 +1,103 @@
-// PLACEHOLDER: replaced by the memory and table implementation.
+// Linear memories and tables. A memory reserves its whole capped range once
+// (PROT_NONE, no swap reservation) so base() never moves, and commits pages
+// read-write as it grows; fresh anonymous pages read as zero.
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "runtime/store.h"
+
+namespace wsbx {
+
+absl::StatusOr<std::unique_ptr<MemoryInstance>> MemoryInstance::Create(
+    const MemoryType& type, uint64_t cap_pages) {
+  const SizeLimits& limits = type.limits;
+  cap_pages = std::min(cap_pages, kMaxPages);
+  if (limits.min > cap_pages) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("memory minimum ", limits.min,
+                     " pages exceeds the cap of ", cap_pages, " pages"));
+  }
+  if (limits.max.has_value() && *limits.max < limits.min) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("memory maximum ", *limits.max,
+                     " pages is below its minimum ", limits.min));
+  }
+  std::unique_ptr<MemoryInstance> mem(new MemoryInstance());
+  mem->declared_max_ = limits.max;
+  mem->max_pages_ = std::min(limits.max.value_or(kMaxPages), cap_pages);
+  // Reserve at least one page so base() is a real, non-null address even for
+  // a memory that can never hold a byte.
+  mem->reserved_bytes_ =
+      std::max<uint64_t>(mem->max_pages_ * kPageSize, kPageSize);
+  void* p = mmap(nullptr, mem->reserved_bytes_, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("cannot reserve ", mem->reserved_bytes_,
+                     " bytes of address space for a memory"));
+  }
+  mem->base_ = static_cast<uint8_t*>(p);
+  if (limits.min > 0 && mem->Grow(limits.min) < 0) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("cannot commit ", limits.min, " pages for a memory"));
+  }
+  return mem;
+}
+
+MemoryInstance::~MemoryInstance() {
+  if (base_ != nullptr) munmap(base_, reserved_bytes_);
+}
+
+MemoryType MemoryInstance::type() const {
+  MemoryType t;
+  t.limits.min = pages();
+  t.limits.max = declared_max_;
+  return t;
+}
+
+int64_t MemoryInstance::Grow(uint64_t delta_pages) {
+  const uint64_t old_pages = pages();
+  if (delta_pages == 0) return static_cast<int64_t>(old_pages);
+  if (delta_pages > max_pages_ - old_pages) return -1;
+  if (mprotect(base_ + size_bytes_, delta_pages * kPageSize,
+               PROT_READ | PROT_WRITE) != 0) {
+    return -1;
+  }
+  size_bytes_ += delta_pages * kPageSize;
+  peak_pages_ = std::max(peak_pages_, pages());
+  return static_cast<int64_t>(old_pages);
+}
+
+TableInstance::TableInstance(const TableType& type, uint64_t cap_elements,
+                             RefBits init)
+    : elem_type_(type.elem),
+      declared_max_(type.limits.max),
+      max_elements_(std::min<uint64_t>(
+          {type.limits.max.value_or(UINT32_MAX), cap_elements, UINT32_MAX})) {
+  // Callers check the minimum against the cap before constructing.
+  assert(type.limits.min <= max_elements_);
+  elems_.assign(std::min<uint64_t>(type.limits.min, max_elements_), init);
+}
+
+TableType TableInstance::type() const {
+  TableType t;
+  t.elem = elem_type_;
+  t.limits.min = size();
+  t.limits.max = declared_max_;
+  return t;
+}
+
+int64_t TableInstance::Grow(uint32_t delta, RefBits init) {
+  const uint64_t old_size = elems_.size();
+  if (delta > max_elements_ - old_size) return -1;
+  elems_.resize(old_size + delta, init);
+  return static_cast<int64_t>(old_size);
+}
+
+}  // namespace wsbx

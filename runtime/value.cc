@@ -1,1 +1,94 @@
-// PLACEHOLDER: replaced by value printing and trap messages.
+// Printing of API values and the fixed texts of trap kinds. Integers print
+// as signed decimal, floats with round-trip precision (NaNs and infinities
+// with their raw bits), references as "null" or their hex handle.
+#include "runtime/value.h"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace wsbx {
+namespace {
+
+std::string FloatBody(double d, uint64_t raw_bits, int digits, int hex_width) {
+  if (std::isnan(d)) {
+    return absl::StrFormat("%snan:0x%0*x", std::signbit(d) ? "-" : "",
+                           hex_width, raw_bits);
+  }
+  if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
+  return absl::StrFormat("%.*g", digits, d);
+}
+
+}  // namespace
+
+std::string ValueToString(const Value& v) {
+  std::string prefix = std::string(ValTypeName(v.type)) + ":";
+  switch (v.type) {
+    case ValType::kI32:
+      return absl::StrCat(prefix, static_cast<int32_t>(v.i32()));
+    case ValType::kI64:
+      return absl::StrCat(prefix, static_cast<int64_t>(v.i64()));
+    case ValType::kF32:
+      return prefix + FloatBody(v.f32(), v.bits & 0xFFFFFFFFu, 9, 8);
+    case ValType::kF64:
+      return prefix + FloatBody(v.f64(), v.bits, 17, 16);
+    case ValType::kV128:
+      return absl::StrFormat("%s0x%016x%016x", prefix, v.hi, v.bits);
+    case ValType::kFuncRef:
+    case ValType::kExternRef:
+      if (v.bits == kNullRef) return prefix + "null";
+      return absl::StrFormat("%s0x%x", prefix, v.bits);
+  }
+  return prefix + "?";
+}
+
+std::string_view TrapKindMessage(TrapKind kind) {
+  switch (kind) {
+    case TrapKind::kNone:
+      return "no trap";
+    case TrapKind::kUnreachable:
+      return "unreachable";
+    case TrapKind::kMemoryOutOfBounds:
+      return "out of bounds memory access";
+    case TrapKind::kTableOutOfBounds:
+      return "out of bounds table access";
+    case TrapKind::kUndefinedElement:
+      return "undefined element";
+    case TrapKind::kUninitializedElement:
+      return "uninitialized element";
+    case TrapKind::kIndirectCallTypeMismatch:
+      return "indirect call type mismatch";
+    case TrapKind::kIntegerDivideByZero:
+      return "integer divide by zero";
+    case TrapKind::kIntegerOverflow:
+      return "integer overflow";
+    case TrapKind::kInvalidConversionToInteger:
+      return "invalid conversion to integer";
+    case TrapKind::kCallStackExhausted:
+      return "call stack exhausted";
+    case TrapKind::kTimeout:
+      return "timeout";
+    case TrapKind::kFuelExhausted:
+      return "fuel exhausted";
+    case TrapKind::kHostError:
+      return "host error";
+    case TrapKind::kExit:
+      return "exit";
+  }
+  return "unknown trap";
+}
+
+std::string Trap::ToString() const {
+  std::string out =
+      message.empty() ? std::string(TrapKindMessage(kind)) : message;
+  for (const BacktraceFrame& frame : backtrace) {
+    absl::StrAppend(&out, "\n  at func[", frame.func_index, "]");
+    if (!frame.func_name.empty()) absl::StrAppend(&out, " ", frame.func_name);
+  }
+  return out;
+}
+
+}  // namespace wsbx

@@ -1,1 +1,482 @@
-// PLACEHOLDER: replaced by the store unit tests.
+// Unit tests for runtime objects and instantiation: memories, tables, type
+// interning, import matching, constant expressions, segment initialisation
+// and its partial effects, exports and typed invocation checks.
+#include "runtime/store.h"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/value.h"
+
+namespace wsbx {
+namespace {
+
+ConstExpr Const(Opcode op, uint64_t imm) {
+  ConstExpr e;
+  e.instrs.push_back(ConstInstr{op, imm});
+  return e;
+}
+ConstExpr I32Const(int32_t v) {
+  return Const(Opcode::kI32Const, static_cast<uint64_t>(int64_t{v}));
+}
+
+Import MakeImport(ExternKind kind, std::string name) {
+  Import imp;
+  imp.module = "env";
+  imp.name = std::move(name);
+  imp.kind = kind;
+  return imp;
+}
+
+Extern FuncExtern(FunctionInstance* f) {
+  Extern e;
+  e.kind = ExternKind::kFunc;
+  e.func = f;
+  return e;
+}
+Extern TableExtern(TableInstance* t) {
+  Extern e;
+  e.kind = ExternKind::kTable;
+  e.table = t;
+  return e;
+}
+Extern MemoryExtern(MemoryInstance* m) {
+  Extern e;
+  e.kind = ExternKind::kMemory;
+  e.memory = m;
+  return e;
+}
+Extern GlobalExtern(GlobalInstance* g) {
+  Extern e;
+  e.kind = ExternKind::kGlobal;
+  e.global = g;
+  return e;
+}
+
+TrapKind NoopHost(HostContext&, std::span<const uint64_t>,
+                  std::span<uint64_t>) {
+  return TrapKind::kNone;
+}
+
+// A module importing one memory "env"."mem" with the given limits.
+std::shared_ptr<Module> ModuleImportingMemory(uint64_t min,
+                                              std::optional<uint64_t> max) {
+  auto m = std::make_shared<Module>();
+  Import imp = MakeImport(ExternKind::kMemory, "mem");
+  imp.memory.limits = {min, max};
+  m->imports.push_back(imp);
+  m->memories.push_back(imp.memory);
+  m->num_imported_memories = 1;
+  return m;
+}
+
+TEST_CASE("memory: reserve, commit, grow, peak") {
+  MemoryType type;
+  type.limits = {1, 3};
+  auto mem_or = MemoryInstance::Create(type, 65536);
+  REQUIRE(mem_or.ok());
+  MemoryInstance& mem = **mem_or;
+  uint8_t* base = mem.base();
+  REQUIRE(base != nullptr);
+  CHECK(mem.size_bytes() == kPageSize);
+  CHECK(base[0] == 0);
+  CHECK(base[kPageSize - 1] == 0);
+  base[kPageSize - 1] = 7;
+  CHECK(mem.Grow(0) == 1);
+  CHECK(mem.Grow(1) == 1);
+  CHECK(mem.base() == base);
+  CHECK(base[kPageSize - 1] == 7);
+  CHECK(base[2 * kPageSize - 1] == 0);  // fresh page reads as zero
+  CHECK(mem.Grow(2) == -1);             // past the declared maximum
+  CHECK(mem.pages() == 2);
+  CHECK(mem.Grow(1) == 2);
+  CHECK(mem.peak_pages() == 3);
+  CHECK(mem.type().limits == SizeLimits{3, 3});
+  CHECK(mem.Grow(UINT64_MAX) == -1);
+}
+
+TEST_CASE("memory: cap") {
+  MemoryType type;
+  type.limits = {2, std::nullopt};
+  auto too_big = MemoryInstance::Create(type, 1);
+  REQUIRE(!too_big.ok());
+  CHECK(too_big.status().message() ==
+        "memory minimum 2 pages exceeds the cap of 1 pages");
+
+  type.limits = {0, std::nullopt};
+  auto capped = MemoryInstance::Create(type, 4);
+  REQUIRE(capped.ok());
+  CHECK((*capped)->Grow(5) == -1);
+  CHECK((*capped)->Grow(4) == 0);
+  CHECK((*capped)->Grow(1) == -1);
+  CHECK((*capped)->peak_pages() == 4);
+
+  type.limits = {0, 0};
+  auto empty = MemoryInstance::Create(type, 65536);
+  REQUIRE(empty.ok());
+  CHECK((*empty)->base() != nullptr);
+  CHECK((*empty)->size_bytes() == 0);
+  CHECK((*empty)->Grow(0) == 0);
+  CHECK((*empty)->Grow(1) == -1);
+}
+
+TEST_CASE("memory: store cap from limits") {
+  Limits limits;
+  limits.max_memory_pages = 2;
+  Store store(limits);
+  MemoryType type;
+  type.limits = {3, std::nullopt};
+  CHECK(!store.AddMemory(type).ok());
+  type.limits = {1, std::nullopt};
+  auto mem = store.AddMemory(type);
+  REQUIRE(mem.ok());
+  CHECK((*mem)->Grow(1) == 1);
+  CHECK((*mem)->Grow(1) == -1);
+}
+
+TEST_CASE("table: init, grow, max and cap") {
+  TableType type;
+  type.elem = ValType::kExternRef;
+  type.limits = {2, 5};
+  TableInstance table(type, 1000, 9);
+  CHECK(table.size() == 2);
+  CHECK(table.data()[1] == 9);
+  CHECK(table.Grow(0, 0) == 2);
+  CHECK(table.Grow(2, 4) == 2);
+  CHECK(table.data()[3] == 4);
+  CHECK(table.Grow(2, 0) == -1);
+  CHECK(table.Grow(1, 0) == 4);
+  CHECK(table.type().limits == SizeLimits{5, 5});
+  CHECK(table.type().elem == ValType::kExternRef);
+
+  type.limits = {0, std::nullopt};
+  TableInstance capped(type, 3, 0);
+  CHECK(capped.Grow(4, 0) == -1);
+  CHECK(capped.Grow(3, 0) == 0);
+  CHECK(capped.Grow(UINT32_MAX, 0) == -1);
+
+  Limits limits;
+  limits.max_table_elements = 10;
+  Store store(limits);
+  type.limits = {11, std::nullopt};
+  CHECK(!store.AddTable(type).ok());
+}
+
+TEST_CASE("InternType gives equal ids to equal types") {
+  Store store;
+  FuncType a{{ValType::kI32}, {}};
+  FuncType b{{}, {ValType::kI32}};
+  FuncType c{{ValType::kI32}, {}};
+  uint32_t ia = store.InternType(a);
+  uint32_t ib = store.InternType(b);
+  CHECK(ia != ib);
+  CHECK(store.InternType(c) == ia);
+  CHECK(store.InternType(FuncType{}) != ia);
+  FunctionInstance* f = store.AddHostFunction(c, NoopHost, "f");
+  CHECK(f->type_id == ia);
+  CHECK(f->instance == nullptr);
+}
+
+TEST_CASE("values and traps print") {
+  CHECK(ValueToString(Value::I32(0xFFFFFFFF)) == "i32:-1");
+  CHECK(ValueToString(Value::I64(42)) == "i64:42");
+  CHECK(ValueToString(Value::F32(1.5f)) == "f32:1.5");
+  CHECK(ValueToString(Value::F64(0.1)) == "f64:0.10000000000000001");
+  CHECK(ValueToString(Value::F32Bits(0x7fc00000)) == "f32:nan:0x7fc00000");
+  CHECK(ValueToString(Value::Ref(ValType::kFuncRef, 0)) == "funcref:null");
+  CHECK(ValueToString(Value::Ref(ValType::kExternRef, 0x10)) ==
+        "externref:0x10");
+  CHECK(TrapKindMessage(TrapKind::kMemoryOutOfBounds) ==
+        "out of bounds memory access");
+  CHECK(TrapKindMessage(TrapKind::kIndirectCallTypeMismatch) ==
+        "indirect call type mismatch");
+  Trap trap{
+      TrapKind::kUnreachable, "unreachable", 0, {{3, "f", ""}, {0, "", ""}}};
+  CHECK(trap.ToString() == "unreachable\n  at func[3] f\n  at func[0]");
+}
+
+TEST_CASE("import matching: functions and globals") {
+  Store store;
+  auto m = std::make_shared<Module>();
+  m->types.push_back(FuncType{{ValType::kI32}, {ValType::kI64}});
+  Import f = MakeImport(ExternKind::kFunc, "f");
+  f.func_type = 0;
+  m->imports.push_back(f);
+  m->func_types.push_back(0);
+  m->num_imported_funcs = 1;
+  Import g = MakeImport(ExternKind::kGlobal, "g");
+  g.global = {ValType::kI32, true};
+  m->imports.push_back(g);
+  m->global_types.push_back(g.global);
+  m->num_imported_globals = 1;
+
+  FunctionInstance* good_f =
+      store.AddHostFunction(m->types[0], NoopHost, "good");
+  FunctionInstance* bad_f = store.AddHostFunction(
+      FuncType{{ValType::kI32}, {ValType::kI32}}, NoopHost, "bad");
+  GlobalInstance* good_g =
+      store.AddGlobal({ValType::kI32, true}, Value::I32(1));
+  GlobalInstance* immutable_g =
+      store.AddGlobal({ValType::kI32, false}, Value::I32(1));
+  GlobalInstance* i64_g = store.AddGlobal({ValType::kI64, true}, Value::I64(1));
+
+  std::vector<Extern> ok = {FuncExtern(good_f), GlobalExtern(good_g)};
+  CHECK(store.Instantiate(m, ok).ok());
+
+  auto expect_incompatible = [&](std::vector<Extern> imports) {
+    auto r = store.Instantiate(m, imports);
+    REQUIRE(!r.ok());
+    CHECK(r.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(std::string(r.status().message()).find("incompatible import type") ==
+          0);
+  };
+  expect_incompatible({FuncExtern(bad_f), GlobalExtern(good_g)});
+  expect_incompatible({FuncExtern(good_f), GlobalExtern(immutable_g)});
+  expect_incompatible({FuncExtern(good_f), GlobalExtern(i64_g)});
+  expect_incompatible({GlobalExtern(good_g), FuncExtern(good_f)});
+
+  auto r = store.Instantiate(m, std::vector<Extern>{FuncExtern(good_f)});
+  REQUIRE(!r.ok());
+  CHECK(std::string(r.status().message()).find("unknown import") == 0);
+}
+
+TEST_CASE("import matching: tables and memories use current sizes") {
+  Store store;
+  auto m = ModuleImportingMemory(2, 4);
+  Import t = MakeImport(ExternKind::kTable, "t");
+  t.table = {ValType::kFuncRef, {1, std::nullopt}};
+  m->imports.push_back(t);
+  m->tables.push_back(t.table);
+  m->num_imported_tables = 1;
+
+  auto mem1 = *store.AddMemory(MemoryType{{1, 4}});
+  auto mem_nomax = *store.AddMemory(MemoryType{{2, std::nullopt}});
+  auto mem_bigmax = *store.AddMemory(MemoryType{{2, 5}});
+  auto mem_ok = *store.AddMemory(MemoryType{{3, 3}});
+  auto table = *store.AddTable(TableType{ValType::kFuncRef, {0, std::nullopt}});
+  auto ext_table =
+      *store.AddTable(TableType{ValType::kExternRef, {5, std::nullopt}});
+
+  auto link = [&](MemoryInstance* mem, TableInstance* tab) {
+    std::vector<Extern> imports = {MemoryExtern(mem), TableExtern(tab)};
+    return store.Instantiate(m, imports).status();
+  };
+  CHECK(!link(mem_ok, table).ok());  // table too small now
+  CHECK(table->Grow(1, kNullRef) == 0);
+  CHECK(link(mem_ok, table).ok());
+  CHECK(!link(mem1, table).ok());  // min too small
+  CHECK(mem1->Grow(1) == 1);
+  CHECK(link(mem1, table).ok());         // grown: now matches
+  CHECK(!link(mem_nomax, table).ok());   // no maximum
+  CHECK(!link(mem_bigmax, table).ok());  // maximum too large
+  CHECK(!link(mem_ok, ext_table).ok());  // element type
+}
+
+TEST_CASE("globals from constant expressions") {
+  Store store;
+  auto m = std::make_shared<Module>();
+  m->types.push_back(FuncType{});
+  Import f = MakeImport(ExternKind::kFunc, "f");
+  m->imports.push_back(f);
+  m->func_types.push_back(0);
+  m->num_imported_funcs = 1;
+  Import g = MakeImport(ExternKind::kGlobal, "g");
+  g.global = {ValType::kI64, false};
+  m->imports.push_back(g);
+  m->num_imported_globals = 1;
+  auto add = [&](ValType t, ConstExpr e) {
+    m->globals.push_back(Global{{t, false}, std::move(e)});
+  };
+  add(ValType::kI32, I32Const(-5));
+  add(ValType::kI64, Const(Opcode::kI64Const, static_cast<uint64_t>(-7)));
+  add(ValType::kF32, Const(Opcode::kF32Const, 0x3fc00000));
+  add(ValType::kF64, Const(Opcode::kF64Const, 0x3ff8000000000000));
+  add(ValType::kI64, Const(Opcode::kGlobalGet, 0));
+  add(ValType::kFuncRef, Const(Opcode::kRefFunc, 0));
+  add(ValType::kExternRef, Const(Opcode::kRefNull, 0x6F));
+  for (size_t i = 0; i < m->globals.size(); ++i) {
+    m->exports.push_back(Export{"g" + std::to_string(i), ExternKind::kGlobal,
+                                static_cast<uint32_t>(i + 1)});
+  }
+
+  FunctionInstance* host = store.AddHostFunction(FuncType{}, NoopHost, "f");
+  GlobalInstance* imported =
+      store.AddGlobal({ValType::kI64, false}, Value::I64(1234));
+  std::vector<Extern> imports = {FuncExtern(host), GlobalExtern(imported)};
+  auto inst = store.Instantiate(m, imports);
+  REQUIRE(inst.ok());
+  auto get = [&](int i) {
+    auto e = (*inst)->FindExport("g" + std::to_string(i));
+    REQUIRE(e.has_value());
+    REQUIRE(e->kind == ExternKind::kGlobal);
+    return e->global->Get();
+  };
+  CHECK(get(0) == Value::I32(0xFFFFFFFB));
+  CHECK(get(1) == Value::I64(static_cast<uint64_t>(-7)));
+  CHECK(get(2) == Value::F32(1.5f));
+  CHECK(get(3) == Value::F64(1.5));
+  CHECK(get(4) == Value::I64(1234));
+  CHECK(get(5) ==
+        Value::Ref(ValType::kFuncRef, reinterpret_cast<RefBits>(host)));
+  CHECK(get(6) == Value::Ref(ValType::kExternRef, kNullRef));
+  CHECK(!(*inst)->FindExport("nope").has_value());
+  CHECK((*inst)->globals[0] == imported);
+  CHECK((*inst)->funcs[0] == host);
+}
+
+TEST_CASE("segments: order, drops and out-of-bounds traps") {
+  Store store;
+  auto m = ModuleImportingMemory(1, std::nullopt);
+  m->bytes = {'a', 'b', 'c', 'd'};
+  m->tables.push_back(TableType{ValType::kExternRef, {2, std::nullopt}});
+  DataSegment d0;
+  d0.offset = I32Const(10);
+  d0.data_offset = 0;
+  d0.data_size = 2;
+  DataSegment passive;
+  passive.mode = SegmentMode::kPassive;
+  passive.data_offset = 2;
+  passive.data_size = 2;
+  m->datas = {d0, passive};
+  ElemSegment e0;
+  e0.type = ValType::kExternRef;
+  e0.offset = I32Const(1);
+  e0.items.push_back(Const(Opcode::kRefNull, 0x6F));
+  ElemSegment declarative = e0;
+  declarative.mode = SegmentMode::kDeclarative;
+  ElemSegment passive_elem = e0;
+  passive_elem.mode = SegmentMode::kPassive;
+  m->elems = {e0, declarative, passive_elem};
+  m->exports.push_back(Export{"t", ExternKind::kTable, 0});
+
+  MemoryInstance* mem = *store.AddMemory(MemoryType{{1, std::nullopt}});
+  std::vector<Extern> imports = {MemoryExtern(mem)};
+  auto inst = store.Instantiate(m, imports);
+  REQUIRE(inst.ok());
+  CHECK(std::memcmp(mem->base() + 10, "ab", 2) == 0);
+  CHECK((*inst)->data_dropped == std::vector<bool>{true, false});
+  CHECK((*inst)->elem_segments[0].empty());
+  CHECK((*inst)->elem_segments[1].empty());
+  CHECK((*inst)->elem_segments[2].size() == 1);
+  CHECK((*inst)->FindExport("t")->table->size() == 2);
+
+  SUBCASE("data out of bounds keeps earlier writes") {
+    DataSegment late = d0;
+    late.offset = I32Const(20);
+    DataSegment oob = d0;
+    oob.offset = I32Const(static_cast<int32_t>(kPageSize - 1));
+    DataSegment never = d0;
+    never.offset = I32Const(30);
+    m->datas = {late, oob, never};
+    m->elems.clear();
+    auto r = store.Instantiate(m, imports);
+    REQUIRE(!r.ok());
+    CHECK(r.status().code() == absl::StatusCode::kAborted);
+    CHECK(r.status().message() == "out of bounds memory access");
+    CHECK(std::memcmp(mem->base() + 20, "ab", 2) == 0);
+    CHECK(mem->base()[30] == 0);
+  }
+  SUBCASE("element trap comes before any data write") {
+    ElemSegment oob = e0;
+    oob.offset = I32Const(2);  // 2 + 1 > 2
+    m->elems = {oob};
+    m->datas[0].offset = I32Const(40);
+    auto r = store.Instantiate(m, imports);
+    REQUIRE(!r.ok());
+    CHECK(r.status().message() == "out of bounds table access");
+    CHECK(mem->base()[40] == 0);
+  }
+  SUBCASE("empty segment past the end still traps") {
+    DataSegment empty = d0;
+    empty.data_size = 0;
+    empty.offset = I32Const(static_cast<int32_t>(kPageSize + 1));
+    m->datas = {empty};
+    m->elems.clear();
+    auto r = store.Instantiate(m, imports);
+    REQUIRE(!r.ok());
+    CHECK(r.status().message() == "out of bounds memory access");
+    empty.offset = I32Const(static_cast<int32_t>(kPageSize));
+    m->datas = {empty};
+    CHECK(store.Instantiate(m, imports).ok());
+  }
+  SUBCASE("offset is read as unsigned") {
+    DataSegment neg = d0;
+    neg.offset = I32Const(-1);
+    m->datas = {neg};
+    m->elems.clear();
+    auto r = store.Instantiate(m, imports);
+    REQUIRE(!r.ok());
+    CHECK(r.status().message() == "out of bounds memory access");
+  }
+}
+
+TEST_CASE("elements hold function references into a shared table") {
+  Store store;
+  auto m = std::make_shared<Module>();
+  m->types.push_back(FuncType{});
+  Import f = MakeImport(ExternKind::kFunc, "f");
+  m->imports.push_back(f);
+  m->func_types.push_back(0);
+  m->num_imported_funcs = 1;
+  Import t = MakeImport(ExternKind::kTable, "t");
+  t.table = {ValType::kFuncRef, {3, std::nullopt}};
+  m->imports.push_back(t);
+  m->tables.push_back(t.table);
+  m->num_imported_tables = 1;
+  ElemSegment seg;
+  seg.offset = I32Const(0);
+  seg.items = {Const(Opcode::kRefFunc, 0), Const(Opcode::kRefNull, 0x70),
+               Const(Opcode::kRefFunc, 0)};
+  ElemSegment oob = seg;
+  oob.offset = I32Const(1);
+  m->elems = {seg, oob};
+
+  FunctionInstance* host = store.AddHostFunction(FuncType{}, NoopHost, "f");
+  TableInstance* table =
+      *store.AddTable(TableType{ValType::kFuncRef, {3, std::nullopt}});
+  std::vector<Extern> imports = {FuncExtern(host), TableExtern(table)};
+  auto r = store.Instantiate(m, imports);
+  REQUIRE(!r.ok());
+  CHECK(r.status().message() == "out of bounds table access");
+  RefBits h = reinterpret_cast<RefBits>(host);
+  CHECK(table->data()[0] == h);
+  CHECK(table->data()[1] == kNullRef);
+  CHECK(table->data()[2] == h);
+}
+
+TEST_CASE("invoke checks arguments") {
+  Store store;
+  FunctionInstance* f = store.AddHostFunction(
+      FuncType{{ValType::kI32}, {ValType::kI32}}, NoopHost, "f");
+  std::vector<Value> none;
+  InvokeResult r = store.Invoke(f, none);
+  REQUIRE(!r.ok());
+  CHECK(r.trap->kind == TrapKind::kHostError);
+  CHECK(r.trap->message == "argument type mismatch");
+  std::vector<Value> wrong = {Value::I64(1)};
+  r = store.Invoke(f, wrong);
+  REQUIRE(!r.ok());
+  CHECK(r.trap->message == "argument type mismatch");
+}
+
+TEST_CASE("instantiate rejects bad inputs without crashing") {
+  Store store;
+  CHECK(!store.Instantiate(nullptr, {}).ok());
+  auto m = std::make_shared<Module>();
+  m->globals.push_back(Global{{ValType::kI32, false}, ConstExpr{}});
+  CHECK(!store.Instantiate(m, {}).ok());
+  m->globals[0].init = Const(Opcode::kGlobalGet, 5);
+  CHECK(!store.Instantiate(m, {}).ok());
+  m->globals[0].init = Const(Opcode::kI32Add, 0);
+  CHECK(!store.Instantiate(m, {}).ok());
+  auto m2 = ModuleImportingMemory(0, std::nullopt);
+  std::vector<Extern> null_mem = {MemoryExtern(nullptr)};
+  CHECK(!store.Instantiate(m2, null_mem).ok());
+}
+
+}  // namespace
+}  // namespace wsbx

@@ -1,0 +1,326 @@
+// Module instantiation (spec 4.5.4, WebAssembly 2.0): import matching,
+// allocation, constant expressions, segment initialisation and the start
+// function. Objects allocated before a failure stay in the Store, because a
+// shared table or memory may already refer to them.
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "runtime/interpreter.h"
+#include "runtime/status_macros.h"
+#include "runtime/store.h"
+
+namespace wsbx {
+namespace {
+
+// This Abseil build keeps its own string_view type, distinct from std's.
+absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
+
+std::string LimitsString(const SizeLimits& l) {
+  if (!l.max.has_value()) return absl::StrCat("{min ", l.min, "}");
+  return absl::StrCat("{min ", l.min, ", max ", *l.max, "}");
+}
+
+// Limits subtyping (spec 4.5.3): the actual object must be at least as large
+// as required and promise a maximum no larger than the required one.
+bool LimitsMatch(const SizeLimits& actual, const SizeLimits& required) {
+  if (actual.min < required.min) return false;
+  if (!required.max.has_value()) return true;
+  return actual.max.has_value() && *actual.max <= *required.max;
+}
+
+absl::Status Incompatible(size_t index, const Import& imp,
+                          const std::string& detail) {
+  return absl::InvalidArgumentError(
+      absl::StrFormat("incompatible import type: import %d \"%s\".\"%s\": %s",
+                      index, imp.module, imp.name, detail));
+}
+
+std::string FuncTypeString(const FuncType& t) {
+  std::string s = "[";
+  for (size_t i = 0; i < t.params.size(); ++i) {
+    absl::StrAppend(&s, i ? " " : "", Sv(ValTypeName(t.params[i])));
+  }
+  absl::StrAppend(&s, "] -> [");
+  for (size_t i = 0; i < t.results.size(); ++i) {
+    absl::StrAppend(&s, i ? " " : "", Sv(ValTypeName(t.results[i])));
+  }
+  return s + "]";
+}
+
+// Checks one provided extern against the import's declared type.
+absl::Status MatchImport(const Module& module, size_t index,
+                         const Extern& ext) {
+  const Import& imp = module.imports[index];
+  if (ext.kind != imp.kind) {
+    return Incompatible(
+        index, imp,
+        absl::StrCat("expected a ", Sv(ExternKindName(imp.kind)), ", got a ",
+                     Sv(ExternKindName(ext.kind))));
+  }
+  switch (imp.kind) {
+    case ExternKind::kFunc: {
+      if (ext.func == nullptr || ext.func->type == nullptr) {
+        return Incompatible(index, imp, "null function");
+      }
+      if (imp.func_type >= module.types.size()) {
+        return Incompatible(index, imp, "type index out of range");
+      }
+      const FuncType& want = module.types[imp.func_type];
+      if (!(*ext.func->type == want)) {
+        return Incompatible(
+            index, imp,
+            absl::StrCat("expected function type ", FuncTypeString(want),
+                         ", got ", FuncTypeString(*ext.func->type)));
+      }
+      return absl::OkStatus();
+    }
+    case ExternKind::kTable: {
+      if (ext.table == nullptr) return Incompatible(index, imp, "null table");
+      TableType have = ext.table->type();
+      if (have.elem != imp.table.elem) {
+        return Incompatible(
+            index, imp,
+            absl::StrCat("expected ", Sv(ValTypeName(imp.table.elem)),
+                         " elements, got ", Sv(ValTypeName(have.elem))));
+      }
+      if (!LimitsMatch(have.limits, imp.table.limits)) {
+        return Incompatible(
+            index, imp,
+            absl::StrCat("table limits ", LimitsString(have.limits),
+                         " do not match ", LimitsString(imp.table.limits)));
+      }
+      return absl::OkStatus();
+    }
+    case ExternKind::kMemory: {
+      if (ext.memory == nullptr) return Incompatible(index, imp, "null memory");
+      MemoryType have = ext.memory->type();
+      if (!LimitsMatch(have.limits, imp.memory.limits)) {
+        return Incompatible(
+            index, imp,
+            absl::StrCat("memory limits ", LimitsString(have.limits),
+                         " do not match ", LimitsString(imp.memory.limits)));
+      }
+      return absl::OkStatus();
+    }
+    case ExternKind::kGlobal: {
+      if (ext.global == nullptr) return Incompatible(index, imp, "null global");
+      const GlobalType& have = ext.global->type;
+      if (have.mutable_ != imp.global.mutable_ ||
+          have.type != imp.global.type) {
+        auto str = [](const GlobalType& g) {
+          return absl::StrCat(g.mutable_ ? "mut " : "",
+                              Sv(ValTypeName(g.type)));
+        };
+        return Incompatible(index, imp,
+                            absl::StrCat("expected global ", str(imp.global),
+                                         ", got ", str(have)));
+      }
+      return absl::OkStatus();
+    }
+  }
+  return Incompatible(index, imp, "unknown extern kind");
+}
+
+// Evaluates a constant expression (spec 3.3.10 / 4.4.10) in the context of
+// a partly built instance: globals and functions allocated so far.
+absl::StatusOr<Value> EvalConst(const ConstExpr& expr, const Instance& inst) {
+  auto fail = [&](std::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "constant expression at offset ", expr.offset, ": ", Sv(why)));
+  };
+  if (expr.instrs.size() != 1) return fail("expected exactly one instruction");
+  const ConstInstr& in = expr.instrs[0];
+  switch (in.op) {
+    case Opcode::kI32Const:
+      return Value::I32(static_cast<uint32_t>(in.imm));
+    case Opcode::kI64Const:
+      return Value::I64(in.imm);
+    case Opcode::kF32Const:
+      return Value::F32Bits(static_cast<uint32_t>(in.imm));
+    case Opcode::kF64Const:
+      return Value::F64Bits(in.imm);
+    case Opcode::kRefNull: {
+      uint8_t b = static_cast<uint8_t>(in.imm);
+      if (b != static_cast<uint8_t>(ValType::kFuncRef) &&
+          b != static_cast<uint8_t>(ValType::kExternRef)) {
+        return fail("ref.null of a non-reference type");
+      }
+      return Value::Ref(static_cast<ValType>(b), kNullRef);
+    }
+    case Opcode::kRefFunc:
+      if (in.imm >= inst.funcs.size())
+        return fail("function index out of range");
+      return Value::Ref(ValType::kFuncRef,
+                        reinterpret_cast<RefBits>(inst.funcs[in.imm]));
+    case Opcode::kGlobalGet:
+      if (in.imm >= inst.globals.size())
+        return fail("global index out of range");
+      return inst.globals[in.imm]->Get();
+    default:
+      return fail(absl::StrCat("instruction ", Sv(GetOpcodeInfo(in.op).text),
+                               " is not constant"));
+  }
+}
+
+// Evaluates an active segment's offset, an i32 read as unsigned.
+absl::StatusOr<uint64_t> EvalOffset(const ConstExpr& expr,
+                                    const Instance& inst) {
+  WSBX_ASSIGN_OR_RETURN(Value v, EvalConst(expr, inst));
+  if (v.type != ValType::kI32) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("segment offset at ", expr.offset, " is not an i32"));
+  }
+  return static_cast<uint64_t>(v.i32());
+}
+
+absl::Status TrapStatus(TrapKind kind) {
+  return absl::AbortedError(Sv(TrapKindMessage(kind)));
+}
+
+// Step 3 of instantiation: element segments, then data segments, in order.
+absl::Status InitSegments(Instance& inst) {
+  const Module& module = *inst.module;
+  for (size_t i = 0; i < module.elems.size(); ++i) {
+    const ElemSegment& seg = module.elems[i];
+    std::vector<RefBits>& refs = inst.elem_segments[i];
+    if (seg.mode == SegmentMode::kActive) {
+      if (seg.table >= inst.tables.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("element segment ", i, ": unknown table ", seg.table));
+      }
+      TableInstance* table = inst.tables[seg.table];
+      WSBX_ASSIGN_OR_RETURN(uint64_t offset, EvalOffset(seg.offset, inst));
+      if (offset + refs.size() > table->size()) {
+        return TrapStatus(TrapKind::kTableOutOfBounds);
+      }
+      if (!refs.empty()) {
+        std::memcpy(table->data() + offset, refs.data(),
+                    refs.size() * sizeof(RefBits));
+      }
+    }
+    if (seg.mode != SegmentMode::kPassive) refs = {};  // elem.drop
+  }
+  for (size_t i = 0; i < module.datas.size(); ++i) {
+    const DataSegment& seg = module.datas[i];
+    if (seg.mode != SegmentMode::kActive) continue;
+    if (seg.memory >= inst.memories.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("data segment ", i, ": unknown memory ", seg.memory));
+    }
+    if (uint64_t{seg.data_offset} + seg.data_size > module.bytes.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("data segment ", i, ": contents out of range"));
+    }
+    MemoryInstance* mem = inst.memories[seg.memory];
+    WSBX_ASSIGN_OR_RETURN(uint64_t offset, EvalOffset(seg.offset, inst));
+    if (offset + seg.data_size > mem->size_bytes()) {
+      return TrapStatus(TrapKind::kMemoryOutOfBounds);
+    }
+    if (seg.data_size > 0) {
+      std::memcpy(mem->base() + offset, module.bytes.data() + seg.data_offset,
+                  seg.data_size);
+    }
+    inst.data_dropped[i] = true;  // data.drop
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Instance*> Store::Instantiate(
+    std::shared_ptr<const Module> module, std::span<const Extern> imports) {
+  if (module == nullptr) return absl::InvalidArgumentError("null module");
+  if (!module->bodies.empty() && module->code == nullptr) {
+    return absl::FailedPreconditionError("module has not been compiled");
+  }
+  // Step 1: imports (spec 4.5.3 matching).
+  if (imports.size() != module->imports.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown import: the module has ", module->imports.size(),
+                     " imports, ", imports.size(), " were provided"));
+  }
+  for (size_t i = 0; i < imports.size(); ++i) {
+    WSBX_RETURN_IF_ERROR(MatchImport(*module, i, imports[i]));
+  }
+
+  // Step 2: allocation. From here on everything created stays in the store.
+  Instance& inst = instances_.emplace_back();
+  inst.module = module;
+  const Module& m = *module;
+  inst.type_ids.reserve(m.types.size());
+  for (const FuncType& t : m.types) inst.type_ids.push_back(InternType(t));
+  for (const Extern& ext : imports) {
+    switch (ext.kind) {
+      case ExternKind::kFunc:
+        inst.funcs.push_back(ext.func);
+        break;
+      case ExternKind::kTable:
+        inst.tables.push_back(ext.table);
+        break;
+      case ExternKind::kMemory:
+        inst.memories.push_back(ext.memory);
+        break;
+      case ExternKind::kGlobal:
+        inst.globals.push_back(ext.global);
+        break;
+    }
+  }
+  for (size_t i = 0; i < m.bodies.size(); ++i) {
+    uint32_t type_index = m.bodies[i].type_index;
+    if (type_index >= m.types.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("function ", i, ": type index out of range"));
+    }
+    FunctionInstance& func = functions_.emplace_back();
+    func.type = &m.types[type_index];
+    func.type_id = inst.type_ids[type_index];
+    func.instance = &inst;
+    func.func_index = static_cast<uint32_t>(m.num_imported_funcs + i);
+    inst.funcs.push_back(&func);
+  }
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+    WSBX_ASSIGN_OR_RETURN(TableInstance * table, AddTable(m.tables[i]));
+    inst.tables.push_back(table);
+  }
+  for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
+    WSBX_ASSIGN_OR_RETURN(MemoryInstance * mem, AddMemory(m.memories[i]));
+    inst.memories.push_back(mem);
+  }
+  for (const Global& g : m.globals) {
+    WSBX_ASSIGN_OR_RETURN(Value v, EvalConst(g.init, inst));
+    inst.globals.push_back(AddGlobal(g.type, v));
+  }
+  inst.elem_segments.resize(m.elems.size());
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    std::vector<RefBits>& refs = inst.elem_segments[i];
+    refs.reserve(m.elems[i].items.size());
+    for (const ConstExpr& item : m.elems[i].items) {
+      WSBX_ASSIGN_OR_RETURN(Value v, EvalConst(item, inst));
+      refs.push_back(v.bits);
+    }
+  }
+  inst.data_dropped.assign(m.datas.size(), false);
+
+  // Step 3: segment initialisation; a trap keeps earlier writes.
+  WSBX_RETURN_IF_ERROR(InitSegments(inst));
+
+  // Step 4: the start function.
+  if (m.start.has_value()) {
+    if (*m.start >= inst.funcs.size()) {
+      return absl::InvalidArgumentError("start function index out of range");
+    }
+    Trap trap;
+    TrapKind kind = Execute(*this, inst.funcs[*m.start], {}, {}, &trap);
+    if (kind != TrapKind::kNone) {
+      return absl::AbortedError(trap.message.empty()
+                                    ? std::string(TrapKindMessage(kind))
+                                    : trap.message);
+    }
+  }
+  return &inst;
+}
+
+}  // namespace wsbx

@@ -33,6 +33,20 @@ class ModuleValidator {
 
   absl::Status Run() {
     WSBX_RETURN_IF_ERROR(CheckShape());
+    absl::Status s = RunChecks();
+    if (s.ok()) return s;
+    // Prefer a malformed body over an invalid construct, as a decoder that
+    // reads every body before validation would report it.
+    BodyValidator bodies(m_, limits_, refs_);
+    for (size_t i = 0; i < m_.bodies.size(); ++i) {
+      WSBX_RETURN_IF_ERROR(bodies.CheckWellFormed(
+          m_.num_imported_funcs + static_cast<uint32_t>(i)));
+    }
+    return s;
+  }
+
+ private:
+  absl::Status RunChecks() {
     WSBX_RETURN_IF_ERROR(CheckTypes());
     WSBX_RETURN_IF_ERROR(CheckImports());
     WSBX_RETURN_IF_ERROR(CheckTablesAndMemories());
@@ -50,7 +64,6 @@ class ModuleValidator {
     return absl::OkStatus();
   }
 
- private:
   absl::Status CheckShape();
   absl::Status CheckTypes();
   absl::Status CheckImports();

@@ -20,6 +20,11 @@ namespace {
 
 constexpr ValType kUnknown = static_cast<ValType>(0);
 
+constexpr std::string_view kMissingEnd =
+    "unexpected end of section or function: END opcode expected";
+constexpr std::string_view kTrailingBytes =
+    "section size mismatch: bytes after the function's final END";
+
 // Stable storage for one-type block signatures: kSingletons[b] == ValType(b),
 // so a frame can point at it whatever the vector of frames does.
 constexpr std::array<ValType, 256> MakeSingletons() {
@@ -151,7 +156,7 @@ absl::Status BodyValidator::Validate(uint32_t func_index) {
   while (!ctrls_.empty()) {
     if (r.at_end()) {
       instr_.offset = r.offset();
-      return Error("unexpected end of function body: END opcode expected");
+      return Error(kMissingEnd);
     }
     absl::Status s = ReadInstr(r, &instr_, limits_.max_br_table_size);
     if (!s.ok()) return WrapReadError(s);
@@ -162,7 +167,53 @@ absl::Status BodyValidator::Validate(uint32_t func_index) {
   }
   if (!r.at_end()) {
     instr_.offset = r.offset();
-    return Error("section size mismatch: bytes after the function's final end");
+    return Error(kTrailingBytes);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BodyValidator::CheckWellFormed(uint32_t func_index) {
+  func_index_ = func_index;
+  const FunctionBody& body =
+      module_.bodies[func_index - module_.num_imported_funcs];
+  instr_.offset = body.code_offset;
+  if (body.code_offset > body.code_end ||
+      body.code_end > module_.bytes.size()) {
+    return Error("function body lies outside the module bytes");
+  }
+  Reader r(std::span<const uint8_t>(module_.bytes.data() + body.code_offset,
+                                    body.code_end - body.code_offset),
+           body.code_offset);
+  uint64_t depth = 1;
+  while (depth > 0) {
+    if (r.at_end()) {
+      instr_.offset = r.offset();
+      return Error(kMissingEnd);
+    }
+    absl::Status s = ReadInstr(r, &instr_, limits_.max_br_table_size);
+    if (!s.ok()) return WrapReadError(s);
+    switch (instr_.op) {
+      case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf:
+        ++depth;
+        break;
+      case Opcode::kEnd:
+        --depth;
+        break;
+      case Opcode::kMemoryInit: case Opcode::kDataDrop:
+        // An index past every segment is left to validation ("unknown data
+        // segment"), as CheckDataIndex orders the two.
+        if (!module_.data_count.has_value() &&
+            instr_.a < module_.datas.size()) {
+          return Error("data count section required");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  if (!r.at_end()) {
+    instr_.offset = r.offset();
+    return Error(kTrailingBytes);
   }
   return absl::OkStatus();
 }
@@ -258,14 +309,17 @@ absl::Status BodyValidator::CheckMemory() {
   return absl::OkStatus();
 }
 
-// memory.init and data.drop (spec 3.3.7): the data count section must be
-// present so single-pass validation knows the segment count.
+// memory.init and data.drop (spec 3.3.7, 5.5.16): the index must name a
+// segment, and the data count section must be present so that a one-pass
+// consumer knows the segment count before the code section. (When both
+// fail, the unknown index is the more useful report.)
 absl::Status BodyValidator::CheckDataIndex(uint32_t index) {
+  uint64_t count = module_.data_count.value_or(module_.datas.size());
+  if (index >= count) {
+    return Error(absl::StrCat("unknown data segment ", index));
+  }
   if (!module_.data_count.has_value()) {
     return Error("data count section required");
-  }
-  if (index >= *module_.data_count) {
-    return Error(absl::StrCat("unknown data segment ", index));
   }
   return absl::OkStatus();
 }

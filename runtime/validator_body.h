@@ -29,6 +29,13 @@ class BodyValidator {
   // whole function index space, so imports come first).
   absl::Status Validate(uint32_t func_index);
 
+  // Checks only what the binary format requires of a body (spec 5.4): every
+  // instruction decodes, blocks are closed by the final END, nothing follows
+  // it, and bulk data instructions have a data count section. The reference
+  // interpreter decodes every body before validating any, so a module both
+  // malformed and invalid is reported as malformed.
+  absl::Status CheckWellFormed(uint32_t func_index);
+
  private:
   struct Frame {
     Opcode opcode;  // kBlock, kLoop, kIf or kElse; the function uses kBlock

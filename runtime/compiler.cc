@@ -1,7 +1,604 @@
-// PLACEHOLDER: replaced by the compiler implementation.
+// Translates validated function bodies into internal code (code.h) in one
+// pass per body. The operand stack exists only at compile time: each value
+// gets the frame slot given by its stack height, so every instruction names
+// its operands directly. Forward branches are patched when their block ends;
+// code after an unconditional branch is skipped up to its else/end.
 #include "runtime/compiler.h"
+
+#include <cassert>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "runtime/code.h"
+#include "runtime/instr.h"
+#include "runtime/status_macros.h"
+
 namespace wsbx {
-absl::Status CompileModule(Module&, const Limits&) {
-  return absl::UnimplementedError("compiler not written yet");
+namespace {
+
+constexpr uint32_t kNoWord = UINT32_MAX;
+
+// A branch offset still to be written: `word` gets target - `instr`.
+struct Fixup {
+  uint32_t instr;
+  uint32_t word;
+};
+
+struct CallFixup {
+  Fixup at;
+  uint32_t callee;  // defined-function index
+};
+
+struct Label {
+  enum Kind : uint8_t { kBlock, kLoop, kIf, kFunc };
+  Kind kind = kBlock;
+  bool unreachable = false;
+  uint32_t height = 0;  // slot of the block's first parameter
+  uint32_t num_params = 0;
+  uint32_t num_results = 0;
+  uint32_t loop_start = 0;      // kLoop: the branch target
+  Fixup else_fixup{0, kNoWord};  // kIf: the BrUnless to the else arm
+  std::vector<Fixup> fixups;     // forward branches to the end
+};
+
+// Number of parameters and results of a "params>results" signature.
+void SigArity(std::string_view sig, uint32_t* params, uint32_t* results) {
+  size_t gt = sig.find('>');
+  assert(gt != std::string_view::npos);
+  *params = static_cast<uint32_t>(gt);
+  *results = static_cast<uint32_t>(sig.size() - gt - 1);
 }
+
+class FunctionCompiler {
+ public:
+  FunctionCompiler(const Module& module, std::vector<CodeWord>& code,
+                   const void* const* handlers,
+                   std::vector<CallFixup>& call_fixups)
+      : module_(module),
+        code_(code),
+        handlers_(handlers),
+        call_fixups_(call_fixups) {}
+
+  absl::Status Compile(const FunctionBody& body, FuncCode* out);
+
+ private:
+  uint32_t Pos() const { return static_cast<uint32_t>(code_.size()); }
+  uint32_t Op(IOp op) {
+    uint32_t at = Pos();
+    code_.push_back(reinterpret_cast<uintptr_t>(handlers_[static_cast<int>(op)]));
+    return at;
+  }
+  uint32_t Word(uint64_t w) {
+    code_.push_back(w);
+    return Pos() - 1;
+  }
+  void Patch(const Fixup& f, uint32_t target) {
+    code_[f.word] = static_cast<uint64_t>(int64_t{target} - int64_t{f.instr});
+  }
+  void SetHeight(uint32_t h) {
+    h_ = h;
+    if (h_ > max_h_) max_h_ = h_;
+  }
+  void Push(uint32_t n = 1) { SetHeight(h_ + n); }
+  void Pop(uint32_t n = 1) {
+    assert(h_ >= n);
+    h_ -= n;
+  }
+  void OpenRun(uint32_t word) {
+    fuel_word_ = word;
+    code_[word] = 0;
+  }
+  void CloseRun() { fuel_word_ = kNoWord; }
+  void SetUnreachable() { labels_.back().unreachable = true; }
+  void BlockArity(const BlockType& bt, uint32_t* params, uint32_t* results);
+
+  absl::Status CompileInstr(const Instr& in);
+  void CompileControl(const Instr& in);
+  void CompileEnd();
+  void CompileVariable(const Instr& in);
+  void CompileMemory(const Instr& in);
+  void CompileBulkAndTable(const Instr& in);
+  void CompileCall(const Instr& in);
+  void CompileBrTable(const Instr& in);
+
+  // Branch to the label `depth` levels out, moving its values into place.
+  void EmitBranch(uint32_t depth);
+  // True when a branch to `depth` is a single jump with no value moves.
+  bool IsPlainJump(uint32_t depth) const;
+  void EmitJumpTo(Label& label, uint32_t instr, uint32_t word);
+  void EmitReturn();
+
+  const Module& module_;
+  std::vector<CodeWord>& code_;
+  const void* const* handlers_;
+  std::vector<CallFixup>& call_fixups_;
+  std::vector<Label> labels_;
+  uint32_t h_ = 0;
+  uint32_t max_h_ = 0;
+  uint32_t skip_depth_ = 0;
+  uint32_t fuel_word_ = kNoWord;
+};
+
+void FunctionCompiler::BlockArity(const BlockType& bt, uint32_t* params,
+                                  uint32_t* results) {
+  switch (bt.kind) {
+    case BlockType::Kind::kEmpty:
+      *params = *results = 0;
+      return;
+    case BlockType::Kind::kValue:
+      *params = 0;
+      *results = 1;
+      return;
+    case BlockType::Kind::kIndex: {
+      const FuncType& t = module_.types[bt.index];
+      *params = static_cast<uint32_t>(t.params.size());
+      *results = static_cast<uint32_t>(t.results.size());
+      return;
+    }
+  }
+}
+
+absl::Status FunctionCompiler::Compile(const FunctionBody& body,
+                                       FuncCode* out) {
+  const FuncType& type = module_.types[body.type_index];
+  const uint32_t num_params = static_cast<uint32_t>(type.params.size());
+  const uint32_t num_results = static_cast<uint32_t>(type.results.size());
+  out->entry = Pos();
+  out->num_params = num_params;
+  out->num_results = num_results;
+  h_ = max_h_ = num_params + body.num_locals;
+  Op(IOp::kEnter);
+  Word(Pack(num_params, body.num_locals));
+  uint32_t frame_word = Word(0);
+  OpenRun(Word(0));
+
+  Label func;
+  func.kind = Label::kFunc;
+  func.height = h_;
+  func.num_results = num_results;
+  labels_.push_back(std::move(func));
+
+  std::span<const uint8_t> bytes(module_.bytes);
+  Reader r(bytes.subspan(body.code_offset, body.code_end - body.code_offset),
+           body.code_offset);
+  Instr in;
+  while (!r.at_end() && !labels_.empty()) {
+    WSBX_RETURN_IF_ERROR(ReadInstr(r, &in, UINT32_MAX));
+    if (labels_.back().unreachable) {
+      Opcode op = in.op;
+      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf) {
+        ++skip_depth_;
+        continue;
+      }
+      if (skip_depth_ > 0 || (op != Opcode::kEnd && op != Opcode::kElse)) {
+        if (op == Opcode::kEnd) --skip_depth_;
+        continue;
+      }
+    }
+    if (fuel_word_ != kNoWord) ++code_[fuel_word_];
+    WSBX_RETURN_IF_ERROR(CompileInstr(in));
+  }
+  if (!labels_.empty() || !r.at_end()) {
+    return Reader::ErrorAt(r.offset(), "function body does not end cleanly");
+  }
+  out->frame_slots = max_h_;
+  code_[frame_word] = max_h_;
+  return absl::OkStatus();
+}
+
+absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
+  const OpcodeInfo& info = GetOpcodeInfo(in.op);
+  switch (in.op) {
+    case Opcode::kUnreachable: case Opcode::kNop: case Opcode::kBlock:
+    case Opcode::kLoop: case Opcode::kIf: case Opcode::kElse:
+    case Opcode::kBr: case Opcode::kBrIf: case Opcode::kReturn:
+    case Opcode::kDrop: case Opcode::kSelect: case Opcode::kSelectT:
+      CompileControl(in);
+      return absl::OkStatus();
+    case Opcode::kEnd:
+      CompileEnd();
+      return absl::OkStatus();
+    case Opcode::kBrTable:
+      CompileBrTable(in);
+      return absl::OkStatus();
+    case Opcode::kCall: case Opcode::kCallIndirect:
+      CompileCall(in);
+      return absl::OkStatus();
+    case Opcode::kLocalGet: case Opcode::kLocalSet: case Opcode::kLocalTee:
+    case Opcode::kGlobalGet: case Opcode::kGlobalSet:
+    case Opcode::kI32Const: case Opcode::kI64Const: case Opcode::kF32Const:
+    case Opcode::kF64Const: case Opcode::kRefNull: case Opcode::kRefFunc:
+      CompileVariable(in);
+      return absl::OkStatus();
+    default:
+      break;
+  }
+  if (info.imm == ImmKind::kMemArg || in.op == Opcode::kMemorySize ||
+      in.op == Opcode::kMemoryGrow) {
+    CompileMemory(in);
+    return absl::OkStatus();
+  }
+  if (info.sig == "*" || info.imm != ImmKind::kNone) {
+    CompileBulkAndTable(in);
+    return absl::OkStatus();
+  }
+  // Plain numeric instruction: its signature gives the operand count.
+  uint32_t params, results;
+  SigArity(info.sig, &params, &results);
+  assert(results == 1);
+  if (params == 1) {
+    Op(ToIOp(in.op));
+    Word(Pack(h_ - 1, h_ - 1));
+  } else {
+    assert(params == 2);
+    Op(ToIOp(in.op));
+    Word(Pack(h_ - 2, h_ - 1));
+    Word(h_ - 2);
+    Pop();
+  }
+  return absl::OkStatus();
+}
+
+void FunctionCompiler::CompileControl(const Instr& in) {
+  switch (in.op) {
+    case Opcode::kUnreachable:
+      CloseRun();
+      Op(IOp::kUnreachable);
+      SetUnreachable();
+      return;
+    case Opcode::kNop:
+      return;
+    case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf: {
+      CloseRun();
+      uint32_t params = 0, results = 0;
+      BlockArity(in.block, &params, &results);
+      if (in.op == Opcode::kIf) Pop();
+      Label label;
+      label.height = h_ - params;
+      label.num_params = params;
+      label.num_results = results;
+      if (in.op == Opcode::kBlock) {
+        label.kind = Label::kBlock;
+      } else if (in.op == Opcode::kLoop) {
+        label.kind = Label::kLoop;
+        label.loop_start = Op(IOp::kFuel);
+        OpenRun(Word(0));
+      } else {
+        label.kind = Label::kIf;
+        uint32_t at = Op(IOp::kBrUnless);
+        Word(h_);  // the condition, just popped
+        label.else_fixup = {at, Word(0)};
+      }
+      labels_.push_back(std::move(label));
+      return;
+    }
+    case Opcode::kElse: {
+      CloseRun();
+      Label& label = labels_.back();
+      assert(label.kind == Label::kIf);
+      if (!label.unreachable) {
+        uint32_t at = Op(IOp::kJump);
+        label.fixups.push_back({at, Word(0)});
+      }
+      Patch(label.else_fixup, Pos());
+      label.else_fixup.word = kNoWord;
+      label.kind = Label::kBlock;
+      label.unreachable = false;
+      SetHeight(label.height + label.num_params);
+      return;
+    }
+    case Opcode::kBr:
+      CloseRun();
+      EmitBranch(in.a);
+      SetUnreachable();
+      return;
+    case Opcode::kBrIf: {
+      CloseRun();
+      Pop();
+      uint32_t cond = h_;
+      if (IsPlainJump(in.a)) {
+        uint32_t at = Op(IOp::kBrIf);
+        Word(cond);
+        EmitJumpTo(labels_[labels_.size() - 1 - in.a], at, Word(0));
+      } else {
+        uint32_t at = Op(IOp::kBrUnless);
+        Word(cond);
+        Fixup skip{at, Word(0)};
+        EmitBranch(in.a);
+        Patch(skip, Pos());
+      }
+      return;
+    }
+    case Opcode::kReturn:
+      CloseRun();
+      EmitReturn();
+      SetUnreachable();
+      return;
+    case Opcode::kDrop:
+      Pop();
+      return;
+    case Opcode::kSelect: case Opcode::kSelectT:
+      Op(IOp::kSelect);
+      Word(Pack(h_ - 3, h_ - 2));
+      Word(Pack(h_ - 1, h_ - 3));
+      Pop(2);
+      return;
+    default:
+      assert(false);
+  }
+}
+
+void FunctionCompiler::CompileEnd() {
+  CloseRun();
+  Label& label = labels_.back();
+  if (label.kind == Label::kFunc) {
+    if (!label.unreachable) EmitReturn();
+    labels_.pop_back();
+    return;
+  }
+  if (label.else_fixup.word != kNoWord) Patch(label.else_fixup, Pos());
+  for (const Fixup& f : label.fixups) Patch(f, Pos());
+  SetHeight(label.height + label.num_results);
+  labels_.pop_back();
+}
+
+bool FunctionCompiler::IsPlainJump(uint32_t depth) const {
+  const Label& label = labels_[labels_.size() - 1 - depth];
+  if (label.kind == Label::kFunc) return false;
+  uint32_t arity =
+      label.kind == Label::kLoop ? label.num_params : label.num_results;
+  return h_ - arity == label.height;
+}
+
+void FunctionCompiler::EmitJumpTo(Label& label, uint32_t instr, uint32_t word) {
+  if (label.kind == Label::kLoop) {
+    Patch({instr, word}, label.loop_start);
+  } else {
+    label.fixups.push_back({instr, word});
+  }
+}
+
+void FunctionCompiler::EmitBranch(uint32_t depth) {
+  Label& label = labels_[labels_.size() - 1 - depth];
+  if (label.kind == Label::kFunc) {
+    EmitReturn();
+    return;
+  }
+  uint32_t arity =
+      label.kind == Label::kLoop ? label.num_params : label.num_results;
+  uint32_t src = h_ - arity;
+  if (src != label.height) {
+    // Destinations lie below sources, so ascending copies never clobber.
+    for (uint32_t i = 0; i < arity; ++i) {
+      Op(IOp::kCopy);
+      Word(Pack(label.height + i, src + i));
+    }
+  }
+  uint32_t at = Op(IOp::kJump);
+  EmitJumpTo(label, at, Word(0));
+}
+
+void FunctionCompiler::EmitReturn() {
+  uint32_t n = labels_.front().num_results;
+  Op(IOp::kReturn);
+  Word(Pack(h_ - n, n));
+}
+
+void FunctionCompiler::CompileBrTable(const Instr& in) {
+  CloseRun();
+  Pop();
+  uint32_t n = static_cast<uint32_t>(in.targets.size()) - 1;
+  uint32_t at = Op(IOp::kBrTable);
+  Word(Pack(h_, n));
+  uint32_t first = Pos();
+  for (uint32_t i = 0; i <= n; ++i) Word(0);
+  // Targets needing value moves or a return get a stub after the table;
+  // equal targets share one.
+  std::vector<std::pair<uint32_t, uint32_t>> stubs;  // (depth, position)
+  for (uint32_t i = 0; i <= n; ++i) {
+    uint32_t depth = in.targets[i];
+    if (IsPlainJump(depth)) {
+      EmitJumpTo(labels_[labels_.size() - 1 - depth], at, first + i);
+      continue;
+    }
+    uint32_t stub = kNoWord;
+    for (const auto& [d, p] : stubs) {
+      if (d == depth) stub = p;
+    }
+    if (stub == kNoWord) {
+      stub = Pos();
+      stubs.emplace_back(depth, stub);
+      EmitBranch(depth);
+    }
+    Patch({at, first + i}, stub);
+  }
+  SetUnreachable();
+}
+
+void FunctionCompiler::CompileCall(const Instr& in) {
+  uint32_t type_index = in.op == Opcode::kCall ? module_.func_types[in.a] : in.a;
+  const FuncType& type = module_.types[type_index];
+  if (in.op == Opcode::kCallIndirect) Pop();  // the table index
+  uint32_t index_slot = h_;
+  uint32_t params = static_cast<uint32_t>(type.params.size());
+  uint32_t results = static_cast<uint32_t>(type.results.size());
+  uint32_t argbase = h_ - params;
+  if (in.op == Opcode::kCallIndirect) {
+    Op(IOp::kCallIndirect);
+    Word(Pack(argbase, in.a));
+    Word(Pack(in.b, index_slot));
+  } else if (in.a < module_.num_imported_funcs) {
+    Op(IOp::kCallImport);
+    Word(Pack(argbase, in.a));
+  } else {
+    uint32_t at = Op(IOp::kCall);
+    Word(Pack(argbase, in.a));
+    call_fixups_.push_back({{at, Word(0)}, in.a - module_.num_imported_funcs});
+  }
+  // The callee's frame starts at argbase; results land there.
+  SetHeight(argbase + results);
+}
+
+void FunctionCompiler::CompileVariable(const Instr& in) {
+  switch (in.op) {
+    case Opcode::kLocalGet:
+      Op(IOp::kCopy);
+      Word(Pack(h_, in.a));
+      Push();
+      return;
+    case Opcode::kLocalSet:
+      Pop();
+      Op(IOp::kCopy);
+      Word(Pack(in.a, h_));
+      return;
+    case Opcode::kLocalTee:
+      Op(IOp::kCopy);
+      Word(Pack(in.a, h_ - 1));
+      return;
+    case Opcode::kGlobalGet:
+      Op(IOp::kGlobalGet);
+      Word(Pack(h_, in.a));
+      Push();
+      return;
+    case Opcode::kGlobalSet:
+      Pop();
+      Op(IOp::kGlobalSet);
+      Word(Pack(h_, in.a));
+      return;
+    case Opcode::kRefFunc:
+      Op(IOp::kRefFunc);
+      Word(Pack(h_, in.a));
+      Push();
+      return;
+    default:
+      break;
+  }
+  uint64_t bits = 0;  // ref.null is 0
+  if (in.op == Opcode::kI32Const || in.op == Opcode::kF32Const) {
+    bits = static_cast<uint32_t>(in.bits);
+  } else if (in.op == Opcode::kI64Const || in.op == Opcode::kF64Const) {
+    bits = in.bits;
+  }
+  Op(IOp::kConst);
+  Word(h_);
+  Word(bits);
+  Push();
+}
+
+void FunctionCompiler::CompileMemory(const Instr& in) {
+  if (in.op == Opcode::kMemorySize) {
+    Op(IOp::kMemorySize);
+    Word(h_);
+    Push();
+    return;
+  }
+  if (in.op == Opcode::kMemoryGrow) {
+    Op(IOp::kMemoryGrow);
+    Word(Pack(h_ - 1, h_ - 1));
+    return;
+  }
+  uint32_t params, results;
+  SigArity(GetOpcodeInfo(in.op).sig, &params, &results);
+  Op(ToIOp(in.op));
+  if (results == 1) {  // load: [addr|dst][offset]
+    Word(Pack(h_ - 1, h_ - 1));
+  } else {  // store: [addr|value][offset]
+    Word(Pack(h_ - 2, h_ - 1));
+    Pop(2);
+  }
+  Word(in.b);
+}
+
+// Reference, table and bulk-memory instructions. Operands are popped in
+// stack order; layouts are read back by the matching handlers.
+void FunctionCompiler::CompileBulkAndTable(const Instr& in) {
+  switch (in.op) {
+    case Opcode::kRefIsNull:
+      Op(IOp::kRefIsNull);
+      Word(Pack(h_ - 1, h_ - 1));
+      return;
+    case Opcode::kTableGet:
+      Op(IOp::kTableGet);
+      Word(Pack(h_ - 1, h_ - 1));
+      Word(in.a);
+      return;
+    case Opcode::kTableSet:
+      Op(IOp::kTableSet);
+      Word(Pack(h_ - 2, h_ - 1));
+      Word(in.a);
+      Pop(2);
+      return;
+    case Opcode::kTableSize:
+      Op(IOp::kTableSize);
+      Word(Pack(h_, in.a));
+      Push();
+      return;
+    case Opcode::kTableGrow:  // init, n -> old size
+      Op(IOp::kTableGrow);
+      Word(Pack(h_ - 2, h_ - 1));
+      Word(Pack(h_ - 2, in.a));
+      Pop();
+      return;
+    case Opcode::kTableFill:  // i, value, n
+      Op(IOp::kTableFill);
+      Word(Pack(h_ - 3, h_ - 2));
+      Word(Pack(h_ - 1, in.a));
+      Pop(3);
+      return;
+    case Opcode::kDataDrop: case Opcode::kElemDrop:
+      Op(ToIOp(in.op));
+      Word(in.a);
+      return;
+    default:
+      break;
+  }
+  // Three-operand bulk instructions: d, s (or value), n.
+  Op(ToIOp(in.op));
+  Word(Pack(h_ - 3, h_ - 2));
+  switch (in.op) {
+    case Opcode::kMemoryInit:
+      Word(Pack(h_ - 1, in.a));
+      break;
+    case Opcode::kMemoryCopy: case Opcode::kMemoryFill:
+      Word(h_ - 1);
+      break;
+    case Opcode::kTableInit:  // elem a, table b
+      Word(Pack(h_ - 1, in.a));
+      Word(in.b);
+      break;
+    case Opcode::kTableCopy:  // dst table a, src table b
+      Word(h_ - 1);
+      Word(Pack(in.a, in.b));
+      break;
+    default:
+      assert(false);
+  }
+  Pop(3);
+}
+
+}  // namespace
+
+absl::Status CompileModule(Module& module, const Limits& limits) {
+  (void)limits;
+  auto compiled = std::make_shared<CompiledCode>();
+  compiled->funcs.resize(module.bodies.size());
+  std::vector<CallFixup> call_fixups;
+  const void* const* handlers = HandlerTable();
+  for (size_t i = 0; i < module.bodies.size(); ++i) {
+    FunctionCompiler fc(module, compiled->code, handlers, call_fixups);
+    WSBX_RETURN_IF_ERROR(fc.Compile(module.bodies[i], &compiled->funcs[i]));
+  }
+  for (const CallFixup& c : call_fixups) {
+    int64_t rel =
+        int64_t{compiled->funcs[c.callee].entry} - int64_t{c.at.instr};
+    compiled->code[c.at.word] = static_cast<uint64_t>(rel);
+  }
+  compiled->code.shrink_to_fit();
+  module.code = std::move(compiled);
+  return absl::OkStatus();
+}
+
 }  // namespace wsbx

@@ -1,12 +1,753 @@
-// PLACEHOLDER: replaced by the interpreter implementation.
+// Runs internal code (code.h) with computed-goto dispatch: each instruction
+// word holds its handler's label address. pc, the frame pointer, the current
+// Instance and memory 0's base and size live in locals; they are reloaded
+// after calls, returns and memory.grow. Wasm calls push a Frame on the
+// ExecContext, never a host stack frame.
 #include "runtime/interpreter.h"
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <cstring>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/base/optimization.h"
+#include "runtime/code.h"
+#include "runtime/exec_context.h"
+#include "runtime/numeric.h"
+
 namespace wsbx {
-struct ExecContext {};
-std::unique_ptr<ExecContext, ExecContextDeleter> NewExecContext(const Limits&) { return std::unique_ptr<ExecContext, ExecContextDeleter>(new ExecContext); }
-void ExecContextDeleter::operator()(ExecContext* ctx) const { delete ctx; }
-TrapKind Execute(Store&, FunctionInstance*, std::span<const uint64_t>, std::span<uint64_t>, Trap* trap) {
-  trap->kind = TrapKind::kHostError;
-  trap->message = "interpreter not written yet";
-  return trap->kind;
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "memory access assumes a little-endian host");
+
+// Slot accessors: i32/f32 live in the low half, zero-extended.
+inline uint32_t U32(uint64_t v) { return static_cast<uint32_t>(v); }
+inline int32_t S32(uint64_t v) { return static_cast<int32_t>(v); }
+inline uint64_t U64(uint64_t v) { return v; }
+inline int64_t S64(uint64_t v) { return static_cast<int64_t>(v); }
+inline float F32(uint64_t v) { return num::F32(v); }
+inline double F64(uint64_t v) { return num::F64(v); }
+inline uint64_t R32(uint32_t v) { return v; }
+inline uint64_t R64(uint64_t v) { return v; }
+inline uint64_t RF32(float f) { return num::Bits(f); }
+inline uint64_t RF64(double d) { return num::Bits(d); }
+
+MemoryInstance* Memory0(const Instance* inst) {
+  return inst->memories.empty() ? nullptr : inst->memories[0];
 }
+
+// Calls a host function with the arguments at args[0..n); results are
+// written back over them. Scratch space for results and any nested Execute
+// lies above the arguments.
+TrapKind CallHost(ExecContext* ctx, Store* store, Instance* caller,
+                  FunctionInstance* callee, uint64_t* args) {
+  size_t np = callee->type->params.size();
+  size_t nr = callee->type->results.size();
+  uint64_t* scratch = args + np;
+  if (ABSL_PREDICT_FALSE(scratch + nr > ctx->stack_end)) {
+    return TrapKind::kCallStackExhausted;
+  }
+  HostContext hc;
+  hc.store = store;
+  hc.caller = caller;
+  hc.memory = caller ? Memory0(caller) : nullptr;
+  uint64_t* saved_top = ctx->top;
+  ctx->top = scratch + nr;
+  TrapKind kind = callee->host(hc, std::span<const uint64_t>(args, np),
+                               std::span<uint64_t>(scratch, nr));
+  ctx->top = saved_top;
+  if (kind != TrapKind::kNone) {
+    ctx->has_host_message = !hc.trap_message.empty();
+    ctx->host_message = std::move(hc.trap_message);
+    ctx->exit_code = hc.exit_code;
+    return kind;
+  }
+  for (size_t i = 0; i < nr; ++i) args[i] = scratch[i];
+  return TrapKind::kNone;
+}
+
+// The interpreter loop. Called with table_out set, it only hands out the
+// handler table (its labels are local to this function).
+TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
+             Instance* inst, const void* const** table_out) {
+  static const void* const kHandlers[] = {
+#define WSBX_OP(name, prefix, code, text, imm, sig) &&L_##name,
+#include "runtime/opcodes.def"
+#undef WSBX_OP
+#define WSBX_IOP(name) &&L_##name,
+      WSBX_INTERNAL_OPS(WSBX_IOP)
+#undef WSBX_IOP
+  };
+  static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) ==
+                static_cast<size_t>(IOp::kCount));
+  if (table_out != nullptr) {
+    *table_out = kHandlers;
+    return TrapKind::kNone;
+  }
+
+  Frame* const frames = ctx->frames.get();
+  uint64_t* const stack_end = ctx->stack_end;
+  MemoryInstance* mem0 = nullptr;
+  uint8_t* mem = nullptr;
+  uint64_t mem_size = 0;
+  TrapKind trap = TrapKind::kNone;
+  FunctionInstance* callee = nullptr;
+  uint32_t argbase = 0;
+
+#define NEXT() goto* reinterpret_cast<void*>(pc[0])
+#define LO(w) static_cast<uint32_t>(pc[w])
+#define HI(w) static_cast<uint32_t>(pc[w] >> 32)
+#define TRAP(kind)             \
+  do {                         \
+    trap = TrapKind::kind;     \
+    goto trap_exit;            \
+  } while (0)
+#define RELOAD_MEM()                              \
+  do {                                            \
+    mem0 = Memory0(inst);                         \
+    mem = mem0 ? mem0->base() : nullptr;          \
+    mem_size = mem0 ? mem0->size_bytes() : 0;     \
+  } while (0)
+#define CHARGE(n)                                         \
+  do {                                                    \
+    ctx->fuel -= static_cast<int64_t>(n);                 \
+    if (ABSL_PREDICT_FALSE(ctx->fuel < 0)) {              \
+      trap = FuelSlowPath(ctx);                           \
+      if (trap != TrapKind::kNone) goto trap_exit;        \
+    }                                                     \
+  } while (0)
+
+  RELOAD_MEM();
+  NEXT();
+
+  // ---- Control and internal operations ----
+L_Enter: {
+  if (ABSL_PREDICT_FALSE(fp + pc[2] > stack_end)) TRAP(kCallStackExhausted);
+  uint64_t* locals = fp + LO(1);
+  for (uint32_t i = 0, n = HI(1); i < n; ++i) locals[i] = 0;
+  CHARGE(pc[3]);
+  pc += 4;
+  NEXT();
+}
+L_Fuel:
+  CHARGE(pc[1]);
+  pc += 2;
+  NEXT();
+L_Copy:
+  fp[LO(1)] = fp[HI(1)];
+  pc += 2;
+  NEXT();
+L_Const:
+  fp[pc[1]] = pc[2];
+  pc += 3;
+  NEXT();
+L_Jump:
+  pc += static_cast<int64_t>(pc[1]);
+  NEXT();
+L_BrIf:
+  if (U32(fp[pc[1]]) != 0) {
+    pc += static_cast<int64_t>(pc[2]);
+  } else {
+    pc += 3;
+  }
+  NEXT();
+L_BrUnless:
+  if (U32(fp[pc[1]]) == 0) {
+    pc += static_cast<int64_t>(pc[2]);
+  } else {
+    pc += 3;
+  }
+  NEXT();
+L_BrTable: {
+  uint32_t i = U32(fp[LO(1)]);
+  uint32_t n = HI(1);
+  if (i > n) i = n;
+  pc += static_cast<int64_t>(pc[2 + i]);
+  NEXT();
+}
+L_Select:
+  fp[HI(2)] = U32(fp[LO(2)]) != 0 ? fp[LO(1)] : fp[HI(1)];
+  pc += 3;
+  NEXT();
+L_Unreachable:
+  TRAP(kUnreachable);
+L_Return: {
+  const uint64_t* results = fp + LO(1);
+  for (uint32_t i = 0, n = HI(1); i < n; ++i) fp[i] = results[i];
+  const Frame& f = frames[--ctx->depth];
+  pc = f.ret_pc;
+  fp = f.fp;
+  if (f.inst != inst) {
+    inst = f.inst;
+    RELOAD_MEM();
+  } else if (mem0 != nullptr) {
+    mem_size = mem0->size_bytes();  // the callee may have grown it
+  }
+  NEXT();
+}
+L_Exit:
+  return TrapKind::kNone;
+L_Call: {
+  if (ABSL_PREDICT_FALSE(ctx->depth >= ctx->max_depth)) {
+    TRAP(kCallStackExhausted);
+  }
+  Frame& f = frames[ctx->depth++];
+  f.ret_pc = pc + 3;
+  f.fp = fp;
+  f.inst = inst;
+  f.func_index = HI(1);
+  fp += LO(1);
+  pc += static_cast<int64_t>(pc[2]);
+  NEXT();
+}
+L_CallImport:
+  callee = inst->funcs[HI(1)];
+  argbase = LO(1);
+  pc += 2;
+  goto call_function;
+L_CallIndirect: {
+  TableInstance* table = inst->tables[LO(2)];
+  uint32_t i = U32(fp[HI(2)]);
+  if (ABSL_PREDICT_FALSE(i >= table->size())) TRAP(kUndefinedElement);
+  RefBits ref = table->data()[i];
+  if (ABSL_PREDICT_FALSE(ref == kNullRef)) TRAP(kUninitializedElement);
+  callee = reinterpret_cast<FunctionInstance*>(ref);
+  if (ABSL_PREDICT_FALSE(callee->type_id != inst->type_ids[HI(1)])) {
+    TRAP(kIndirectCallTypeMismatch);
+  }
+  argbase = LO(1);
+  pc += 3;
+  goto call_function;
+}
+call_function: {
+  // pc already points after the call instruction.
+  if (callee->host) {
+    trap = CallHost(ctx, store, inst, callee, fp + argbase);
+    if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_exit;
+    RELOAD_MEM();
+    NEXT();
+  }
+  if (ABSL_PREDICT_FALSE(ctx->depth >= ctx->max_depth)) {
+    TRAP(kCallStackExhausted);
+  }
+  Frame& f = frames[ctx->depth++];
+  f.ret_pc = pc;
+  f.fp = fp;
+  f.inst = inst;
+  f.func_index = callee->func_index;
+  inst = callee->instance;
+  const Module& m = *inst->module;
+  const CompiledCode& cc = *m.code;
+  fp += argbase;
+  pc = cc.code.data() + cc.funcs[callee->func_index - m.num_imported_funcs].entry;
+  RELOAD_MEM();
+  NEXT();
+}
+
+  // Wasm opcodes that never appear in internal code: the compiler resolves
+  // them into slots, copies and jumps.
+L_Nop: L_Block: L_Loop: L_If: L_Else: L_End: L_Br: L_Drop: L_SelectT:
+L_LocalGet: L_LocalSet: L_LocalTee: L_I32Const: L_I64Const: L_F32Const:
+L_F64Const: L_RefNull:
+  assert(false && "instruction not emitted by the compiler");
+  TRAP(kUnreachable);
+
+  // ---- Variables and references ----
+L_GlobalGet:
+  fp[LO(1)] = inst->globals[HI(1)]->bits;
+  pc += 2;
+  NEXT();
+L_GlobalSet:
+  inst->globals[HI(1)]->bits = fp[LO(1)];
+  pc += 2;
+  NEXT();
+L_RefFunc:
+  fp[LO(1)] = reinterpret_cast<uintptr_t>(inst->funcs[HI(1)]);
+  pc += 2;
+  NEXT();
+L_RefIsNull:
+  fp[HI(1)] = fp[LO(1)] == kNullRef ? 1 : 0;
+  pc += 2;
+  NEXT();
+
+  // ---- Memory ----
+#define LOAD_OP(name, T, put)                                     \
+  L_##name: {                                                     \
+    uint64_t ea = uint64_t{U32(fp[LO(1)])} + pc[2];               \
+    if (ABSL_PREDICT_FALSE(ea + sizeof(T) > mem_size)) {          \
+      TRAP(kMemoryOutOfBounds);                                   \
+    }                                                             \
+    fp[HI(1)] = put(num::Load<T>(mem + ea));                      \
+    pc += 3;                                                      \
+    NEXT();                                                       \
+  }
+#define STORE_OP(name, T)                                         \
+  L_##name: {                                                     \
+    uint64_t ea = uint64_t{U32(fp[LO(1)])} + pc[2];               \
+    if (ABSL_PREDICT_FALSE(ea + sizeof(T) > mem_size)) {          \
+      TRAP(kMemoryOutOfBounds);                                   \
+    }                                                             \
+    num::Store<T>(mem + ea, static_cast<T>(fp[HI(1)]));           \
+    pc += 3;                                                      \
+    NEXT();                                                       \
+  }
+  LOAD_OP(I32Load, uint32_t, R32)
+  LOAD_OP(I64Load, uint64_t, R64)
+  LOAD_OP(F32Load, uint32_t, R32)
+  LOAD_OP(F64Load, uint64_t, R64)
+  LOAD_OP(I32Load8S, int8_t, R32)
+  LOAD_OP(I32Load8U, uint8_t, R32)
+  LOAD_OP(I32Load16S, int16_t, R32)
+  LOAD_OP(I32Load16U, uint16_t, R32)
+  LOAD_OP(I64Load8S, int8_t, R64)
+  LOAD_OP(I64Load8U, uint8_t, R64)
+  LOAD_OP(I64Load16S, int16_t, R64)
+  LOAD_OP(I64Load16U, uint16_t, R64)
+  LOAD_OP(I64Load32S, int32_t, R64)
+  LOAD_OP(I64Load32U, uint32_t, R64)
+  STORE_OP(I32Store, uint32_t)
+  STORE_OP(I64Store, uint64_t)
+  STORE_OP(F32Store, uint32_t)
+  STORE_OP(F64Store, uint64_t)
+  STORE_OP(I32Store8, uint8_t)
+  STORE_OP(I32Store16, uint16_t)
+  STORE_OP(I64Store8, uint8_t)
+  STORE_OP(I64Store16, uint16_t)
+  STORE_OP(I64Store32, uint32_t)
+#undef LOAD_OP
+#undef STORE_OP
+
+L_MemorySize:
+  fp[pc[1]] = mem_size / kPageSize;
+  pc += 2;
+  NEXT();
+L_MemoryGrow: {
+  int64_t old = mem0 ? mem0->Grow(U32(fp[LO(1)])) : -1;
+  fp[HI(1)] = R32(static_cast<uint32_t>(old));
+  RELOAD_MEM();
+  pc += 2;
+  NEXT();
+}
+L_MemoryFill: {
+  uint64_t d = U32(fp[LO(1)]);
+  uint64_t n = U32(fp[pc[2]]);
+  if (ABSL_PREDICT_FALSE(d + n > mem_size)) TRAP(kMemoryOutOfBounds);
+  if (n > 0) std::memset(mem + d, static_cast<uint8_t>(fp[HI(1)]), n);
+  pc += 3;
+  NEXT();
+}
+L_MemoryCopy: {
+  uint64_t d = U32(fp[LO(1)]);
+  uint64_t s = U32(fp[HI(1)]);
+  uint64_t n = U32(fp[pc[2]]);
+  if (ABSL_PREDICT_FALSE(d + n > mem_size || s + n > mem_size)) {
+    TRAP(kMemoryOutOfBounds);
+  }
+  if (n > 0) std::memmove(mem + d, mem + s, n);
+  pc += 3;
+  NEXT();
+}
+L_MemoryInit: {
+  uint64_t d = U32(fp[LO(1)]);
+  uint64_t s = U32(fp[HI(1)]);
+  uint64_t n = U32(fp[LO(2)]);
+  uint32_t seg = HI(2);
+  const Module& m = *inst->module;
+  const DataSegment& data = m.datas[seg];
+  uint64_t len = inst->data_dropped[seg] ? 0 : data.data_size;
+  if (ABSL_PREDICT_FALSE(s + n > len || d + n > mem_size)) {
+    TRAP(kMemoryOutOfBounds);
+  }
+  if (n > 0) std::memcpy(mem + d, m.bytes.data() + data.data_offset + s, n);
+  pc += 3;
+  NEXT();
+}
+L_DataDrop:
+  inst->data_dropped[pc[1]] = true;
+  pc += 2;
+  NEXT();
+
+  // ---- Tables ----
+L_TableGet: {
+  TableInstance* t = inst->tables[pc[2]];
+  uint32_t i = U32(fp[LO(1)]);
+  if (ABSL_PREDICT_FALSE(i >= t->size())) TRAP(kTableOutOfBounds);
+  fp[HI(1)] = t->data()[i];
+  pc += 3;
+  NEXT();
+}
+L_TableSet: {
+  TableInstance* t = inst->tables[pc[2]];
+  uint32_t i = U32(fp[LO(1)]);
+  if (ABSL_PREDICT_FALSE(i >= t->size())) TRAP(kTableOutOfBounds);
+  t->data()[i] = fp[HI(1)];
+  pc += 3;
+  NEXT();
+}
+L_TableSize:
+  fp[LO(1)] = inst->tables[HI(1)]->size();
+  pc += 2;
+  NEXT();
+L_TableGrow: {
+  TableInstance* t = inst->tables[HI(2)];
+  int64_t old = t->Grow(U32(fp[HI(1)]), fp[LO(1)]);
+  fp[LO(2)] = R32(static_cast<uint32_t>(old));
+  pc += 3;
+  NEXT();
+}
+L_TableFill: {
+  TableInstance* t = inst->tables[HI(2)];
+  uint64_t i = U32(fp[LO(1)]);
+  uint64_t n = U32(fp[LO(2)]);
+  if (ABSL_PREDICT_FALSE(i + n > t->size())) TRAP(kTableOutOfBounds);
+  RefBits v = fp[HI(1)];
+  for (uint64_t k = 0; k < n; ++k) t->data()[i + k] = v;
+  pc += 3;
+  NEXT();
+}
+L_TableInit: {
+  uint64_t d = U32(fp[LO(1)]);
+  uint64_t s = U32(fp[HI(1)]);
+  uint64_t n = U32(fp[LO(2)]);
+  const std::vector<RefBits>& seg = inst->elem_segments[HI(2)];
+  TableInstance* t = inst->tables[pc[3]];
+  if (ABSL_PREDICT_FALSE(s + n > seg.size() || d + n > t->size())) {
+    TRAP(kTableOutOfBounds);
+  }
+  if (n > 0) std::memcpy(t->data() + d, seg.data() + s, n * sizeof(RefBits));
+  pc += 4;
+  NEXT();
+}
+L_TableCopy: {
+  uint64_t d = U32(fp[LO(1)]);
+  uint64_t s = U32(fp[HI(1)]);
+  uint64_t n = U32(fp[pc[2]]);
+  TableInstance* dst = inst->tables[LO(3)];
+  TableInstance* src = inst->tables[HI(3)];
+  if (ABSL_PREDICT_FALSE(d + n > dst->size() || s + n > src->size())) {
+    TRAP(kTableOutOfBounds);
+  }
+  if (n > 0) {
+    std::memmove(dst->data() + d, src->data() + s, n * sizeof(RefBits));
+  }
+  pc += 4;
+  NEXT();
+}
+L_ElemDrop:
+  std::vector<RefBits>().swap(inst->elem_segments[pc[1]]);
+  pc += 2;
+  NEXT();
+
+  // ---- Numeric ----
+#define UNOP(name, get, put, expr) \
+  L_##name: {                      \
+    auto a = get(fp[LO(1)]);       \
+    fp[HI(1)] = put(expr);         \
+    pc += 2;                       \
+    NEXT();                        \
+  }
+#define BINOP(name, get, put, expr) \
+  L_##name: {                       \
+    auto a = get(fp[LO(1)]);        \
+    auto b = get(fp[HI(1)]);        \
+    fp[pc[2]] = put(expr);          \
+    pc += 3;                        \
+    NEXT();                         \
+  }
+#define DIVOP(name, T, put, fn)                                   \
+  L_##name: {                                                     \
+    T r;                                                          \
+    trap = num::fn<T>(static_cast<T>(fp[LO(1)]),                  \
+                      static_cast<T>(fp[HI(1)]), &r);             \
+    if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_exit; \
+    fp[pc[2]] = put(r);                                           \
+    pc += 3;                                                      \
+    NEXT();                                                       \
+  }
+#define TRUNCOP(name, I, get, put)                                \
+  L_##name: {                                                     \
+    I r;                                                          \
+    trap = num::Trunc<I>(get(fp[LO(1)]), &r);                     \
+    if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_exit; \
+    fp[HI(1)] = put(r);                                           \
+    pc += 2;                                                      \
+    NEXT();                                                       \
+  }
+
+  UNOP(I32Eqz, U32, R32, a == 0)
+  BINOP(I32Eq, U32, R32, a == b)
+  BINOP(I32Ne, U32, R32, a != b)
+  BINOP(I32LtS, S32, R32, a < b)
+  BINOP(I32LtU, U32, R32, a < b)
+  BINOP(I32GtS, S32, R32, a > b)
+  BINOP(I32GtU, U32, R32, a > b)
+  BINOP(I32LeS, S32, R32, a <= b)
+  BINOP(I32LeU, U32, R32, a <= b)
+  BINOP(I32GeS, S32, R32, a >= b)
+  BINOP(I32GeU, U32, R32, a >= b)
+  UNOP(I64Eqz, U64, R32, a == 0)
+  BINOP(I64Eq, U64, R32, a == b)
+  BINOP(I64Ne, U64, R32, a != b)
+  BINOP(I64LtS, S64, R32, a < b)
+  BINOP(I64LtU, U64, R32, a < b)
+  BINOP(I64GtS, S64, R32, a > b)
+  BINOP(I64GtU, U64, R32, a > b)
+  BINOP(I64LeS, S64, R32, a <= b)
+  BINOP(I64LeU, U64, R32, a <= b)
+  BINOP(I64GeS, S64, R32, a >= b)
+  BINOP(I64GeU, U64, R32, a >= b)
+  BINOP(F32Eq, F32, R32, a == b)
+  BINOP(F32Ne, F32, R32, a != b)
+  BINOP(F32Lt, F32, R32, a < b)
+  BINOP(F32Gt, F32, R32, a > b)
+  BINOP(F32Le, F32, R32, a <= b)
+  BINOP(F32Ge, F32, R32, a >= b)
+  BINOP(F64Eq, F64, R32, a == b)
+  BINOP(F64Ne, F64, R32, a != b)
+  BINOP(F64Lt, F64, R32, a < b)
+  BINOP(F64Gt, F64, R32, a > b)
+  BINOP(F64Le, F64, R32, a <= b)
+  BINOP(F64Ge, F64, R32, a >= b)
+
+  UNOP(I32Clz, U32, R32, std::countl_zero(a))
+  UNOP(I32Ctz, U32, R32, std::countr_zero(a))
+  UNOP(I32Popcnt, U32, R32, std::popcount(a))
+  BINOP(I32Add, U32, R32, a + b)
+  BINOP(I32Sub, U32, R32, a - b)
+  BINOP(I32Mul, U32, R32, a * b)
+  DIVOP(I32DivS, int32_t, R32, DivS)
+  DIVOP(I32DivU, uint32_t, R32, DivU)
+  DIVOP(I32RemS, int32_t, R32, RemS)
+  DIVOP(I32RemU, uint32_t, R32, RemU)
+  BINOP(I32And, U32, R32, a & b)
+  BINOP(I32Or, U32, R32, a | b)
+  BINOP(I32Xor, U32, R32, a ^ b)
+  BINOP(I32Shl, U32, R32, num::Shl(a, b))
+  BINOP(I32ShrS, U32, R32, num::ShrS(a, b))
+  BINOP(I32ShrU, U32, R32, num::ShrU(a, b))
+  BINOP(I32Rotl, U32, R32, num::Rotl(a, b))
+  BINOP(I32Rotr, U32, R32, num::Rotr(a, b))
+
+  UNOP(I64Clz, U64, R64, std::countl_zero(a))
+  UNOP(I64Ctz, U64, R64, std::countr_zero(a))
+  UNOP(I64Popcnt, U64, R64, std::popcount(a))
+  BINOP(I64Add, U64, R64, a + b)
+  BINOP(I64Sub, U64, R64, a - b)
+  BINOP(I64Mul, U64, R64, a * b)
+  DIVOP(I64DivS, int64_t, R64, DivS)
+  DIVOP(I64DivU, uint64_t, R64, DivU)
+  DIVOP(I64RemS, int64_t, R64, RemS)
+  DIVOP(I64RemU, uint64_t, R64, RemU)
+  BINOP(I64And, U64, R64, a & b)
+  BINOP(I64Or, U64, R64, a | b)
+  BINOP(I64Xor, U64, R64, a ^ b)
+  BINOP(I64Shl, U64, R64, num::Shl(a, b))
+  BINOP(I64ShrS, U64, R64, num::ShrS(a, b))
+  BINOP(I64ShrU, U64, R64, num::ShrU(a, b))
+  BINOP(I64Rotl, U64, R64, num::Rotl(a, b))
+  BINOP(I64Rotr, U64, R64, num::Rotr(a, b))
+
+  UNOP(F32Abs, U64, R64, num::F32Abs(a))
+  UNOP(F32Neg, U64, R64, num::F32Neg(a))
+  UNOP(F32Ceil, F32, RF32, std::ceil(a))
+  UNOP(F32Floor, F32, RF32, std::floor(a))
+  UNOP(F32Trunc, F32, RF32, std::trunc(a))
+  UNOP(F32Nearest, F32, RF32, num::Nearest(a))
+  UNOP(F32Sqrt, F32, RF32, std::sqrt(a))
+  BINOP(F32Add, F32, RF32, a + b)
+  BINOP(F32Sub, F32, RF32, a - b)
+  BINOP(F32Mul, F32, RF32, a * b)
+  BINOP(F32Div, F32, RF32, a / b)
+  BINOP(F32Min, F32, RF32, num::Min(a, b))
+  BINOP(F32Max, F32, RF32, num::Max(a, b))
+  BINOP(F32Copysign, U64, R64, num::F32Copysign(a, b))
+
+  UNOP(F64Abs, U64, R64, num::F64Abs(a))
+  UNOP(F64Neg, U64, R64, num::F64Neg(a))
+  UNOP(F64Ceil, F64, RF64, std::ceil(a))
+  UNOP(F64Floor, F64, RF64, std::floor(a))
+  UNOP(F64Trunc, F64, RF64, std::trunc(a))
+  UNOP(F64Nearest, F64, RF64, num::Nearest(a))
+  UNOP(F64Sqrt, F64, RF64, std::sqrt(a))
+  BINOP(F64Add, F64, RF64, a + b)
+  BINOP(F64Sub, F64, RF64, a - b)
+  BINOP(F64Mul, F64, RF64, a * b)
+  BINOP(F64Div, F64, RF64, a / b)
+  BINOP(F64Min, F64, RF64, num::Min(a, b))
+  BINOP(F64Max, F64, RF64, num::Max(a, b))
+  BINOP(F64Copysign, U64, R64, num::F64Copysign(a, b))
+
+  UNOP(I32WrapI64, U64, R32, static_cast<uint32_t>(a))
+  TRUNCOP(I32TruncF32S, int32_t, F32, R32)
+  TRUNCOP(I32TruncF32U, uint32_t, F32, R32)
+  TRUNCOP(I32TruncF64S, int32_t, F64, R32)
+  TRUNCOP(I32TruncF64U, uint32_t, F64, R32)
+  UNOP(I64ExtendI32S, S32, R64, static_cast<int64_t>(a))
+  UNOP(I64ExtendI32U, U32, R64, a)
+  TRUNCOP(I64TruncF32S, int64_t, F32, R64)
+  TRUNCOP(I64TruncF32U, uint64_t, F32, R64)
+  TRUNCOP(I64TruncF64S, int64_t, F64, R64)
+  TRUNCOP(I64TruncF64U, uint64_t, F64, R64)
+  UNOP(F32ConvertI32S, S32, RF32, static_cast<float>(a))
+  UNOP(F32ConvertI32U, U32, RF32, static_cast<float>(a))
+  UNOP(F32ConvertI64S, S64, RF32, static_cast<float>(a))
+  UNOP(F32ConvertI64U, U64, RF32, static_cast<float>(a))
+  UNOP(F32DemoteF64, F64, RF32, static_cast<float>(a))
+  UNOP(F64ConvertI32S, S32, RF64, static_cast<double>(a))
+  UNOP(F64ConvertI32U, U32, RF64, static_cast<double>(a))
+  UNOP(F64ConvertI64S, S64, RF64, static_cast<double>(a))
+  UNOP(F64ConvertI64U, U64, RF64, static_cast<double>(a))
+  UNOP(F64PromoteF32, F32, RF64, static_cast<double>(a))
+  UNOP(I32ReinterpretF32, U32, R32, a)
+  UNOP(I64ReinterpretF64, U64, R64, a)
+  UNOP(F32ReinterpretI32, U32, R32, a)
+  UNOP(F64ReinterpretI64, U64, R64, a)
+
+  UNOP(I32Extend8S, U32, R32, static_cast<int8_t>(a))
+  UNOP(I32Extend16S, U32, R32, static_cast<int16_t>(a))
+  UNOP(I64Extend8S, U64, R64, static_cast<int8_t>(a))
+  UNOP(I64Extend16S, U64, R64, static_cast<int16_t>(a))
+  UNOP(I64Extend32S, U64, R64, static_cast<int32_t>(a))
+
+  UNOP(I32TruncSatF32S, F32, R32, num::TruncSat<int32_t>(a))
+  UNOP(I32TruncSatF32U, F32, R32, num::TruncSat<uint32_t>(a))
+  UNOP(I32TruncSatF64S, F64, R32, num::TruncSat<int32_t>(a))
+  UNOP(I32TruncSatF64U, F64, R32, num::TruncSat<uint32_t>(a))
+  UNOP(I64TruncSatF32S, F32, R64, num::TruncSat<int64_t>(a))
+  UNOP(I64TruncSatF32U, F32, R64, num::TruncSat<uint64_t>(a))
+  UNOP(I64TruncSatF64S, F64, R64, num::TruncSat<int64_t>(a))
+  UNOP(I64TruncSatF64U, F64, R64, num::TruncSat<uint64_t>(a))
+#undef UNOP
+#undef BINOP
+#undef DIVOP
+#undef TRUNCOP
+
+trap_exit:
+  ctx->trap_inst = inst;
+  return trap;
+#undef NEXT
+#undef LO
+#undef HI
+#undef TRAP
+#undef RELOAD_MEM
+#undef CHARGE
+}
+
+std::string FunctionName(const Module& m, uint32_t func_index) {
+  if (func_index < m.function_names.size()) return m.function_names[func_index];
+  return std::string();
+}
+
+// Fills *trap from the frames this Execute pushed, innermost first.
+void FillTrap(ExecContext* ctx, TrapKind kind, uint32_t base_depth,
+              Trap* trap) {
+  trap->kind = kind;
+  trap->message = ctx->has_host_message ? std::move(ctx->host_message)
+                                        : std::string(TrapKindMessage(kind));
+  trap->exit_code = kind == TrapKind::kExit ? ctx->exit_code : 0;
+  ctx->has_host_message = false;
+  ctx->host_message.clear();
+  trap->backtrace.clear();
+  Instance* inst = ctx->trap_inst;
+  for (uint32_t d = ctx->depth; d > base_depth; --d) {
+    const Frame& f = ctx->frames[d - 1];
+    BacktraceFrame bf;
+    bf.func_index = f.func_index;
+    if (inst != nullptr) {
+      bf.func_name = FunctionName(*inst->module, f.func_index);
+      bf.module_name = inst->module->module_name;
+    }
+    trap->backtrace.push_back(std::move(bf));
+    inst = f.inst;
+  }
+}
+
+TrapKind HostTrap(ExecContext* ctx, TrapKind kind, Trap* trap) {
+  ctx->trap_inst = nullptr;
+  FillTrap(ctx, kind, ctx->depth, trap);
+  return kind;
+}
+
+}  // namespace
+
+const void* const* HandlerTable() {
+  const void* const* table = nullptr;
+  Run(nullptr, nullptr, nullptr, nullptr, nullptr, &table);
+  return table;
+}
+
+TrapKind FuelSlowPath(ExecContext* ctx) {
+  ctx->fuel += kFuelSlice;
+  return TrapKind::kNone;
+}
+
+std::unique_ptr<ExecContext, ExecContextDeleter> NewExecContext(
+    const Limits& limits) {
+  std::unique_ptr<ExecContext, ExecContextDeleter> ctx(new ExecContext);
+  ctx->limits = limits;
+  // Not value-initialised: pages are only touched as the stack grows.
+  ctx->stack.reset(new uint64_t[limits.value_stack_slots]);
+  ctx->stack_end = ctx->stack.get() + limits.value_stack_slots;
+  ctx->top = ctx->stack.get();
+  ctx->max_depth = limits.max_call_depth;
+  ctx->frames.reset(new Frame[limits.max_call_depth + 1]);
+  ctx->exit_stub[0] =
+      reinterpret_cast<uintptr_t>(HandlerTable()[static_cast<int>(IOp::kExit)]);
+  return ctx;
+}
+
+void ExecContextDeleter::operator()(ExecContext* ctx) const { delete ctx; }
+
+TrapKind Execute(Store& store, FunctionInstance* func,
+                 std::span<const uint64_t> args, std::span<uint64_t> results,
+                 Trap* trap) {
+  ExecContext* ctx = &store.exec();
+  const FuncType& type = *func->type;
+  assert(args.size() == type.params.size());
+  assert(results.size() == type.results.size());
+  if (func->host) {
+    uint64_t* base = ctx->top;
+    size_t need = std::max(args.size(), results.size());
+    if (base + need > ctx->stack_end) {
+      return HostTrap(ctx, TrapKind::kCallStackExhausted, trap);
+    }
+    std::copy(args.begin(), args.end(), base);
+    TrapKind kind = CallHost(ctx, &store, nullptr, func, base);
+    if (kind != TrapKind::kNone) return HostTrap(ctx, kind, trap);
+    std::copy(base, base + results.size(), results.begin());
+    return TrapKind::kNone;
+  }
+  if (ctx->reentry >= ctx->limits.max_host_reentry ||
+      ctx->depth >= ctx->max_depth) {
+    return HostTrap(ctx, TrapKind::kCallStackExhausted, trap);
+  }
+  Instance* inst = func->instance;
+  const Module& m = *inst->module;
+  const FuncCode& fc = m.code->funcs[func->func_index - m.num_imported_funcs];
+  uint64_t* base = ctx->top;
+  if (base + fc.frame_slots > ctx->stack_end) {
+    return HostTrap(ctx, TrapKind::kCallStackExhausted, trap);
+  }
+  std::copy(args.begin(), args.end(), base);
+  const uint32_t base_depth = ctx->depth;
+  ctx->frames[ctx->depth++] = Frame{ctx->exit_stub, base, inst, func->func_index};
+  ++ctx->reentry;
+  TrapKind kind = Run(ctx, &store, m.code->code.data() + fc.entry, base, inst,
+                      nullptr);
+  --ctx->reentry;
+  ctx->top = base;
+  if (kind == TrapKind::kNone) {
+    assert(ctx->depth == base_depth);
+    std::copy(base, base + results.size(), results.begin());
+    return kind;
+  }
+  FillTrap(ctx, kind, base_depth, trap);
+  ctx->depth = base_depth;
+  return kind;
+}
+
 }  // namespace wsbx

@@ -1,0 +1,80 @@
+// The interpreter's internal code: what CompileModule produces and Execute
+// runs. Each instruction is a handler address word followed by operand words;
+// operands name frame slots (locals first, then the operand stack at the
+// heights the validator guarantees), so no value stack pointer moves at run
+// time. Branch offsets are relative to the branching instruction's first word.
+#ifndef WSBX_RUNTIME_CODE_H_
+#define WSBX_RUNTIME_CODE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/opcodes.h"
+
+namespace wsbx {
+
+using CodeWord = uint64_t;
+
+// Internal operations: every wasm opcode keeps its own id (so the opcode
+// table drives the handler table), followed by operations that exist only in
+// internal code. Operand layouts (32-bit fields packed lo|hi<<32 per word):
+//   unary:  [h][src|dst]            binary: [h][a|b][dst]
+//   load:   [h][addr|dst][offset]   store:  [h][addr|value][offset]
+//   Enter:  [h][first_local|count][frame_slots][fuel]
+//   Fuel:   [h][count]              Copy:   [h][dst|src]
+//   Const:  [h][dst][bits]          Jump:   [h][rel]
+//   BrIf / BrUnless: [h][cond][rel]
+//   BrTable: [h][index|n][rel_0]...[rel_n]  (rel_n is the default)
+//   Return: [h][first|count]
+//   Call:   [h][argbase|func_index][rel to the callee's Enter]
+//   CallImport: [h][argbase|func_index]
+//   CallIndirect: [h][argbase|type_index][table|index_slot]
+//   Select: [h][a|b][cond|dst]
+//   other wasm ops: see the compiler's Emit* helpers.
+#define WSBX_INTERNAL_OPS(X) \
+  X(Enter)                   \
+  X(Fuel)                    \
+  X(Copy)                    \
+  X(Const)                   \
+  X(Jump)                    \
+  X(BrUnless)                \
+  X(CallImport)              \
+  X(Exit)
+
+enum class IOp : uint16_t {
+#define WSBX_OP(name, prefix, code, text, imm, sig) k##name,
+#include "runtime/opcodes.def"
+#undef WSBX_OP
+#define WSBX_IOP(name) k##name,
+  WSBX_INTERNAL_OPS(WSBX_IOP)
+#undef WSBX_IOP
+      kCount
+};
+static_assert(static_cast<int>(IOp::kEnter) == kOpcodeCount,
+              "internal ops must follow the wasm opcodes");
+
+inline IOp ToIOp(Opcode op) { return static_cast<IOp>(op); }
+
+// Per defined function: where its code starts and its frame shape.
+struct FuncCode {
+  uint32_t entry = 0;        // word index of its Enter instruction
+  uint32_t num_params = 0;   // slots
+  uint32_t num_results = 0;  // slots
+  uint32_t frame_slots = 0;  // locals plus the maximum operand height
+};
+
+struct CompiledCode {
+  std::vector<CodeWord> code;
+  std::vector<FuncCode> funcs;  // indexed by defined-function index
+};
+
+// The interpreter's handler address for each IOp (computed-goto labels).
+const void* const* HandlerTable();
+
+inline uint64_t Pack(uint32_t lo, uint32_t hi) {
+  return uint64_t{lo} | (uint64_t{hi} << 32);
+}
+
+}  // namespace wsbx
+
+#endif  // WSBX_RUNTIME_CODE_H_

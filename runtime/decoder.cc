@@ -262,19 +262,20 @@ absl::Status ModuleDecoder::DecodeSection(uint8_t id, Reader& r,
 // Custom sections (spec 5.5.3): the name must be valid UTF-8 and fit in the
 // section; the payload is opaque and never makes the module malformed.
 absl::Status ModuleDecoder::DecodeCustomSection(Reader& r, uint32_t size) {
-  Reader section(r.data().subspan(0, size), r.offset());
   CustomSection custom;
-  WSBX_ASSIGN_OR_RETURN(custom.name, ReadName(section));
-  custom.data_offset = section.offset();
-  custom.data_size = static_cast<uint32_t>(section.remaining());
+  WSBX_ASSIGN_OR_RETURN(custom.name, ReadName(r));
+  if (r.pos() > size) return r.Error("unexpected end (name past the section)");
+  const uint32_t payload_size = static_cast<uint32_t>(size - r.pos());
+  custom.data_offset = r.offset();
+  custom.data_size = payload_size;
   custom.after_section = last_known_section_;
   if (custom.name == "name" && !seen_name_section_) {
     seen_name_section_ = true;
-    name_payload_ = section.data().subspan(section.pos());
+    name_payload_ = r.data().subspan(r.pos(), payload_size);
     name_payload_offset_ = custom.data_offset;
   }
   module_->customs.push_back(std::move(custom));
-  return r.Skip(size);
+  return r.Skip(payload_size);
 }
 
 absl::Status ModuleDecoder::DecodeTypeSection(Reader& r) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/engine.h"
 #include "runtime/value.h"
 
 namespace wsbx {
@@ -476,6 +477,105 @@ TEST_CASE("instantiate rejects bad inputs without crashing") {
   auto m2 = ModuleImportingMemory(0, std::nullopt);
   std::vector<Extern> null_mem = {MemoryExtern(nullptr)};
   CHECK(!store.Instantiate(m2, null_mem).ok());
+}
+
+// (module
+//   (import "env" "mem" (memory 1))
+//   (import "env" "note" (func $note (param i32)))
+//   (func $start (i32.store (i32.const 8) (i32.const 0x2a))
+//                (call $note (i32.const 7)))
+//   (func (export "add") (param i32 i64 f32) (result i64 f32)
+//     (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1)) (local.get 2))
+//   (start $start))
+const std::vector<uint8_t> kStartAndAdd = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x10, 0x03, 0x60,
+    0x01, 0x7f, 0x00, 0x60, 0x00, 0x00, 0x60, 0x03, 0x7f, 0x7e, 0x7d, 0x02,
+    0x7e, 0x7d, 0x02, 0x17, 0x02, 0x03, 0x65, 0x6e, 0x76, 0x03, 0x6d, 0x65,
+    0x6d, 0x02, 0x00, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x04, 0x6e, 0x6f, 0x74,
+    0x65, 0x00, 0x00, 0x03, 0x03, 0x02, 0x01, 0x02, 0x07, 0x07, 0x01, 0x03,
+    0x61, 0x64, 0x64, 0x00, 0x02, 0x08, 0x01, 0x01, 0x0a, 0x1a, 0x02, 0x0d,
+    0x00, 0x41, 0x08, 0x41, 0x2a, 0x36, 0x02, 0x00, 0x41, 0x07, 0x10, 0x00,
+    0x0b, 0x0a, 0x00, 0x20, 0x00, 0xac, 0x20, 0x01, 0x7c, 0x20, 0x02, 0x0b,
+};
+
+// (module
+//   (import "env" "mem" (memory 1))
+//   (data (i32.const 0) "hi")
+//   (func $s unreachable)
+//   (start $s))
+const std::vector<uint8_t> kDataThenTrappingStart = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01,
+    0x60, 0x00, 0x00, 0x02, 0x0c, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x03,
+    0x6d, 0x65, 0x6d, 0x02, 0x00, 0x01, 0x03, 0x02, 0x01, 0x00, 0x08,
+    0x01, 0x00, 0x0a, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0b, 0x0b, 0x08,
+    0x01, 0x00, 0x41, 0x00, 0x0b, 0x02, 0x68, 0x69,
+};
+
+TEST_CASE("end to end: start function, host import, typed invoke") {
+  auto module = LoadModule(kStartAndAdd);
+  REQUIRE(module.ok());
+  Store store;
+  MemoryInstance* mem = *store.AddMemory(MemoryType{{1, std::nullopt}});
+  uint32_t noted = 0;
+  FunctionInstance* note = store.AddHostFunction(
+      FuncType{{ValType::kI32}, {}},
+      [&](HostContext&, std::span<const uint64_t> args, std::span<uint64_t>) {
+        noted = static_cast<uint32_t>(args[0]);
+        return TrapKind::kNone;
+      },
+      "note");
+  std::vector<Extern> imports = {MemoryExtern(mem), FuncExtern(note)};
+  auto inst = store.Instantiate(*module, imports);
+  REQUIRE(inst.ok());
+  CHECK(noted == 7);
+  CHECK(mem->base()[8] == 0x2a);
+
+  auto add = (*inst)->FindExport("add");
+  REQUIRE(add.has_value());
+  REQUIRE(add->kind == ExternKind::kFunc);
+  CHECK(add->func->instance == *inst);
+  CHECK(add->func->func_index == 2);
+  std::vector<Value> args = {Value::I32(static_cast<uint32_t>(-3)),
+                             Value::I64(10), Value::F32(2.5f)};
+  InvokeResult r = store.Invoke(add->func, args);
+  REQUIRE(r.ok());
+  REQUIRE(r.values.size() == 2);
+  CHECK(r.values[0] == Value::I64(7));
+  CHECK(r.values[1] == Value::F32(2.5f));
+
+  std::vector<Value> seven = {Value::I32(5)};
+  r = store.Invoke(note, seven);
+  CHECK(r.ok());
+  CHECK(r.values.empty());
+  CHECK(noted == 5);
+}
+
+TEST_CASE("end to end: a trapping start function keeps data writes") {
+  auto module = LoadModule(kDataThenTrappingStart);
+  REQUIRE(module.ok());
+  Store store;
+  MemoryInstance* mem = *store.AddMemory(MemoryType{{1, std::nullopt}});
+  std::vector<Extern> imports = {MemoryExtern(mem)};
+  auto inst = store.Instantiate(*module, imports);
+  REQUIRE(!inst.ok());
+  CHECK(inst.status().code() == absl::StatusCode::kAborted);
+  CHECK(inst.status().message() == "unreachable");
+  CHECK(std::memcmp(mem->base(), "hi", 2) == 0);
+}
+
+TEST_CASE("end to end: host traps surface through invoke") {
+  Store store;
+  FunctionInstance* f = store.AddHostFunction(
+      FuncType{},
+      [](HostContext& ctx, std::span<const uint64_t>, std::span<uint64_t>) {
+        ctx.trap_message = "host said no";
+        return TrapKind::kHostError;
+      },
+      "f");
+  InvokeResult r = store.Invoke(f, {});
+  REQUIRE(!r.ok());
+  CHECK(r.trap->kind == TrapKind::kHostError);
+  CHECK(r.trap->message.find("host said no") != std::string::npos);
 }
 
 }  // namespace

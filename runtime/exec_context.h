@@ -43,8 +43,8 @@ struct ExecContext {
 
   // Trap details beyond the kind, set where the trap happened.
   Instance* trap_inst = nullptr;
-  bool has_host_message = false;
-  std::string host_message;
+  bool has_message = false;  // message overrides TrapKindMessage(kind)
+  std::string message;
   int exit_code = 0;
 };
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/base/optimization.h"
+#include "absl/strings/str_cat.h"
 #include "runtime/code.h"
 #include "runtime/exec_context.h"
 #include "runtime/numeric.h"
@@ -61,8 +62,8 @@ TrapKind CallHost(ExecContext* ctx, Store* store, Instance* caller,
                                std::span<uint64_t>(scratch, nr));
   ctx->top = saved_top;
   if (kind != TrapKind::kNone) {
-    ctx->has_host_message = !hc.trap_message.empty();
-    ctx->host_message = std::move(hc.trap_message);
+    ctx->has_message = !hc.trap_message.empty();
+    ctx->message = std::move(hc.trap_message);
     ctx->exit_code = hc.exit_code;
     return kind;
   }
@@ -214,7 +215,11 @@ L_CallIndirect: {
   uint32_t i = U32(fp[HI(2)]);
   if (ABSL_PREDICT_FALSE(i >= table->size())) TRAP(kUndefinedElement);
   RefBits ref = table->data()[i];
-  if (ABSL_PREDICT_FALSE(ref == kNullRef)) TRAP(kUninitializedElement);
+  if (ABSL_PREDICT_FALSE(ref == kNullRef)) {
+    ctx->has_message = true;
+    ctx->message = absl::StrCat("uninitialized element ", i);
+    TRAP(kUninitializedElement);
+  }
   callee = reinterpret_cast<FunctionInstance*>(ref);
   if (ABSL_PREDICT_FALSE(callee->type_id != inst->type_ids[HI(1)])) {
     TRAP(kIndirectCallTypeMismatch);
@@ -471,7 +476,7 @@ L_ElemDrop:
 #define TRUNCOP(name, I, get, put)                                \
   L_##name: {                                                     \
     I r;                                                          \
-    trap = num::Trunc<I>(get(fp[LO(1)]), &r);                     \
+    trap = num::TruncToInt<I>(get(fp[LO(1)]), &r);                     \
     if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_exit; \
     fp[HI(1)] = put(r);                                           \
     pc += 2;                                                      \
@@ -553,9 +558,9 @@ L_ElemDrop:
 
   UNOP(F32Abs, U64, R64, num::F32Abs(a))
   UNOP(F32Neg, U64, R64, num::F32Neg(a))
-  UNOP(F32Ceil, F32, RF32, std::ceil(a))
-  UNOP(F32Floor, F32, RF32, std::floor(a))
-  UNOP(F32Trunc, F32, RF32, std::trunc(a))
+  UNOP(F32Ceil, F32, RF32, num::Ceil(a))
+  UNOP(F32Floor, F32, RF32, num::Floor(a))
+  UNOP(F32Trunc, F32, RF32, num::Trunc(a))
   UNOP(F32Nearest, F32, RF32, num::Nearest(a))
   UNOP(F32Sqrt, F32, RF32, std::sqrt(a))
   BINOP(F32Add, F32, RF32, a + b)
@@ -568,9 +573,9 @@ L_ElemDrop:
 
   UNOP(F64Abs, U64, R64, num::F64Abs(a))
   UNOP(F64Neg, U64, R64, num::F64Neg(a))
-  UNOP(F64Ceil, F64, RF64, std::ceil(a))
-  UNOP(F64Floor, F64, RF64, std::floor(a))
-  UNOP(F64Trunc, F64, RF64, std::trunc(a))
+  UNOP(F64Ceil, F64, RF64, num::Ceil(a))
+  UNOP(F64Floor, F64, RF64, num::Floor(a))
+  UNOP(F64Trunc, F64, RF64, num::Trunc(a))
   UNOP(F64Nearest, F64, RF64, num::Nearest(a))
   UNOP(F64Sqrt, F64, RF64, std::sqrt(a))
   BINOP(F64Add, F64, RF64, a + b)
@@ -646,11 +651,11 @@ std::string FunctionName(const Module& m, uint32_t func_index) {
 void FillTrap(ExecContext* ctx, TrapKind kind, uint32_t base_depth,
               Trap* trap) {
   trap->kind = kind;
-  trap->message = ctx->has_host_message ? std::move(ctx->host_message)
+  trap->message = ctx->has_message ? std::move(ctx->message)
                                         : std::string(TrapKindMessage(kind));
   trap->exit_code = kind == TrapKind::kExit ? ctx->exit_code : 0;
-  ctx->has_host_message = false;
-  ctx->host_message.clear();
+  ctx->has_message = false;
+  ctx->message.clear();
   trap->backtrace.clear();
   Instance* inst = ctx->trap_inst;
   for (uint32_t d = ctx->depth; d > base_depth; --d) {

@@ -90,10 +90,24 @@ F Max(F a, F b) {
   return a > b ? a : b;
 }
 
+// Rounding to integral values. A NaN operand yields a quiet NaN (a + a),
+// which libm does not promise for signalling inputs.
+template <typename F>
+F Ceil(F a) {
+  return std::isnan(a) ? a + a : std::ceil(a);
+}
+template <typename F>
+F Floor(F a) {
+  return std::isnan(a) ? a + a : std::floor(a);
+}
+template <typename F>
+F Trunc(F a) {
+  return std::isnan(a) ? a + a : std::trunc(a);
+}
 // Round half to even under the default rounding mode.
 template <typename F>
 F Nearest(F a) {
-  return std::nearbyint(a);
+  return std::isnan(a) ? a + a : std::nearbyint(a);
 }
 
 // Sign operations on bits so NaN payloads (and signalling NaNs) survive.
@@ -140,7 +154,7 @@ bool TruncInRange(double d) {
 // Trapping truncation (spec 4.3.3 trunc): NaN is an invalid conversion,
 // out-of-range values overflow.
 template <typename I, typename F>
-TrapKind Trunc(F f, I* out) {
+TrapKind TruncToInt(F f, I* out) {
   if (std::isnan(f)) return TrapKind::kInvalidConversionToInteger;
   if (!TruncInRange<I>(static_cast<double>(f))) {
     return TrapKind::kIntegerOverflow;

@@ -312,8 +312,13 @@ absl::StatusOr<Instance*> Store::Instantiate(
     if (*m.start >= inst.funcs.size()) {
       return absl::InvalidArgumentError("start function index out of range");
     }
+    FunctionInstance* start = inst.funcs[*m.start];
+    if (!start->type->params.empty() || !start->type->results.empty()) {
+      return absl::InvalidArgumentError(
+          "start function must have type [] -> []");
+    }
     Trap trap;
-    TrapKind kind = Execute(*this, inst.funcs[*m.start], {}, {}, &trap);
+    TrapKind kind = Execute(*this, start, {}, {}, &trap);
     if (kind != TrapKind::kNone) {
       return absl::AbortedError(trap.message.empty()
                                     ? std::string(TrapKindMessage(kind))

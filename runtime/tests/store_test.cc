@@ -462,6 +462,14 @@ TEST_CASE("invoke checks arguments") {
   r = store.Invoke(f, wrong);
   REQUIRE(!r.ok());
   CHECK(r.trap->message == "argument type mismatch");
+  FunctionInstance* v =
+      store.AddHostFunction(FuncType{{ValType::kV128}, {}}, NoopHost, "v");
+  std::vector<Value> v128 = {Value::Default(ValType::kV128)};
+  r = store.Invoke(v, v128);
+  REQUIRE(!r.ok());
+  CHECK(r.trap->kind == TrapKind::kHostError);
+  r = store.Invoke(nullptr, none);
+  REQUIRE(!r.ok());
 }
 
 TEST_CASE("instantiate rejects bad inputs without crashing") {

@@ -1,0 +1,33 @@
+// Audit events: one per operation the WASI layer refused (sandbox rule,
+// missing right, refused function), with the call's arguments and the
+// reason, and their JSON Lines form.
+#ifndef WSBX_WASI_AUDIT_H_
+#define WSBX_WASI_AUDIT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace wsbx::wasi {
+
+struct AuditEvent {
+  std::string function;  // e.g. "path_open"
+  // Argument name and value as text, in call order (paths as given).
+  std::vector<std::pair<std::string, std::string>> args;
+  uint16_t error = 0;  // the WASI errno returned to the guest
+  std::string reason;
+};
+
+// {"function":"path_open","args":{"fd":"3","path":"../x"},
+//  "errno":"notcapable","reason":"..."} on one line. Strings are escaped
+// for JSON; bytes that are not valid UTF-8 become U+FFFD.
+std::string AuditEventToJson(const AuditEvent& event);
+
+// A JSON string literal (with the quotes) for arbitrary bytes.
+std::string JsonQuote(std::string_view text);
+
+}  // namespace wsbx::wasi
+
+#endif  // WSBX_WASI_AUDIT_H_

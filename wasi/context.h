@@ -1,0 +1,154 @@
+// The state behind one Wasi object (arguments, environment, fd table, path
+// resolver, audit log) and the implementations of the 46 functions. Each
+// takes its raw argument slots and returns a WASI errno; a trap (proc_exit,
+// deadline) is reported through Call::trap.
+#ifndef WSBX_WASI_CONTEXT_H_
+#define WSBX_WASI_CONTEXT_H_
+
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/store.h"
+#include "wasi/abi.h"
+#include "wasi/audit.h"
+#include "wasi/fd_table.h"
+#include "wasi/guest_memory.h"
+#include "wasi/path_resolver.h"
+#include "wasi/wasi.h"
+
+namespace wsbx::wasi {
+
+// One host call in progress.
+struct Call {
+  HostContext& host;
+  GuestMemory mem;
+  const char* function;
+  TrapKind trap = TrapKind::kNone;
+};
+
+using Clock = std::chrono::steady_clock;
+using Arg = std::pair<const char*, std::string>;
+
+class Context {
+ public:
+  Context(WasiOptions options, FdTable fds);
+
+  const std::vector<AuditEvent>& events() const { return events_; }
+  uint64_t dropped_events() const { return dropped_events_; }
+  bool uses_openat2() const { return resolver_.uses_openat2(); }
+  void set_deadline(std::optional<Clock::time_point> d) {
+    options_.deadline = d;
+  }
+
+  // Records a refusal and returns its errno.
+  uint16_t Refuse(Call& c, uint16_t error, std::string reason,
+                  std::initializer_list<Arg> args);
+  // badf when fd is not open; notcapable (audited) when it lacks `needed`.
+  uint16_t Lookup(Call& c, uint32_t fd, uint64_t needed, FdEntry** out);
+
+  // The single place a WASI call blocks: waits for `fds` (may be empty)
+  // until `until` or the options' deadline. Returns the ready count, 0 on
+  // `until`, or -1 with c.trap = kTimeout when the deadline passed.
+  int Wait(Call& c, std::span<pollfd> fds,
+           std::optional<Clock::time_point> until);
+
+  // wasi_misc.cc
+  uint16_t ArgsGet(Call& c, const uint64_t* a);
+  uint16_t ArgsSizesGet(Call& c, const uint64_t* a);
+  uint16_t EnvironGet(Call& c, const uint64_t* a);
+  uint16_t EnvironSizesGet(Call& c, const uint64_t* a);
+  uint16_t ClockResGet(Call& c, const uint64_t* a);
+  uint16_t ClockTimeGet(Call& c, const uint64_t* a);
+  uint16_t PollOneoff(Call& c, const uint64_t* a);
+  uint16_t ProcExit(Call& c, const uint64_t* a);
+  uint16_t ProcRaise(Call& c, const uint64_t* a);
+  uint16_t SchedYield(Call& c, const uint64_t* a);
+  uint16_t RandomGet(Call& c, const uint64_t* a);
+  uint16_t SockAccept(Call& c, const uint64_t* a);
+  uint16_t SockRecv(Call& c, const uint64_t* a);
+  uint16_t SockSend(Call& c, const uint64_t* a);
+  uint16_t SockShutdown(Call& c, const uint64_t* a);
+
+  // wasi_fd.cc
+  uint16_t FdAdvise(Call& c, const uint64_t* a);
+  uint16_t FdAllocate(Call& c, const uint64_t* a);
+  uint16_t FdClose(Call& c, const uint64_t* a);
+  uint16_t FdDatasync(Call& c, const uint64_t* a);
+  uint16_t FdFdstatGet(Call& c, const uint64_t* a);
+  uint16_t FdFdstatSetFlags(Call& c, const uint64_t* a);
+  uint16_t FdFdstatSetRights(Call& c, const uint64_t* a);
+  uint16_t FdFilestatGet(Call& c, const uint64_t* a);
+  uint16_t FdFilestatSetSize(Call& c, const uint64_t* a);
+  uint16_t FdFilestatSetTimes(Call& c, const uint64_t* a);
+  uint16_t FdPread(Call& c, const uint64_t* a);
+  uint16_t FdPrestatGet(Call& c, const uint64_t* a);
+  uint16_t FdPrestatDirName(Call& c, const uint64_t* a);
+  uint16_t FdPwrite(Call& c, const uint64_t* a);
+  uint16_t FdRead(Call& c, const uint64_t* a);
+  uint16_t FdReaddir(Call& c, const uint64_t* a);
+  uint16_t FdRenumber(Call& c, const uint64_t* a);
+  uint16_t FdSeek(Call& c, const uint64_t* a);
+  uint16_t FdSync(Call& c, const uint64_t* a);
+  uint16_t FdTell(Call& c, const uint64_t* a);
+  uint16_t FdWrite(Call& c, const uint64_t* a);
+
+  // wasi_path.cc
+  uint16_t PathCreateDirectory(Call& c, const uint64_t* a);
+  uint16_t PathFilestatGet(Call& c, const uint64_t* a);
+  uint16_t PathFilestatSetTimes(Call& c, const uint64_t* a);
+  uint16_t PathLink(Call& c, const uint64_t* a);
+  uint16_t PathOpen(Call& c, const uint64_t* a);
+  uint16_t PathReadlink(Call& c, const uint64_t* a);
+  uint16_t PathRemoveDirectory(Call& c, const uint64_t* a);
+  uint16_t PathRename(Call& c, const uint64_t* a);
+  uint16_t PathSymlink(Call& c, const uint64_t* a);
+  uint16_t PathUnlinkFile(Call& c, const uint64_t* a);
+
+ private:
+  // Shared by the fd and path functions.
+  uint16_t ReadPath(Call& c, uint64_t ptr, uint64_t len, std::string* out);
+  uint16_t ResolveFailed(Call& c, const Resolved& r,
+                         std::initializer_list<Arg> args);
+  // Gathers up to IOV_MAX guest iovecs as host iovecs (bounds-checked).
+  uint16_t GatherIovecs(Call& c, uint64_t iovs, uint64_t count,
+                        std::vector<struct iovec>* out);
+  uint16_t WaitIo(Call& c, FdEntry* e, short events);
+  uint16_t WriteAll(Call& c, FdEntry* e, std::vector<struct iovec>& iov,
+                    uint64_t* written);
+  uint16_t StringList(Call& c, const std::vector<std::string>& list,
+                      uint64_t ptrs, uint64_t buf);
+  uint16_t StringListSizes(Call& c, const std::vector<std::string>& list,
+                           uint64_t count_ptr, uint64_t size_ptr);
+  uint16_t FillListing(FdEntry* e);
+
+  WasiOptions options_;
+  FdTable fds_;
+  PathResolver resolver_;
+  std::vector<AuditEvent> events_;
+  uint64_t dropped_events_ = 0;
+};
+
+inline uint32_t U32(uint64_t slot) { return static_cast<uint32_t>(slot); }
+
+// The WASI filetype of a host st_mode.
+uint8_t FiletypeOf(unsigned mode);
+// Writes a 64-byte filestat for `st` at ptr; false when out of bounds.
+bool StoreFilestat(const GuestMemory& mem, uint64_t ptr, const struct stat& st);
+// Converts atim/mtim/fstflags to utimensat's pair; false on invalid flags.
+bool TimesFromFlags(uint64_t atim, uint64_t mtim, uint32_t fst,
+                    struct timespec out[2]);
+
+}  // namespace wsbx::wasi
+
+#endif  // WSBX_WASI_CONTEXT_H_

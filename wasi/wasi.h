@@ -1,0 +1,92 @@
+// WASI preview1 (`wasi_snapshot_preview1`), deny by default: a guest gets
+// stdin/stdout/stderr, its arguments, clocks and random, plus exactly the
+// directories and environment variables granted in WasiOptions. Every
+// refused operation is recorded as an audit event.
+#ifndef WSBX_WASI_WASI_H_
+#define WSBX_WASI_WASI_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "runtime/module.h"
+#include "runtime/store.h"
+#include "wasi/audit.h"
+
+namespace wsbx {
+
+inline constexpr std::string_view kWasiModuleName = "wasi_snapshot_preview1";
+
+struct WasiPreopen {
+  std::string host_path;   // a host directory
+  std::string guest_path;  // the name the guest sees ("/", ".", "data", ...)
+  bool read_only = false;
+};
+
+struct WasiOptions {
+  std::vector<std::string> args;  // args[0] is the program name
+  std::vector<std::string> env;   // "NAME=VALUE" entries, passed verbatim
+  std::vector<WasiPreopen> preopens;  // guest fds 3, 4, ... in this order
+  // Resolve paths with the portable O_NOFOLLOW walk even when the kernel
+  // has openat2 (tests run both engines).
+  bool force_path_walk = false;
+  // Blocking calls (fd_read on a pipe, poll_oneoff) give up at this wall
+  // clock time and the host function returns TrapKind::kTimeout.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  int stdin_fd = 0;  // host fds behind guest fds 0-2 (not owned)
+  int stdout_fd = 1;
+  int stderr_fd = 2;
+  size_t max_audit_events = 100000;  // later refusals are counted only
+};
+
+namespace wasi {
+class Context;
+}
+
+class Wasi {
+ public:
+  // Opens the preopened directories; fails when one cannot be opened.
+  static absl::StatusOr<std::unique_ptr<Wasi>> Create(WasiOptions options);
+  ~Wasi();
+  Wasi(const Wasi&) = delete;
+  Wasi& operator=(const Wasi&) = delete;
+
+  // Resolves a module's imports in import order: every wasi_snapshot_preview1
+  // function becomes a host function in `store`. Any other import, or a WASI
+  // import with the wrong kind or signature, is an error naming it.
+  // The Wasi object must outlive every call into the returned functions.
+  absl::StatusOr<std::vector<Extern>> LinkImports(Store& store,
+                                                  const Module& module);
+
+  // The WASI function `name` as a host function with its witx signature;
+  // null `signature` result when the name is not a WASI function.
+  HostFunction Function(std::string_view name, FuncType* signature);
+
+  // Every refusal so far, oldest first.
+  const std::vector<wasi::AuditEvent>& events() const;
+  uint64_t dropped_events() const;
+  // Writes events() as JSON Lines.
+  absl::Status WriteAuditLog(const std::string& path) const;
+
+  bool uses_openat2() const;
+  // The deadline for blocking calls may be set or moved at any time.
+  void set_deadline(
+      std::optional<std::chrono::steady_clock::time_point> deadline);
+
+ private:
+  explicit Wasi(std::unique_ptr<wasi::Context> ctx);
+  std::unique_ptr<wasi::Context> ctx_;
+};
+
+// The 46 function names of wasi_snapshot_preview1, in witx order.
+std::vector<std::string_view> WasiFunctionNames();
+
+}  // namespace wsbx
+
+#endif  // WSBX_WASI_WASI_H_

@@ -1,0 +1,466 @@
+// The fd_* functions. Every guest pointer goes through GuestMemory; every
+// fd is looked up with the rights the call needs. Writes to any fd go
+// straight to write(2) (no buffering here), so nothing written is lost when
+// the guest later exits, traps or runs out of time.
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "wasi/context.h"
+
+namespace wsbx::wasi {
+namespace {
+
+constexpr uint64_t kMaxIovecs = IOV_MAX;
+constexpr size_t kMaxListing = 1 << 20;  // entries kept for one fd_readdir
+
+bool IsStream(const FdEntry* e) {
+  return e->type != kRegularFile && e->type != kDirectory;
+}
+
+std::string Num(uint64_t v) { return std::to_string(v); }
+
+}  // namespace
+
+uint8_t FiletypeOf(unsigned mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG: return kRegularFile;
+    case S_IFDIR: return kDirectory;
+    case S_IFLNK: return kSymbolicLink;
+    case S_IFCHR: return kCharacterDevice;
+    case S_IFBLK: return kBlockDevice;
+    case S_IFSOCK: return kSocketStream;
+    default: return kUnknown;  // FIFOs have no WASI filetype
+  }
+}
+
+bool StoreFilestat(const GuestMemory& mem, uint64_t ptr, const struct stat& st) {
+  uint8_t buf[kFilestatSize] = {};
+  auto put64 = [&](int off, uint64_t v) { std::memcpy(buf + off, &v, 8); };
+  auto ns = [](const struct timespec& ts) {
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull +
+           static_cast<uint64_t>(ts.tv_nsec);
+  };
+  put64(0, st.st_dev);
+  put64(8, st.st_ino);
+  buf[16] = FiletypeOf(st.st_mode);
+  put64(24, st.st_nlink);
+  put64(32, static_cast<uint64_t>(st.st_size));
+  put64(40, ns(st.st_atim));
+  put64(48, ns(st.st_mtim));
+  put64(56, ns(st.st_ctim));
+  return mem.Write(ptr, buf, sizeof buf);
+}
+
+bool TimesFromFlags(uint64_t atim, uint64_t mtim, uint32_t fst,
+                    struct timespec out[2]) {
+  if (fst & ~uint32_t{kFstAtim | kFstAtimNow | kFstMtim | kFstMtimNow}) {
+    return false;
+  }
+  if ((fst & kFstAtim) && (fst & kFstAtimNow)) return false;
+  if ((fst & kFstMtim) && (fst & kFstMtimNow)) return false;
+  auto one = [](uint64_t t, bool set, bool now, struct timespec* ts) {
+    if (now) {
+      ts->tv_sec = 0;
+      ts->tv_nsec = UTIME_NOW;
+    } else if (set) {
+      ts->tv_sec = static_cast<time_t>(t / 1000000000ull);
+      ts->tv_nsec = static_cast<long>(t % 1000000000ull);
+    } else {
+      ts->tv_sec = 0;
+      ts->tv_nsec = UTIME_OMIT;
+    }
+  };
+  one(atim, fst & kFstAtim, fst & kFstAtimNow, &out[0]);
+  one(mtim, fst & kFstMtim, fst & kFstMtimNow, &out[1]);
+  return true;
+}
+
+uint16_t Context::GatherIovecs(Call& c, uint64_t iovs, uint64_t count,
+                               std::vector<struct iovec>* out) {
+  if (count > kMaxIovecs) count = kMaxIovecs;  // a short transfer is legal
+  if (!c.mem.InBounds(iovs, count * kIovecSize)) return kFault;
+  uint64_t total = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint32_t buf = 0, len = 0;
+    c.mem.Load(iovs + i * kIovecSize, &buf);
+    c.mem.Load(iovs + i * kIovecSize + 4, &len);
+    uint8_t* p = c.mem.Bytes(buf, len);
+    if (p == nullptr) return kFault;
+    // Keep the sum within ssize_t; later buffers are simply not used.
+    if (total + len > static_cast<uint64_t>(SSIZE_MAX) / 2) break;
+    total += len;
+    out->push_back({p, len});
+  }
+  return kSuccess;
+}
+
+uint16_t Context::WaitIo(Call& c, FdEntry* e, short events) {
+  if (!IsStream(e) || (e->flags & kFdflagNonblock)) return kSuccess;
+  if (!options_.deadline) return kSuccess;  // the syscall itself blocks
+  pollfd p{e->host, events, 0};
+  int n = Wait(c, std::span<pollfd>(&p, 1), std::nullopt);
+  return n < 0 ? kIntr : kSuccess;
+}
+
+uint16_t Context::FdAdvise(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdAdvise, &e)) return err;
+  if (U32(a[3]) > kAdviceMax) return kInval;
+  if (static_cast<int64_t>(a[1]) < 0 || static_cast<int64_t>(a[2]) < 0) {
+    return kInval;
+  }
+  if (e->type == kDirectory) return kBadf;
+  static const int kHostAdvice[] = {POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL,
+                                    POSIX_FADV_RANDOM, POSIX_FADV_WILLNEED,
+                                    POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
+  int r = posix_fadvise(e->host, static_cast<off_t>(a[1]),
+                        static_cast<off_t>(a[2]), kHostAdvice[U32(a[3])]);
+  return r == ESPIPE ? kSpipe : ErrnoFromHost(r);
+}
+
+uint16_t Context::FdAllocate(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdAllocate, &e)) return err;
+  int64_t off = static_cast<int64_t>(a[1]), len = static_cast<int64_t>(a[2]);
+  if (off < 0 || len <= 0 || off > INT64_MAX - len) return kInval;
+  return ErrnoFromHost(posix_fallocate(e->host, off, len));
+}
+
+uint16_t Context::FdClose(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), 0, &e)) return err;
+  fds_.Remove(U32(a[0]));  // the OwnedFd closes the host fd
+  return kSuccess;
+}
+
+uint16_t Context::FdDatasync(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdDatasync, &e)) return err;
+  return fdatasync(e->host) == 0 ? kSuccess : ErrnoFromHost(errno);
+}
+
+uint16_t Context::FdSync(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdSync, &e)) return err;
+  return fsync(e->host) == 0 ? kSuccess : ErrnoFromHost(errno);
+}
+
+uint16_t Context::FdFdstatGet(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), 0, &e)) return err;
+  uint8_t buf[kFdstatSize] = {};
+  buf[0] = e->type;
+  std::memcpy(buf + 2, &e->flags, 2);
+  std::memcpy(buf + 8, &e->rights_base, 8);
+  std::memcpy(buf + 16, &e->rights_inheriting, 8);
+  return c.mem.Write(a[1] & 0xffffffff, buf, sizeof buf) ? kSuccess : kFault;
+}
+
+uint16_t Context::FdFdstatSetFlags(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdFdstatSetFlags, &e)) {
+    return err;
+  }
+  uint32_t flags = U32(a[1]);
+  if (flags & ~uint32_t{0x1f}) return kInval;
+  // Linux cannot change the sync modes of an open file.
+  if ((flags ^ e->flags) & (kFdflagDsync | kFdflagRsync | kFdflagSync)) {
+    return kNotsup;
+  }
+  if ((flags & kFdflagAppend) && e->read_only) {
+    return Refuse(c, kNotcapable, "read-only directory",
+                  {{"fd", Num(U32(a[0]))}, {"flags", Num(flags)}});
+  }
+  int host = fcntl(e->host, F_GETFL);
+  if (host < 0) return ErrnoFromHost(errno);
+  host &= ~(O_APPEND | O_NONBLOCK);
+  if (flags & kFdflagAppend) host |= O_APPEND;
+  if (flags & kFdflagNonblock) host |= O_NONBLOCK;
+  if (fcntl(e->host, F_SETFL, host) != 0) return ErrnoFromHost(errno);
+  e->flags = static_cast<uint16_t>(flags);
+  return kSuccess;
+}
+
+uint16_t Context::FdFdstatSetRights(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), 0, &e)) return err;
+  if ((a[1] & ~e->rights_base) || (a[2] & ~e->rights_inheriting)) {
+    return Refuse(c, kNotcapable, "rights can only be dropped",
+                  {{"fd", Num(U32(a[0]))}, {"base", Num(a[1])},
+                   {"inheriting", Num(a[2])}});
+  }
+  e->rights_base = a[1];
+  e->rights_inheriting = a[2];
+  return kSuccess;
+}
+
+uint16_t Context::FdFilestatGet(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdFilestatGet, &e)) {
+    return err;
+  }
+  struct stat st;
+  if (fstat(e->host, &st) != 0) return ErrnoFromHost(errno);
+  if (e->is_stdio) st.st_dev = st.st_ino = 0;  // say nothing of the host
+  return StoreFilestat(c.mem, U32(a[1]), st) ? kSuccess : kFault;
+}
+
+uint16_t Context::FdFilestatSetSize(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdFilestatSetSize, &e)) {
+    return err;
+  }
+  if (static_cast<int64_t>(a[1]) < 0) return kInval;
+  return ftruncate(e->host, static_cast<off_t>(a[1])) == 0
+             ? kSuccess : ErrnoFromHost(errno);
+}
+
+uint16_t Context::FdFilestatSetTimes(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdFilestatSetTimes, &e)) {
+    return err;
+  }
+  struct timespec ts[2];
+  if (!TimesFromFlags(a[1], a[2], U32(a[3]), ts)) return kInval;
+  return futimens(e->host, ts) == 0 ? kSuccess : ErrnoFromHost(errno);
+}
+
+uint16_t Context::FdPread(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdRead | rights::kFdSeek,
+                            &e)) {
+    return err;
+  }
+  if (static_cast<int64_t>(a[3]) < 0) return kInval;
+  std::vector<struct iovec> iov;
+  if (uint16_t err = GatherIovecs(c, U32(a[1]), U32(a[2]), &iov)) return err;
+  if (!c.mem.InBounds(U32(a[4]), 4)) return kFault;
+  ssize_t n = preadv(e->host, iov.data(), static_cast<int>(iov.size()),
+                     static_cast<off_t>(a[3]));
+  if (n < 0) return ErrnoFromHost(errno);
+  c.mem.Store<uint32_t>(U32(a[4]), static_cast<uint32_t>(n));
+  return kSuccess;
+}
+
+uint16_t Context::FdPwrite(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdWrite | rights::kFdSeek,
+                            &e)) {
+    return err;
+  }
+  if (static_cast<int64_t>(a[3]) < 0) return kInval;
+  std::vector<struct iovec> iov;
+  if (uint16_t err = GatherIovecs(c, U32(a[1]), U32(a[2]), &iov)) return err;
+  if (!c.mem.InBounds(U32(a[4]), 4)) return kFault;
+  ssize_t n = pwritev(e->host, iov.data(), static_cast<int>(iov.size()),
+                      static_cast<off_t>(a[3]));
+  if (n < 0) return ErrnoFromHost(errno);
+  c.mem.Store<uint32_t>(U32(a[4]), static_cast<uint32_t>(n));
+  return kSuccess;
+}
+
+uint16_t Context::FdPrestatGet(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), 0, &e)) return err;
+  if (!e->is_preopen) return kBadf;
+  uint8_t buf[kPrestatSize] = {};
+  buf[0] = kPreopenDir;
+  uint32_t len = static_cast<uint32_t>(e->preopen_name.size());
+  std::memcpy(buf + 4, &len, 4);
+  return c.mem.Write(U32(a[1]), buf, sizeof buf) ? kSuccess : kFault;
+}
+
+uint16_t Context::FdPrestatDirName(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), 0, &e)) return err;
+  if (!e->is_preopen) return kBadf;
+  const std::string& name = e->preopen_name;
+  if (U32(a[2]) < name.size()) return kNametoolong;
+  return c.mem.Write(U32(a[1]), name.data(), name.size()) ? kSuccess : kFault;
+}
+
+uint16_t Context::FdRead(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdRead, &e)) return err;
+  std::vector<struct iovec> iov;
+  if (uint16_t err = GatherIovecs(c, U32(a[1]), U32(a[2]), &iov)) return err;
+  if (!c.mem.InBounds(U32(a[3]), 4)) return kFault;
+  ssize_t n;
+  for (;;) {
+    if (WaitIo(c, e, POLLIN) != kSuccess) return kIntr;  // c.trap is set
+    n = readv(e->host, iov.data(), static_cast<int>(iov.size()));
+    if (n >= 0 || errno != EINTR) break;
+  }
+  if (n < 0) return ErrnoFromHost(errno);
+  c.mem.Store<uint32_t>(U32(a[3]), static_cast<uint32_t>(n));
+  return kSuccess;
+}
+
+uint16_t Context::WriteAll(Call& c, FdEntry* e, std::vector<struct iovec>& iov,
+                           uint64_t* written) {
+  *written = 0;
+  size_t first = 0;
+  while (first < iov.size()) {
+    if (iov[first].iov_len == 0) {
+      ++first;
+      continue;
+    }
+    if (WaitIo(c, e, POLLOUT) != kSuccess) return kIntr;
+    ssize_t n = writev(e->host, iov.data() + first,
+                       static_cast<int>(iov.size() - first));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      // Report what was written; the error shows on the next call.
+      return *written > 0 ? kSuccess : ErrnoFromHost(errno);
+    }
+    *written += static_cast<uint64_t>(n);
+    size_t left = static_cast<size_t>(n);
+    while (first < iov.size() && left >= iov[first].iov_len) {
+      left -= iov[first].iov_len;
+      ++first;
+    }
+    if (left > 0) {
+      iov[first].iov_base = static_cast<uint8_t*>(iov[first].iov_base) + left;
+      iov[first].iov_len -= left;
+    }
+    if (e->flags & kFdflagNonblock) break;  // partial writes are the answer
+  }
+  return kSuccess;
+}
+
+uint16_t Context::FdWrite(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdWrite, &e)) return err;
+  std::vector<struct iovec> iov;
+  if (uint16_t err = GatherIovecs(c, U32(a[1]), U32(a[2]), &iov)) return err;
+  if (!c.mem.InBounds(U32(a[3]), 4)) return kFault;
+  uint64_t written = 0;
+  uint16_t err = WriteAll(c, e, iov, &written);
+  if (err != kSuccess) return err;
+  c.mem.Store<uint32_t>(U32(a[3]), static_cast<uint32_t>(written));
+  return kSuccess;
+}
+
+uint16_t Context::FillListing(FdEntry* e) {
+  e->listing.clear();
+  e->listing_valid = false;
+  int dup_fd = openat(e->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dup_fd < 0) return ErrnoFromHost(errno);
+  DIR* dir = fdopendir(dup_fd);
+  if (dir == nullptr) {
+    int err = errno;
+    close(dup_fd);
+    return ErrnoFromHost(err);
+  }
+  errno = 0;
+  while (struct dirent* d = readdir(dir)) {
+    if (e->listing.size() >= kMaxListing) break;
+    uint8_t type = kUnknown;
+    switch (d->d_type) {
+      case DT_REG: type = kRegularFile; break;
+      case DT_DIR: type = kDirectory; break;
+      case DT_LNK: type = kSymbolicLink; break;
+      case DT_CHR: type = kCharacterDevice; break;
+      case DT_BLK: type = kBlockDevice; break;
+      case DT_SOCK: type = kSocketStream; break;
+      default: {
+        struct stat st;
+        if (fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+          type = FiletypeOf(st.st_mode);
+        }
+      }
+    }
+    e->listing.push_back({d->d_name, d->d_ino, type});
+  }
+  closedir(dir);
+  // A stable order makes cookies meaningful across calls.
+  std::sort(e->listing.begin(), e->listing.end(),
+            [](const DirListingEntry& x, const DirListingEntry& y) {
+              return x.name < y.name;
+            });
+  e->listing_valid = true;
+  return kSuccess;
+}
+
+uint16_t Context::FdReaddir(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdReaddir, &e)) return err;
+  if (e->type != kDirectory) return kNotdir;
+  uint64_t buf = U32(a[1]), buf_len = U32(a[2]), cookie = a[3];
+  if (!c.mem.InBounds(buf, buf_len) || !c.mem.InBounds(U32(a[4]), 4)) {
+    return kFault;
+  }
+  if (cookie == 0 || !e->listing_valid) {
+    if (uint16_t err = FillListing(e)) return err;
+  }
+  uint64_t used = 0;
+  for (uint64_t i = cookie; i < e->listing.size() && used < buf_len; ++i) {
+    const DirListingEntry& d = e->listing[i];
+    uint8_t head[kDirentSize] = {};
+    uint64_t next = i + 1;
+    uint32_t namlen = static_cast<uint32_t>(d.name.size());
+    std::memcpy(head, &next, 8);
+    std::memcpy(head + 8, &d.ino, 8);
+    std::memcpy(head + 16, &namlen, 4);
+    head[20] = d.type;
+    // Entries are cut at the buffer's end; the guest retries with a larger
+    // buffer when it sees a truncated one (bufused == buf_len).
+    uint64_t n = std::min<uint64_t>(kDirentSize, buf_len - used);
+    c.mem.Write(buf + used, head, n);
+    used += n;
+    n = std::min<uint64_t>(namlen, buf_len - used);
+    c.mem.Write(buf + used, d.name.data(), n);
+    used += n;
+  }
+  c.mem.Store<uint32_t>(U32(a[4]), static_cast<uint32_t>(used));
+  return kSuccess;
+}
+
+uint16_t Context::FdRenumber(Call& c, const uint64_t* a) {
+  FdEntry* from;
+  FdEntry* to;
+  if (uint16_t err = Lookup(c, U32(a[0]), 0, &from)) return err;
+  if (uint16_t err = Lookup(c, U32(a[1]), 0, &to)) return err;
+  if (from == to) return kSuccess;
+  std::unique_ptr<FdEntry> moved = fds_.Remove(U32(a[0]));
+  fds_.Remove(U32(a[1]));
+  fds_.InsertAt(U32(a[1]), std::move(moved));
+  return kSuccess;
+}
+
+uint16_t Context::FdSeek(Call& c, const uint64_t* a) {
+  int64_t offset = static_cast<int64_t>(a[1]);
+  uint32_t whence = U32(a[2]);
+  uint64_t needed = (offset == 0 && whence == kWhenceCur) ? rights::kFdTell
+                                                          : rights::kFdSeek;
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), needed, &e)) return err;
+  if (whence > kWhenceEnd) return kInval;
+  if (!c.mem.InBounds(U32(a[3]), 8)) return kFault;
+  if (e->type == kDirectory) return kBadf;
+  static const int kHostWhence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
+  off_t r = lseek(e->host, offset, kHostWhence[whence]);
+  if (r < 0) return ErrnoFromHost(errno);
+  c.mem.Store<uint64_t>(U32(a[3]), static_cast<uint64_t>(r));
+  return kSuccess;
+}
+
+uint16_t Context::FdTell(Call& c, const uint64_t* a) {
+  FdEntry* e;
+  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdTell, &e)) return err;
+  if (!c.mem.InBounds(U32(a[1]), 8)) return kFault;
+  off_t r = lseek(e->host, 0, SEEK_CUR);
+  if (r < 0) return ErrnoFromHost(errno);
+  c.mem.Store<uint64_t>(U32(a[1]), static_cast<uint64_t>(r));
+  return kSuccess;
+}
+
+}  // namespace wsbx::wasi

@@ -1,1 +1,494 @@
-// PLACEHOLDER: replaced by the interpreter unit tests.
+// End-to-end tests of the compiler and interpreter: hand-assembled modules go
+// through LoadModule, Store::Instantiate and Store::Invoke. Covers numeric
+// edge cases, traps and backtraces, calls and deep recursion, br_table,
+// multi-value blocks, memory bounds, host calls with re-entry, call_indirect.
+#include "runtime/interpreter.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/engine.h"
+#include "runtime/exec_context.h"
+#include "runtime/store.h"
+
+namespace wsbx {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+void AppendU32(Bytes& b, uint32_t v) {
+  do {
+    uint8_t byte = v & 0x7F;
+    v >>= 7;
+    b.push_back(byte | (v ? 0x80 : 0));
+  } while (v);
+}
+void AppendS64(Bytes& b, int64_t v) {
+  while (true) {
+    uint8_t byte = v & 0x7F;
+    v >>= 7;
+    bool done = (v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40));
+    b.push_back(byte | (done ? 0 : 0x80));
+    if (done) return;
+  }
+}
+void AppendName(Bytes& b, const std::string& s) {
+  AppendU32(b, static_cast<uint32_t>(s.size()));
+  b.insert(b.end(), s.begin(), s.end());
+}
+
+// Instruction snippets for bodies.
+Bytes I32(int32_t v) {
+  Bytes b{0x41};
+  AppendS64(b, v);
+  return b;
+}
+Bytes I64(int64_t v) {
+  Bytes b{0x42};
+  AppendS64(b, v);
+  return b;
+}
+Bytes Op(std::initializer_list<uint8_t> bytes) { return Bytes(bytes); }
+Bytes Cat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+constexpr uint8_t kI32 = 0x7F, kI64 = 0x7E, kF32 = 0x7D, kF64 = 0x7C;
+
+// Builds a module with function imports, functions, one optional memory,
+// one optional funcref table with an active segment at 0, and exports.
+class ModuleBuilder {
+ public:
+  uint32_t Type(Bytes params, Bytes results) {
+    Bytes t{0x60};
+    AppendU32(t, static_cast<uint32_t>(params.size()));
+    t.insert(t.end(), params.begin(), params.end());
+    AppendU32(t, static_cast<uint32_t>(results.size()));
+    t.insert(t.end(), results.begin(), results.end());
+    types_.push_back(t);
+    return static_cast<uint32_t>(types_.size() - 1);
+  }
+  uint32_t Import(const std::string& name, uint32_t type) {
+    imports_.push_back({name, type});
+    return static_cast<uint32_t>(imports_.size() - 1);
+  }
+  // `locals` is the encoded locals vector; `body` excludes the final end.
+  uint32_t Func(uint32_t type, Bytes body, Bytes locals = {0},
+                const std::string& export_name = "") {
+    Bytes code = locals;
+    code.insert(code.end(), body.begin(), body.end());
+    code.push_back(0x0B);
+    funcs_.push_back({type, code});
+    uint32_t index = static_cast<uint32_t>(imports_.size() + funcs_.size() - 1);
+    if (!export_name.empty()) exports_.push_back({export_name, index});
+    return index;
+  }
+  void Memory(uint32_t min_pages) { memory_ = min_pages; }
+  void Table(std::vector<uint32_t> elems, uint32_t size) {
+    table_elems_ = std::move(elems);
+    table_size_ = size;
+  }
+  void MutableGlobalI64() { global_ = true; }
+
+  Bytes Build() const {
+    Bytes out{0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+    Section(out, 1, types_);
+    std::vector<Bytes> imports;
+    for (const auto& [name, type] : imports_) {
+      Bytes b;
+      AppendName(b, "env");
+      AppendName(b, name);
+      b.push_back(0x00);
+      AppendU32(b, type);
+      imports.push_back(b);
+    }
+    Section(out, 2, imports);
+    std::vector<Bytes> funcs;
+    for (const auto& f : funcs_) {
+      Bytes b;
+      AppendU32(b, f.first);
+      funcs.push_back(b);
+    }
+    Section(out, 3, funcs);
+    if (table_size_ > 0) Section(out, 4, {Bytes{0x70, 0x00, uint8_t(table_size_)}});
+    if (memory_ >= 0) Section(out, 5, {Bytes{0x00, uint8_t(memory_)}});
+    if (global_) Section(out, 6, {Bytes{kI64, 0x01, 0x42, 0x00, 0x0B}});
+    std::vector<Bytes> exports;
+    for (const auto& [name, index] : exports_) {
+      Bytes b;
+      AppendName(b, name);
+      b.push_back(0x00);
+      AppendU32(b, index);
+      exports.push_back(b);
+    }
+    Section(out, 7, exports);
+    if (!table_elems_.empty()) {
+      Bytes b{0x00, 0x41, 0x00, 0x0B};
+      AppendU32(b, static_cast<uint32_t>(table_elems_.size()));
+      for (uint32_t e : table_elems_) AppendU32(b, e);
+      Section(out, 9, {b});
+    }
+    std::vector<Bytes> codes;
+    for (const auto& f : funcs_) {
+      Bytes b;
+      AppendU32(b, static_cast<uint32_t>(f.second.size()));
+      b.insert(b.end(), f.second.begin(), f.second.end());
+      codes.push_back(b);
+    }
+    Section(out, 10, codes);
+    return out;
+  }
+
+ private:
+  static void Section(Bytes& out, uint8_t id, const std::vector<Bytes>& items) {
+    if (items.empty()) return;
+    Bytes payload;
+    AppendU32(payload, static_cast<uint32_t>(items.size()));
+    for (const Bytes& i : items) payload.insert(payload.end(), i.begin(), i.end());
+    out.push_back(id);
+    AppendU32(out, static_cast<uint32_t>(payload.size()));
+    out.insert(out.end(), payload.begin(), payload.end());
+  }
+
+  std::vector<Bytes> types_;
+  std::vector<std::pair<std::string, uint32_t>> imports_;
+  std::vector<std::pair<uint32_t, Bytes>> funcs_;
+  std::vector<std::pair<std::string, uint32_t>> exports_;
+  int memory_ = -1;
+  std::vector<uint32_t> table_elems_;
+  uint32_t table_size_ = 0;
+  bool global_ = false;
+};
+
+// A store with one instance of the built module.
+struct Harness {
+  explicit Harness(const ModuleBuilder& b, std::vector<Extern> imports = {},
+                   const Limits& limits = Limits())
+      : store(limits) {
+    Bytes bytes = b.Build();
+    auto module = LoadModule(bytes, limits);
+    REQUIRE_MESSAGE(module.ok(), module.status().ToString());
+    auto inst = store.Instantiate(*module, imports);
+    REQUIRE_MESSAGE(inst.ok(), inst.status().ToString());
+    instance = *inst;
+  }
+  InvokeResult Call(const std::string& name, std::vector<Value> args = {}) {
+    auto ext = instance->FindExport(name);
+    REQUIRE(ext.has_value());
+    return store.Invoke(ext->func, args);
+  }
+  Store store;
+  Instance* instance = nullptr;
+};
+
+// Runs a one-function module `(params) -> result` on the given arguments.
+InvokeResult RunOne(Bytes params, uint8_t result, Bytes body,
+                    std::vector<Value> args) {
+  ModuleBuilder b;
+  b.Func(b.Type(params, {result}), body, {0}, "f");
+  Harness h(b);
+  return h.Call("f", args);
+}
+
+std::string TrapMessage(const InvokeResult& r) {
+  return r.trap ? r.trap->message : "no trap";
+}
+
+TEST_CASE("interpreter: integer division and remainder edge cases") {
+  const Bytes div_s = Op({0x20, 0, 0x20, 1, 0x6D});
+  const Bytes rem_s = Op({0x20, 0, 0x20, 1, 0x6F});
+  auto r = RunOne({kI32, kI32}, kI32, div_s, {Value::I32(7), Value::I32(0)});
+  CHECK(TrapMessage(r) == "integer divide by zero");
+  r = RunOne({kI32, kI32}, kI32, div_s,
+             {Value::I32(0x80000000u), Value::I32(0xFFFFFFFFu)});
+  CHECK(TrapMessage(r) == "integer overflow");
+  r = RunOne({kI32, kI32}, kI32, rem_s,
+             {Value::I32(0x80000000u), Value::I32(0xFFFFFFFFu)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0] == Value::I32(0));
+  r = RunOne({kI32, kI32}, kI32, div_s,
+             {Value::I32(static_cast<uint32_t>(-7)), Value::I32(2)});
+  CHECK(r.values[0] == Value::I32(static_cast<uint32_t>(-3)));
+  // i64.rem_u, shifts modulo width and rotates.
+  r = RunOne({kI64, kI64}, kI64, Op({0x20, 0, 0x20, 1, 0x86}),
+             {Value::I64(1), Value::I64(65)});
+  CHECK(r.values[0] == Value::I64(2));
+  r = RunOne({kI32, kI32}, kI32, Op({0x20, 0, 0x20, 1, 0x77}),
+             {Value::I32(0x80000001u), Value::I32(33)});
+  CHECK(r.values[0] == Value::I32(3));
+  r = RunOne({kI32}, kI32, Op({0x20, 0, 0x67}), {Value::I32(0)});
+  CHECK(r.values[0] == Value::I32(32));
+}
+
+TEST_CASE("interpreter: float semantics keep NaN bits and order zeros") {
+  // f32.min(-0, +0) is -0; f64.max(+0, -0) is +0.
+  auto r = RunOne({kF32, kF32}, kF32, Op({0x20, 0, 0x20, 1, 0x96}),
+                  {Value::F32Bits(0x80000000u), Value::F32Bits(0)});
+  CHECK(r.values[0].bits == 0x80000000u);
+  r = RunOne({kF64, kF64}, kF64, Op({0x20, 1, 0x20, 0, 0xA5}),
+             {Value::F64Bits(0), Value::F64Bits(0x8000000000000000ull)});
+  CHECK(r.values[0].bits == 0);
+  // A signalling NaN passes through locals, neg and copysign unchanged.
+  r = RunOne({kF32}, kF32, Op({0x20, 0, 0x8C, 0x8C}),
+             {Value::F32Bits(0x7FA00001u)});
+  CHECK(r.values[0].bits == 0x7FA00001u);
+  // nearest rounds half to even.
+  r = RunOne({kF64}, kF64, Op({0x20, 0, 0x9E}), {Value::F64(2.5)});
+  CHECK(r.values[0].f64() == 2.0);
+  // u64 -> f32 rounds once, correctly.
+  r = RunOne({kI64}, kF32, Op({0x20, 0, 0xB5}),
+             {Value::I64(0x8000008000000001ull)});
+  CHECK(r.values[0].f32() == 9223373136366403584.0f);
+}
+
+TEST_CASE("interpreter: float to integer truncation") {
+  const Bytes trunc_s = Op({0x20, 0, 0xAA});  // i32.trunc_f64_s
+  auto r = RunOne({kF64}, kI32, trunc_s, {Value::F64(-2147483648.9)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0] == Value::I32(0x80000000u));
+  r = RunOne({kF64}, kI32, trunc_s, {Value::F64(-2147483649.0)});
+  CHECK(TrapMessage(r) == "integer overflow");
+  r = RunOne({kF64}, kI32, trunc_s, {Value::F64Bits(0x7FF8000000000000ull)});
+  CHECK(TrapMessage(r) == "invalid conversion to integer");
+  // i64.trunc_sat_f32_u clamps.
+  r = RunOne({kF32}, kI64, Op({0x20, 0, 0xFC, 5}), {Value::F32(-5.0f)});
+  CHECK(r.values[0] == Value::I64(0));
+  r = RunOne({kF32}, kI64, Op({0x20, 0, 0xFC, 5}), {Value::F32(1e30f)});
+  CHECK(r.values[0] == Value::I64(~uint64_t{0}));
+}
+
+TEST_CASE("interpreter: br_table and multi-value blocks") {
+  // Three void blocks; br_table picks how many to leave.
+  Bytes body = Cat({Op({0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x20, 0, 0x0E, 2,
+                        0, 1, 2, 0x0B}),
+                    I32(10), Op({0x0F, 0x0B}), I32(11), Op({0x0F, 0x0B}),
+                    I32(12)});
+  ModuleBuilder b;
+  b.Func(b.Type({kI32}, {kI32}), body, {0}, "f");
+  // br_table carrying a value that must move down past a dead one.
+  Bytes carry = Cat({Op({0x02, kI32, 0x02, kI32}), I32(7), I32(99),
+                     Op({0x20, 0, 0x0E, 1, 0, 1, 0x0B}), I32(1),
+                     Op({0x6A, 0x0B})});
+  b.Func(b.Type({kI32}, {kI32}), carry, {0}, "carry");
+  // A [i32 i32] -> [i32 i32] block that swaps its inputs and leaves by a
+  // branch with a dead value below: (a, b) -> b - a.
+  uint32_t swap_type = b.Type({kI32, kI32}, {kI32, kI32});
+  Bytes multi = Op({0x20, 0, 0x20, 1, 0x02, uint8_t(swap_type), 0x21, 2,
+                    0x21, 3, 0x41, 0, 0x20, 2, 0x20, 3, 0x0C, 0, 0x0B, 0x6B});
+  b.Func(b.Type({kI32, kI32}, {kI32}), multi, {1, 2, kI32}, "swap_sub");
+  Harness h(b);
+  CHECK(h.Call("f", {Value::I32(0)}).values[0] == Value::I32(10));
+  CHECK(h.Call("f", {Value::I32(1)}).values[0] == Value::I32(11));
+  CHECK(h.Call("f", {Value::I32(2)}).values[0] == Value::I32(12));
+  CHECK(h.Call("f", {Value::I32(7)}).values[0] == Value::I32(12));
+  CHECK(h.Call("carry", {Value::I32(0)}).values[0] == Value::I32(100));
+  CHECK(h.Call("carry", {Value::I32(1)}).values[0] == Value::I32(99));
+  CHECK(h.Call("carry", {Value::I32(5)}).values[0] == Value::I32(99));
+  CHECK(h.Call("swap_sub", {Value::I32(10), Value::I32(3)}).values[0] ==
+        Value::I32(static_cast<uint32_t>(-7)));
+}
+
+// fac(n) recursive and an unbounded recursion.
+ModuleBuilder RecursionModule() {
+  ModuleBuilder b;
+  uint32_t t = b.Type({kI64}, {kI64});
+  // if n == 0 then 1 else n * fac(n - 1)
+  Bytes fac = Cat({Op({0x20, 0, 0x50, 0x04, kI64}), I64(1),
+                   Op({0x05, 0x20, 0}), Op({0x20, 0}), I64(1),
+                   Op({0x7D, 0x10, 0, 0x7E, 0x0B})});
+  b.Func(t, fac, {0}, "fac");
+  b.Func(b.Type({}, {}), Op({0x10, 1}), {0}, "forever");
+  // depth(n): n == 0 ? 0 : depth(n - 1) + 1
+  Bytes depth = Cat({Op({0x20, 0, 0x50, 0x04, kI64}), I64(0),
+                     Op({0x05, 0x20, 0}), I64(1),
+                     Op({0x7D, 0x10, 2}), I64(1), Op({0x7C, 0x0B})});
+  b.Func(t, depth, {0}, "depth");
+  return b;
+}
+
+TEST_CASE("interpreter: recursion depth and call stack exhaustion") {
+  Harness h(RecursionModule());
+  CHECK(h.Call("fac", {Value::I64(20)}).values[0] ==
+        Value::I64(2432902008176640000ull));
+  auto r = h.Call("depth", {Value::I64(10000)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0] == Value::I64(10000));
+  r = h.Call("forever");
+  CHECK(TrapMessage(r) == "call stack exhausted");
+  CHECK(r.trap->backtrace.size() > 1000);
+  // The context is reusable after the trap.
+  CHECK(h.store.exec().depth == 0);
+  CHECK(h.Call("fac", {Value::I64(5)}).values[0] == Value::I64(120));
+}
+
+TEST_CASE("interpreter: value stack limit is a trap") {
+  Limits limits;
+  limits.value_stack_slots = 1000;
+  Harness h(RecursionModule(), {}, limits);
+  CHECK(TrapMessage(h.Call("depth", {Value::I64(5000)})) ==
+        "call stack exhausted");
+  CHECK(h.Call("depth", {Value::I64(10)}).values[0] == Value::I64(10));
+}
+
+TEST_CASE("interpreter: memory bounds and bulk operations") {
+  ModuleBuilder b;
+  b.Memory(1);
+  uint32_t load_t = b.Type({kI32}, {kI64});
+  b.Func(load_t, Op({0x20, 0, 0x29, 3, 4}), {0}, "load_off4");
+  uint32_t fill_t = b.Type({kI32, kI32, kI32}, {});
+  b.Func(fill_t, Op({0x20, 0, 0x20, 1, 0x20, 2, 0xFC, 11, 0}), {0}, "fill");
+  b.Func(b.Type({kI32}, {kI32}), Op({0x20, 0, 0x40, 0}), {0}, "grow");
+  Harness h(b);
+  CHECK(h.Call("load_off4", {Value::I32(65524)}).ok());
+  CHECK(TrapMessage(h.Call("load_off4", {Value::I32(65525)})) ==
+        "out of bounds memory access");
+  CHECK(TrapMessage(h.Call("load_off4", {Value::I32(0xFFFFFFFFu)})) ==
+        "out of bounds memory access");
+  // fill is all-or-nothing; zero length at the end is fine.
+  CHECK(TrapMessage(h.Call("fill", {Value::I32(65530), Value::I32(1),
+                                    Value::I32(7)})) ==
+        "out of bounds memory access");
+  CHECK(h.Call("load_off4", {Value::I32(65524)}).values[0] == Value::I64(0));
+  CHECK(h.Call("fill", {Value::I32(65536), Value::I32(1), Value::I32(0)}).ok());
+  CHECK(h.Call("fill", {Value::I32(8), Value::I32(0xAB), Value::I32(8)}).ok());
+  CHECK(h.Call("load_off4", {Value::I32(4)}).values[0] ==
+        Value::I64(0xABABABABABABABABull));
+  // After growing, the new page is addressable.
+  CHECK(h.Call("grow", {Value::I32(1)}).values[0] == Value::I32(1));
+  CHECK(h.Call("load_off4", {Value::I32(65529)}).ok());
+  CHECK(h.Call("grow", {Value::I32(70000)}).values[0] ==
+        Value::I32(0xFFFFFFFFu));
+}
+
+TEST_CASE("interpreter: call_indirect traps and cross-type checks") {
+  ModuleBuilder b;
+  uint32_t v_i = b.Type({}, {kI32});
+  uint32_t i_i = b.Type({kI32}, {kI32});
+  uint32_t f42 = b.Func(v_i, I32(42));
+  uint32_t fid = b.Func(i_i, Op({0x20, 0}));
+  b.Table({f42, fid}, 4);
+  b.Func(i_i, Op({0x20, 0, 0x11, uint8_t(v_i), 0}), {0}, "call");
+  Harness h(b);
+  CHECK(h.Call("call", {Value::I32(0)}).values[0] == Value::I32(42));
+  CHECK(TrapMessage(h.Call("call", {Value::I32(1)})) ==
+        "indirect call type mismatch");
+  CHECK(TrapMessage(h.Call("call", {Value::I32(2)})) ==
+        "uninitialized element 2");
+  CHECK(TrapMessage(h.Call("call", {Value::I32(4)})) == "undefined element");
+}
+
+TEST_CASE("interpreter: host calls, traps with backtrace and re-entry") {
+  Store* store_ptr = nullptr;
+  FunctionInstance* wasm_fac = nullptr;
+  int host_calls = 0;
+  // host(n): n < 0 traps; otherwise returns fac(n) computed by re-entering.
+  HostFunction host = [&](HostContext& ctx, std::span<const uint64_t> args,
+                          std::span<uint64_t> results) {
+    ++host_calls;
+    CHECK(ctx.store == store_ptr);
+    CHECK(ctx.caller != nullptr);
+    int64_t n = static_cast<int64_t>(args[0]);
+    if (n < 0) {
+      ctx.trap_message = "negative input";
+      return TrapKind::kHostError;
+    }
+    Trap trap;
+    uint64_t in = args[0], out = 0;
+    TrapKind k = Execute(*ctx.store, wasm_fac, {&in, 1}, {&out, 1}, &trap);
+    results[0] = out;
+    return k;
+  };
+  ModuleBuilder b;
+  uint32_t t = b.Type({kI64}, {kI64});
+  b.Import("host", t);
+  Bytes fac = Cat({Op({0x20, 0, 0x50, 0x04, kI64}), I64(1),
+                   Op({0x05, 0x20, 0}), Op({0x20, 0}), I64(1),
+                   Op({0x7D, 0x10, 1, 0x7E, 0x0B})});
+  b.Func(t, fac, {0}, "fac");
+  // via(n) = host(n) + 1, with an unrelated value below the arguments.
+  b.Func(t, Cat({I64(1000), Op({0x20, 0, 0x10, 0, 0x7C})}), {0}, "via");
+  Store store;
+  store_ptr = &store;
+  FuncType ft{{ValType::kI64}, {ValType::kI64}};
+  Extern e;
+  e.kind = ExternKind::kFunc;
+  e.func = store.AddHostFunction(ft, host, "host");
+  auto module = LoadModule(b.Build());
+  REQUIRE(module.ok());
+  auto inst = store.Instantiate(*module, {&e, 1});
+  REQUIRE(inst.ok());
+  wasm_fac = (*inst)->FindExport("fac")->func;
+  FunctionInstance* via = (*inst)->FindExport("via")->func;
+  std::vector<Value> five{Value::I64(5)};
+  auto r = store.Invoke(via, five);
+  REQUIRE(r.ok());
+  CHECK(r.values[0] == Value::I64(1120));
+  std::vector<Value> minus_one{Value::I64(~uint64_t{0})};
+  r = store.Invoke(via, minus_one);
+  CHECK(TrapMessage(r) == "negative input");
+  REQUIRE(r.trap->backtrace.size() == 1);
+  CHECK(r.trap->backtrace[0].func_index == 2);
+  CHECK(host_calls == 2);
+  CHECK(store.exec().depth == 0);
+}
+
+TEST_CASE("interpreter: unbounded host re-entry is capped") {
+  Limits limits;
+  limits.max_host_reentry = 5;
+  Store store(limits);
+  FunctionInstance* wasm = nullptr;
+  HostFunction host = [&](HostContext& ctx, std::span<const uint64_t>,
+                          std::span<uint64_t>) {
+    Trap trap;
+    return Execute(*ctx.store, wasm, {}, {}, &trap);
+  };
+  ModuleBuilder b;
+  uint32_t t = b.Type({}, {});
+  b.Import("host", t);
+  b.Func(t, Op({0x10, 0}), {0}, "f");
+  Extern e;
+  e.kind = ExternKind::kFunc;
+  e.func = store.AddHostFunction(FuncType{}, host, "host");
+  auto module = LoadModule(b.Build(), limits);
+  REQUIRE(module.ok());
+  auto inst = store.Instantiate(*module, {&e, 1});
+  REQUIRE(inst.ok());
+  wasm = (*inst)->FindExport("f")->func;
+  auto r = store.Invoke(wasm, {});
+  CHECK(TrapMessage(r) == "call stack exhausted");
+  CHECK(store.exec().reentry == 0);
+}
+
+TEST_CASE("interpreter: loops charge the instruction counter") {
+  // Count down from n in a loop; fuel must drop by at least n.
+  ModuleBuilder b;
+  Bytes body = Cat({Op({0x03, 0x40, 0x20, 0, 0x41, 1, 0x6B, 0x22, 0, 0x0D, 0,
+                        0x0B, 0x20, 0})});
+  b.Func(b.Type({kI32}, {kI32}), body, {0}, "count");
+  Harness h(b);
+  int64_t before = h.store.exec().fuel;
+  CHECK(h.Call("count", {Value::I32(1000)}).values[0] == Value::I32(0));
+  CHECK(before - h.store.exec().fuel >= 1000);
+}
+
+TEST_CASE("interpreter: globals and sign extension") {
+  ModuleBuilder b;
+  b.MutableGlobalI64();
+  b.Func(b.Type({kI64}, {kI64}),
+         Op({0x20, 0, 0x24, 0, 0x23, 0, 0xC2}), {0}, "set_get_ext8");
+  Harness h(b);
+  CHECK(h.Call("set_get_ext8", {Value::I64(0x1FF)}).values[0] ==
+        Value::I64(~uint64_t{0}));
+  CHECK(h.Call("set_get_ext8", {Value::I64(0x17F)}).values[0] ==
+        Value::I64(0x7F));
+}
+
+}  // namespace
+}  // namespace wsbx

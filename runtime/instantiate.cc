@@ -228,6 +228,34 @@ absl::Status InitSegments(Instance& inst) {
   return absl::OkStatus();
 }
 
+// Step 2 for the module's own tables, memories and globals, then its element
+// segments evaluated to references (functions are already allocated).
+absl::Status AllocateDefinitions(Store& store, Instance& inst) {
+  const Module& m = *inst.module;
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+    WSBX_ASSIGN_OR_RETURN(TableInstance * table, store.AddTable(m.tables[i]));
+    inst.tables.push_back(table);
+  }
+  for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
+    WSBX_ASSIGN_OR_RETURN(MemoryInstance * mem, store.AddMemory(m.memories[i]));
+    inst.memories.push_back(mem);
+  }
+  for (const Global& g : m.globals) {
+    WSBX_ASSIGN_OR_RETURN(Value v, EvalConst(g.init, inst));
+    inst.globals.push_back(store.AddGlobal(g.type, v));
+  }
+  inst.elem_segments.resize(m.elems.size());
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    std::vector<RefBits>& refs = inst.elem_segments[i];
+    refs.reserve(m.elems[i].items.size());
+    for (const ConstExpr& item : m.elems[i].items) {
+      WSBX_ASSIGN_OR_RETURN(Value v, EvalConst(item, inst));
+      refs.push_back(v.bits);
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Instance*> Store::Instantiate(
@@ -281,27 +309,7 @@ absl::StatusOr<Instance*> Store::Instantiate(
     func.func_index = static_cast<uint32_t>(m.num_imported_funcs + i);
     inst.funcs.push_back(&func);
   }
-  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
-    WSBX_ASSIGN_OR_RETURN(TableInstance * table, AddTable(m.tables[i]));
-    inst.tables.push_back(table);
-  }
-  for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
-    WSBX_ASSIGN_OR_RETURN(MemoryInstance * mem, AddMemory(m.memories[i]));
-    inst.memories.push_back(mem);
-  }
-  for (const Global& g : m.globals) {
-    WSBX_ASSIGN_OR_RETURN(Value v, EvalConst(g.init, inst));
-    inst.globals.push_back(AddGlobal(g.type, v));
-  }
-  inst.elem_segments.resize(m.elems.size());
-  for (size_t i = 0; i < m.elems.size(); ++i) {
-    std::vector<RefBits>& refs = inst.elem_segments[i];
-    refs.reserve(m.elems[i].items.size());
-    for (const ConstExpr& item : m.elems[i].items) {
-      WSBX_ASSIGN_OR_RETURN(Value v, EvalConst(item, inst));
-      refs.push_back(v.bits);
-    }
-  }
+  WSBX_RETURN_IF_ERROR(AllocateDefinitions(*this, inst));
   inst.data_dropped.assign(m.datas.size(), false);
 
   // Step 3: segment initialisation; a trap keeps earlier writes.

@@ -1,0 +1,307 @@
+// The WASI functions called directly as host functions over a linear memory
+// made with MemoryInstance::Create: signatures, pointer checks, rights,
+// read-only preopens, refusals, proc_exit and the deadline.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <doctest/doctest.h>
+
+#include "wasi/abi.h"
+#include "wasi/tests/test_tree.h"
+#include "wasi/wasi.h"
+
+namespace wsbx::wasi {
+namespace {
+
+using testing::TestTree;
+
+class Harness {
+ public:
+  explicit Harness(WasiOptions options) {
+    MemoryType type;
+    type.limits.min = 1;
+    mem_ = std::move(*MemoryInstance::Create(type, 1));
+    auto w = Wasi::Create(std::move(options));
+    REQUIRE(w.ok());
+    wasi_ = std::move(*w);
+    host_.memory = mem_.get();
+  }
+  // Calls `name`; returns the errno (or ~0 for no result).
+  uint64_t Call(const char* name, std::vector<uint64_t> args) {
+    FuncType sig;
+    HostFunction fn = wasi_->Function(name, &sig);
+    REQUIRE(fn);
+    REQUIRE(sig.params.size() == args.size());
+    uint64_t result = ~uint64_t{0};
+    trap_ = fn(host_, args, std::span<uint64_t>(&result, sig.results.size()));
+    return result;
+  }
+  void Put(uint32_t addr, std::string_view s) {
+    std::memcpy(mem_->base() + addr, s.data(), s.size());
+  }
+  uint32_t U32At(uint32_t addr) {
+    uint32_t v;
+    std::memcpy(&v, mem_->base() + addr, 4);
+    return v;
+  }
+  uint64_t U64At(uint32_t addr) {
+    uint64_t v;
+    std::memcpy(&v, mem_->base() + addr, 8);
+    return v;
+  }
+  std::string Str(uint32_t addr, uint32_t len) {
+    return std::string(reinterpret_cast<char*>(mem_->base() + addr), len);
+  }
+  // path_open relative to dirfd; the new fd lands at address 0.
+  uint64_t Open(uint32_t dirfd, std::string_view path, uint32_t oflags,
+                uint64_t rights, uint32_t fdflags = 0) {
+    Put(1000, path);
+    return Call("path_open", {dirfd, 1, 1000, path.size(), oflags, rights,
+                              rights, fdflags, 0});
+  }
+  Wasi& wasi() { return *wasi_; }
+  TrapKind trap() const { return trap_; }
+  HostContext& host() { return host_; }
+
+ private:
+  std::unique_ptr<MemoryInstance> mem_;
+  std::unique_ptr<Wasi> wasi_;
+  HostContext host_;
+  TrapKind trap_ = TrapKind::kNone;
+};
+
+WasiOptions WithDir(const TestTree& t, bool read_only, bool walk = false) {
+  WasiOptions o;
+  o.args = {"prog.wasm", "a b", "c"};
+  o.preopens.push_back({t.root(), "/sandbox", read_only});
+  o.force_path_walk = walk;
+  return o;
+}
+
+TEST_CASE("there are 46 functions with witx signatures") {
+  CHECK(WasiFunctionNames().size() == 46);
+  auto w = Wasi::Create(WasiOptions());
+  REQUIRE(w.ok());
+  FuncType sig;
+  REQUIRE((*w)->Function("path_open", &sig));
+  CHECK(sig.params == std::vector<ValType>{
+      ValType::kI32, ValType::kI32, ValType::kI32, ValType::kI32, ValType::kI32,
+      ValType::kI64, ValType::kI64, ValType::kI32, ValType::kI32});
+  CHECK(sig.results == std::vector<ValType>{ValType::kI32});
+  REQUIRE((*w)->Function("proc_exit", &sig));
+  CHECK(sig.results.empty());
+  CHECK_FALSE((*w)->Function("fd_bogus", &sig));
+}
+
+TEST_CASE("arguments and an empty environment") {
+  WasiOptions o;
+  o.args = {"prog.wasm", "x"};
+  Harness h{std::move(o)};
+  CHECK(h.Call("args_sizes_get", {0, 4}) == kSuccess);
+  CHECK(h.U32At(0) == 2);
+  CHECK(h.U32At(4) == 12);
+  CHECK(h.Call("args_get", {100, 200}) == kSuccess);
+  CHECK(h.U32At(100) == 200);
+  CHECK(h.Str(200, 12) == std::string("prog.wasm\0x\0", 12));
+  CHECK(h.Call("environ_sizes_get", {0, 4}) == kSuccess);
+  CHECK(h.U32At(0) == 0);
+  // The buffer ends past memory: fault, and nothing is written.
+  CHECK(h.Call("args_get", {100, 65536 - 5}) == kFault);
+  CHECK(h.Call("args_sizes_get", {65534, 0}) == kFault);
+}
+
+TEST_CASE("bad guest pointers give fault, never a host access") {
+  Harness h{WasiOptions()};
+  CHECK(h.Call("clock_time_get", {kClockMonotonic, 1, 65532}) == kFault);
+  CHECK(h.Call("clock_time_get", {kClockMonotonic, 1, 0xfffffff8}) == kFault);
+  CHECK(h.Call("random_get", {65000, 1000}) == kFault);
+  CHECK(h.Call("random_get", {0xffffffff, 0xffffffff}) == kFault);
+  // An iovec whose buffer runs past the end.
+  h.Put(0, std::string("\xf8\xff\x00\x00\x10\x00\x00\x00", 8));
+  CHECK(h.Call("fd_write", {1, 0, 1, 16}) == kFault);
+  CHECK(h.Call("fd_write", {1, 65530, 2, 16}) == kFault);
+  CHECK(h.Call("fd_fdstat_get", {1, 65535}) == kFault);
+  CHECK(h.Call("poll_oneoff", {0, 65500, 4, 8}) == kFault);
+  CHECK(h.Call("poll_oneoff", {0, 100, 0, 8}) == kInval);
+}
+
+TEST_CASE("clocks, random, yield") {
+  Harness h{WasiOptions()};
+  CHECK(h.Call("clock_time_get", {kClockRealtime, 1, 8}) == kSuccess);
+  CHECK(h.U64At(8) > 1600000000ull * 1000000000ull);
+  CHECK(h.Call("clock_res_get", {kClockMonotonic, 8}) == kSuccess);
+  CHECK(h.U64At(8) > 0);
+  CHECK(h.Call("clock_time_get", {7, 1, 8}) == kInval);
+  CHECK(h.Call("random_get", {16, 64}) == kSuccess);
+  CHECK(h.Call("sched_yield", {}) == kSuccess);
+}
+
+TEST_CASE("proc_exit traps with the exit code") {
+  Harness h{WasiOptions()};
+  h.Call("proc_exit", {42});
+  CHECK(h.trap() == TrapKind::kExit);
+  CHECK(h.host().exit_code == 42);
+}
+
+TEST_CASE("refused functions return notsup and are audited") {
+  Harness h{WasiOptions()};
+  CHECK(h.Call("proc_raise", {9}) == kNotsup);
+  CHECK(h.Call("sock_accept", {3, 0, 0}) == kNotsup);
+  CHECK(h.Call("sock_recv", {0, 0, 0, 0, 0, 0}) == kNotsup);
+  CHECK(h.Call("sock_send", {1, 0, 0, 0, 0}) == kNotsup);
+  CHECK(h.Call("sock_shutdown", {0, 3}) == kNotsup);
+  REQUIRE(h.wasi().events().size() == 5);
+  CHECK(h.wasi().events()[0].function == "proc_raise");
+  CHECK(h.trap() == TrapKind::kNone);
+}
+
+TEST_CASE("no grants: no fds beyond stdio") {
+  Harness h{WasiOptions()};
+  CHECK(h.Call("fd_prestat_get", {3, 0}) == kBadf);
+  CHECK(h.Call("fd_prestat_get", {0, 0}) == kBadf);
+  CHECK(h.Open(3, "x", 0, rights::kFdRead) == kBadf);
+  CHECK(h.Call("fd_seek", {1, 0, kWhenceSet, 0}) == kNotcapable);  // no seek on stdio
+  CHECK(h.Call("fd_fdstat_get", {1, 0}) == kSuccess);
+  CHECK((h.U64At(8) & rights::kFdWrite) != 0);
+}
+
+TEST_CASE("preopen names and reading a granted file") {
+  for (bool walk : {false, true}) {
+    TestTree t;
+    Harness h{WithDir(t, false, walk)};
+    CHECK(h.Call("fd_prestat_get", {3, 0}) == kSuccess);
+    CHECK(h.U32At(4) == 8);
+    CHECK(h.Call("fd_prestat_dir_name", {3, 100, 8}) == kSuccess);
+    CHECK(h.Str(100, 8) == "/sandbox");
+    CHECK(h.Call("fd_prestat_dir_name", {3, 100, 3}) == kNametoolong);
+    REQUIRE(h.Open(3, "file.txt", 0, rights::kFdRead | rights::kFdSeek) == kSuccess);
+    uint32_t fd = h.U32At(0);
+    h.Put(16, std::string("\x00\x02\x00\x00\x40\x00\x00\x00", 8));  // iovec 512/64
+    CHECK(h.Call("fd_read", {fd, 16, 1, 24}) == kSuccess);
+    CHECK(h.U32At(24) == 5);
+    CHECK(h.Str(512, 5) == "hello");
+    CHECK(h.Call("fd_pread", {fd, 16, 1, 1, 24}) == kSuccess);
+    CHECK(h.Str(512, 4) == "ello");
+    CHECK(h.Call("fd_write", {fd, 16, 1, 24}) == kNotcapable);  // no write right
+    CHECK(h.Call("fd_close", {fd}) == kSuccess);
+    CHECK(h.Call("fd_close", {fd}) == kBadf);
+    CHECK(t.OutsideIntact());
+  }
+}
+
+TEST_CASE("escapes through path_open are refused and audited") {
+  for (bool walk : {false, true}) {
+    TestTree t;
+    Harness h{WithDir(t, false, walk)};
+    for (const char* p : {"../outside/secret", "link_out", "abs_link",
+                          "/etc/passwd", "sub/out_dir/secret"}) {
+      CAPTURE(p);
+      CHECK(h.Open(3, p, 0, rights::kFdRead) == kNotcapable);
+    }
+    CHECK(h.Open(3, "../outside/new", kOflagCreat,
+                 rights::kFdWrite | rights::kFdRead) == kNotcapable);
+    CHECK(h.Open(3, std::string_view("file.txt\0", 9), 0, rights::kFdRead) == kInval);
+    CHECK(h.wasi().events().size() == 7);
+    CHECK(h.wasi().events()[0].args[1].second == "../outside/secret");
+    CHECK(t.OutsideIntact());
+  }
+}
+
+TEST_CASE("a read-only preopen refuses every change with notcapable") {
+  for (bool walk : {false, true}) {
+    TestTree t;
+    Harness h{WithDir(t, true, walk)};
+    CHECK(h.Open(3, "file.txt", 0, rights::kFdWrite) == kNotcapable);
+    CHECK(h.Open(3, "new.txt", kOflagCreat, rights::kFdRead) == kNotcapable);
+    CHECK(h.Open(3, "file.txt", kOflagTrunc, rights::kFdRead) == kNotcapable);
+    CHECK(h.Open(3, "file.txt", 0, rights::kFdRead, kFdflagAppend) == kNotcapable);
+    h.Put(1000, "sub");
+    h.Put(1100, "file.txt");
+    h.Put(1200, "moved");
+    CHECK(h.Call("path_create_directory", {3, 1000, 3}) == kNotcapable);
+    CHECK(h.Call("path_remove_directory", {3, 1000, 3}) == kNotcapable);
+    CHECK(h.Call("path_unlink_file", {3, 1100, 8}) == kNotcapable);
+    CHECK(h.Call("path_rename", {3, 1100, 8, 3, 1200, 5}) == kNotcapable);
+    CHECK(h.Call("path_link", {3, 0, 1100, 8, 3, 1200, 5}) == kNotcapable);
+    CHECK(h.Call("path_symlink", {1100, 8, 3, 1200, 5}) == kNotcapable);
+    CHECK(h.Call("path_filestat_set_times", {3, 0, 1100, 8, 0, 0, kFstMtimNow}) ==
+          kNotcapable);
+    // Reading still works, and the file opened read-only cannot be changed.
+    REQUIRE(h.Open(3, "file.txt", 0, rights::kFdRead | rights::kFdFilestatSetSize) ==
+            kNotcapable);
+    REQUIRE(h.Open(3, "file.txt", 0, rights::kFdRead) == kSuccess);
+    uint32_t fd = h.U32At(0);
+    CHECK(h.Call("fd_filestat_set_size", {fd, 0}) == kNotcapable);
+    CHECK(h.Call("fd_filestat_set_times", {fd, 0, 0, kFstMtimNow}) == kNotcapable);
+    CHECK(h.Call("fd_allocate", {fd, 0, 10}) == kNotcapable);
+    CHECK(h.Call("fd_fdstat_set_rights", {fd, rights::kAll, 0}) == kNotcapable);
+    CHECK(h.wasi().events().size() == 16);
+    for (const AuditEvent& ev : h.wasi().events()) CHECK(ev.error == kNotcapable);
+    CHECK(TestTree::Read(t.root() + "/file.txt") == "hello");
+    CHECK(std::filesystem::exists(t.root() + "/sub"));
+    CHECK_FALSE(std::filesystem::exists(t.root() + "/moved"));
+  }
+}
+
+TEST_CASE("fd_read on an empty pipe gives up at the deadline") {
+  int p[2];
+  REQUIRE(pipe(p) == 0);
+  WasiOptions o;
+  o.stdin_fd = p[0];
+  o.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+  Harness h{std::move(o)};
+  h.Put(16, std::string("\x00\x02\x00\x00\x40\x00\x00\x00", 8));
+  auto start = std::chrono::steady_clock::now();
+  h.Call("fd_read", {0, 16, 1, 24});
+  CHECK(h.trap() == TrapKind::kTimeout);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  close(p[0]);
+  close(p[1]);
+}
+
+TEST_CASE("poll_oneoff sleeps, and the deadline cuts a long sleep") {
+  Harness h{WasiOptions()};
+  // One relative monotonic clock subscription of 10 ms.
+  uint8_t sub[48] = {};
+  sub[0] = 7;  // userdata
+  sub[8] = kEventClock;
+  uint32_t id = kClockMonotonic;
+  uint64_t timeout = 10000000;
+  std::memcpy(sub + 16, &id, 4);
+  std::memcpy(sub + 24, &timeout, 8);
+  h.Put(0, std::string_view(reinterpret_cast<char*>(sub), 48));
+  auto start = std::chrono::steady_clock::now();
+  CHECK(h.Call("poll_oneoff", {0, 100, 1, 200}) == kSuccess);
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(10));
+  CHECK(h.U32At(200) == 1);
+  CHECK(h.U64At(100) == 7);
+
+  timeout = 3600ull * 1000000000ull;  // an hour
+  std::memcpy(sub + 24, &timeout, 8);
+  h.Put(0, std::string_view(reinterpret_cast<char*>(sub), 48));
+  h.wasi().set_deadline(std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(30));
+  start = std::chrono::steady_clock::now();
+  h.Call("poll_oneoff", {0, 100, 1, 200});
+  CHECK(h.trap() == TrapKind::kTimeout);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("the audit log is JSON Lines") {
+  Harness h{WasiOptions()};
+  h.Call("sock_accept", {3, 0, 0});
+  h.Call("proc_raise", {2});
+  TestTree t;
+  std::string path = t.base() + "/audit.jsonl";
+  REQUIRE(h.wasi().WriteAuditLog(path).ok());
+  std::string text = TestTree::Read(path);
+  CHECK(text ==
+        "{\"function\":\"sock_accept\",\"args\":{\"fd\":\"3\"},\"errno\":"
+        "\"notsup\",\"reason\":\"sockets are not granted\"}\n"
+        "{\"function\":\"proc_raise\",\"args\":{\"sig\":\"2\"},\"errno\":"
+        "\"notsup\",\"reason\":\"signals are not supported\"}\n");
+}
+
+}  // namespace
+}  // namespace wsbx::wasi

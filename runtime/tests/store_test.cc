@@ -586,5 +586,55 @@ TEST_CASE("end to end: host traps surface through invoke") {
   CHECK(r.trap->message.find("host said no") != std::string::npos);
 }
 
+// (module
+//   (import "env" "t" (table 2 funcref))
+//   (func $f (result i32) i32.const 9)
+//   (elem (i32.const 0) $f)
+//   (elem (i32.const 5) $f))
+const std::vector<uint8_t> kElemThenTrap = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01,
+    0x60, 0x00, 0x01, 0x7f, 0x02, 0x0b, 0x01, 0x03, 0x65, 0x6e, 0x76,
+    0x01, 0x74, 0x01, 0x70, 0x00, 0x02, 0x03, 0x02, 0x01, 0x00, 0x09,
+    0x0d, 0x02, 0x00, 0x41, 0x00, 0x0b, 0x01, 0x00, 0x00, 0x41, 0x05,
+    0x0b, 0x01, 0x00, 0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x09, 0x0b,
+};
+
+TEST_CASE("end to end: functions of a failed instance stay callable") {
+  auto module = LoadModule(kElemThenTrap);
+  REQUIRE(module.ok());
+  Store store;
+  TableInstance* table =
+      *store.AddTable(TableType{ValType::kFuncRef, {2, std::nullopt}});
+  std::vector<Extern> imports = {TableExtern(table)};
+  auto inst = store.Instantiate(*module, imports);
+  REQUIRE(!inst.ok());
+  CHECK(inst.status().message() == "out of bounds table access");
+  REQUIRE(table->data()[0] != kNullRef);
+  auto* f = reinterpret_cast<FunctionInstance*>(table->data()[0]);
+  InvokeResult r = store.Invoke(f, {});
+  REQUIRE(r.ok());
+  CHECK(r.values == std::vector<Value>{Value::I32(9)});
+}
+
+TEST_CASE("instantiate: a memory above the store's cap is refused") {
+  Limits limits;
+  limits.max_memory_pages = 1;
+  Store store(limits);
+  auto m = std::make_shared<Module>();
+  m->memories.push_back(MemoryType{{2, std::nullopt}});
+  auto r = store.Instantiate(m, {});
+  REQUIRE(!r.ok());
+  CHECK(r.status().code() == absl::StatusCode::kResourceExhausted);
+  CHECK(r.status().message() ==
+        "memory minimum 2 pages exceeds the cap of 1 pages");
+  m->memories[0].limits = {1, std::nullopt};
+  m->exports.push_back(Export{"m", ExternKind::kMemory, 0});
+  auto ok = store.Instantiate(m, {});
+  REQUIRE(ok.ok());
+  MemoryInstance* mem = (*ok)->FindExport("m")->memory;
+  CHECK(mem->Grow(1) == -1);  // the cap, not the absent maximum
+  CHECK(mem->type().limits == SizeLimits{1, std::nullopt});
+}
+
 }  // namespace
 }  // namespace wsbx

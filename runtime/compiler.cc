@@ -1,8 +1,11 @@
 // Translates validated function bodies into internal code (code.h) in one
 // pass per body. The operand stack exists only at compile time: each value
 // gets the frame slot given by its stack height, so every instruction names
-// its operands directly. Forward branches are patched when their block ends;
-// code after an unconditional branch is skipped up to its else/end.
+// its operands directly. Within a straight-line run, local.get only records
+// an alias (consumers read the local's slot) and local.set may retarget the
+// producing instruction; aliases are materialised at every control point.
+// Forward branches are patched when their block ends; code after an
+// unconditional branch is skipped up to its else/end.
 #include "runtime/compiler.h"
 
 #include <cassert>
@@ -78,7 +81,10 @@ class FunctionCompiler {
   void Patch(const Fixup& f, uint32_t target) {
     code_[f.word] = static_cast<uint64_t>(int64_t{target} - int64_t{f.instr});
   }
+  // Stack slots above the new height never carry aliases.
   void SetHeight(uint32_t h) {
+    if (h > alias_.size()) alias_.resize(h, kNoWord);
+    for (uint32_t i = h_; i < h; ++i) alias_[i] = kNoWord;
     h_ = h;
     if (h_ > max_h_) max_h_ = h_;
   }
@@ -87,11 +93,38 @@ class FunctionCompiler {
     assert(h_ >= n);
     h_ -= n;
   }
+  // The slot that holds the value at stack slot `slot` right now.
+  uint32_t Src(uint32_t slot) const {
+    return alias_[slot] != kNoWord ? alias_[slot] : slot;
+  }
+  // Takes the top value: returns where to read it and pops it.
+  uint32_t PopSrc() {
+    uint32_t src = Src(h_ - 1);
+    Pop();
+    return src;
+  }
+  // Pops one value and pushes the result slot (unary shapes).
+  void Replace() {
+    Pop();
+    Push();
+  }
+  void MaterializeAll();
+  // Aliases of `local` below the top are copied out before it is written.
+  bool MaterializeLocal(uint32_t local);
+  void Produced(uint32_t word, int shift, uint32_t slot) {
+    producer_ = {Pos(), word, shift, slot};
+  }
+  void SetLocal(uint32_t local, bool tee);
   void OpenRun(uint32_t word) {
     fuel_word_ = word;
     code_[word] = 0;
   }
-  void CloseRun() { fuel_word_ = kNoWord; }
+  // Every control instruction ends a straight-line run; no producer may be
+  // retargeted across it (its slot may be a branch's destination).
+  void CloseRun() {
+    fuel_word_ = kNoWord;
+    producer_.end = kNoWord;
+  }
   void SetUnreachable() { labels_.back().unreachable = true; }
   void BlockArity(const BlockType& bt, uint32_t* params, uint32_t* results);
 
@@ -120,7 +153,63 @@ class FunctionCompiler {
   uint32_t max_h_ = 0;
   uint32_t skip_depth_ = 0;
   uint32_t fuel_word_ = kNoWord;
+  uint32_t stack_base_ = 0;        // first operand-stack slot
+  std::vector<uint32_t> alias_;    // per slot: the aliased local or kNoWord
+  // The last instruction emitted that wrote a stack slot, while it is still
+  // the last one: its destination field can be redirected to a local.
+  struct Producer {
+    uint32_t end = kNoWord;  // Pos() right after it
+    uint32_t word = 0;
+    int shift = 0;
+    uint32_t slot = 0;
+  } producer_;
 };
+
+void FunctionCompiler::MaterializeAll() {
+  for (uint32_t slot = stack_base_; slot < h_; ++slot) {
+    if (alias_[slot] == kNoWord) continue;
+    Op(IOp::kCopy);
+    Word(Pack(slot, alias_[slot]));
+    alias_[slot] = kNoWord;
+  }
+}
+
+bool FunctionCompiler::MaterializeLocal(uint32_t local) {
+  bool any = false;
+  for (uint32_t slot = stack_base_; slot < h_; ++slot) {
+    if (alias_[slot] != local) continue;
+    Op(IOp::kCopy);
+    Word(Pack(slot, local));
+    alias_[slot] = kNoWord;
+    any = true;
+  }
+  return any;
+}
+
+void FunctionCompiler::SetLocal(uint32_t local, bool tee) {
+  uint32_t slot = h_ - 1;
+  if (alias_[slot] == local) {  // local.set x of local.get x
+    if (!tee) Pop();
+    return;
+  }
+  uint32_t src = Src(slot);
+  Pop();
+  bool retarget = producer_.end == Pos() && producer_.slot == slot;
+  if (MaterializeLocal(local)) retarget = false;  // they must read the old value
+  if (retarget) {
+    uint64_t mask = uint64_t{0xFFFFFFFF} << producer_.shift;
+    code_[producer_.word] = (code_[producer_.word] & ~mask) |
+                            (uint64_t{local} << producer_.shift);
+  } else {
+    Op(IOp::kCopy);
+    Word(Pack(local, src));
+  }
+  producer_.end = kNoWord;
+  if (tee) {
+    Push();
+    alias_[slot] = local;
+  }
+}
 
 void FunctionCompiler::BlockArity(const BlockType& bt, uint32_t* params,
                                   uint32_t* results) {
@@ -149,7 +238,8 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   out->entry = Pos();
   out->num_params = num_params;
   out->num_results = num_results;
-  h_ = max_h_ = num_params + body.num_locals;
+  h_ = max_h_ = stack_base_ = num_params + body.num_locals;
+  alias_.assign(h_, kNoWord);
   Op(IOp::kEnter);
   Word(Pack(num_params, body.num_locals));
   uint32_t frame_word = Word(0);
@@ -230,15 +320,19 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
   SigArity(info.sig, &params, &results);
   assert(results == 1);
   if (params == 1) {
+    uint32_t a = PopSrc();
     Op(ToIOp(in.op));
-    Word(Pack(h_ - 1, h_ - 1));
+    uint32_t w = Word(Pack(a, h_));
+    Produced(w, 32, h_);
   } else {
     assert(params == 2);
+    uint32_t b = PopSrc();
+    uint32_t a = PopSrc();
     Op(ToIOp(in.op));
-    Word(Pack(h_ - 2, h_ - 1));
-    Word(h_ - 2);
-    Pop();
+    Word(Pack(a, b));
+    Produced(Word(h_), 0, h_);
   }
+  Push();
   return absl::OkStatus();
 }
 
@@ -246,6 +340,7 @@ void FunctionCompiler::CompileControl(const Instr& in) {
   switch (in.op) {
     case Opcode::kUnreachable:
       CloseRun();
+      MaterializeAll();
       Op(IOp::kUnreachable);
       SetUnreachable();
       return;
@@ -255,7 +350,8 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       CloseRun();
       uint32_t params = 0, results = 0;
       BlockArity(in.block, &params, &results);
-      if (in.op == Opcode::kIf) Pop();
+      uint32_t cond = in.op == Opcode::kIf ? PopSrc() : 0;
+      MaterializeAll();
       Label label;
       label.height = h_ - params;
       label.num_params = params;
@@ -269,7 +365,7 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       } else {
         label.kind = Label::kIf;
         uint32_t at = Op(IOp::kBrUnless);
-        Word(h_);  // the condition, just popped
+        Word(cond);
         label.else_fixup = {at, Word(0)};
       }
       labels_.push_back(std::move(label));
@@ -277,6 +373,7 @@ void FunctionCompiler::CompileControl(const Instr& in) {
     }
     case Opcode::kElse: {
       CloseRun();
+      if (!labels_.back().unreachable) MaterializeAll();
       Label& label = labels_.back();
       assert(label.kind == Label::kIf);
       if (!label.unreachable) {
@@ -292,13 +389,14 @@ void FunctionCompiler::CompileControl(const Instr& in) {
     }
     case Opcode::kBr:
       CloseRun();
+      MaterializeAll();
       EmitBranch(in.a);
       SetUnreachable();
       return;
     case Opcode::kBrIf: {
       CloseRun();
-      Pop();
-      uint32_t cond = h_;
+      uint32_t cond = PopSrc();
+      MaterializeAll();
       if (IsPlainJump(in.a)) {
         uint32_t at = Op(IOp::kBrIf);
         Word(cond);
@@ -314,18 +412,23 @@ void FunctionCompiler::CompileControl(const Instr& in) {
     }
     case Opcode::kReturn:
       CloseRun();
+      MaterializeAll();
       EmitReturn();
       SetUnreachable();
       return;
     case Opcode::kDrop:
       Pop();
       return;
-    case Opcode::kSelect: case Opcode::kSelectT:
+    case Opcode::kSelect: case Opcode::kSelectT: {
+      uint32_t cond = PopSrc();
+      uint32_t b = PopSrc();
+      uint32_t a = PopSrc();
       Op(IOp::kSelect);
-      Word(Pack(h_ - 3, h_ - 2));
-      Word(Pack(h_ - 1, h_ - 3));
-      Pop(2);
+      Word(Pack(a, b));
+      Produced(Word(Pack(cond, h_)), 32, h_);
+      Push();
       return;
+    }
     default:
       assert(false);
   }
@@ -333,6 +436,7 @@ void FunctionCompiler::CompileControl(const Instr& in) {
 
 void FunctionCompiler::CompileEnd() {
   CloseRun();
+  if (!labels_.back().unreachable) MaterializeAll();
   Label& label = labels_.back();
   if (label.kind == Label::kFunc) {
     if (!label.unreachable) EmitReturn();
@@ -389,10 +493,11 @@ void FunctionCompiler::EmitReturn() {
 
 void FunctionCompiler::CompileBrTable(const Instr& in) {
   CloseRun();
-  Pop();
+  uint32_t index = PopSrc();
+  MaterializeAll();
   uint32_t n = static_cast<uint32_t>(in.targets.size()) - 1;
   uint32_t at = Op(IOp::kBrTable);
-  Word(Pack(h_, n));
+  Word(Pack(index, n));
   uint32_t first = Pos();
   for (uint32_t i = 0; i <= n; ++i) Word(0);
   // Targets needing value moves or a return get a stub after the table;
@@ -421,8 +526,10 @@ void FunctionCompiler::CompileBrTable(const Instr& in) {
 void FunctionCompiler::CompileCall(const Instr& in) {
   uint32_t type_index = in.op == Opcode::kCall ? module_.func_types[in.a] : in.a;
   const FuncType& type = module_.types[type_index];
-  if (in.op == Opcode::kCallIndirect) Pop();  // the table index
-  uint32_t index_slot = h_;
+  // The table index may stay an alias; the arguments must sit in their slots.
+  uint32_t index_slot = in.op == Opcode::kCallIndirect ? PopSrc() : 0;
+  MaterializeAll();
+  producer_.end = kNoWord;
   uint32_t params = static_cast<uint32_t>(type.params.size());
   uint32_t results = static_cast<uint32_t>(type.results.size());
   uint32_t argbase = h_ - params;
@@ -445,29 +552,23 @@ void FunctionCompiler::CompileCall(const Instr& in) {
 void FunctionCompiler::CompileVariable(const Instr& in) {
   switch (in.op) {
     case Opcode::kLocalGet:
-      Op(IOp::kCopy);
-      Word(Pack(h_, in.a));
       Push();
+      alias_[h_ - 1] = in.a;
       return;
-    case Opcode::kLocalSet:
-      Pop();
-      Op(IOp::kCopy);
-      Word(Pack(in.a, h_));
-      return;
-    case Opcode::kLocalTee:
-      Op(IOp::kCopy);
-      Word(Pack(in.a, h_ - 1));
+    case Opcode::kLocalSet: case Opcode::kLocalTee:
+      SetLocal(in.a, in.op == Opcode::kLocalTee);
       return;
     case Opcode::kGlobalGet:
       Op(IOp::kGlobalGet);
-      Word(Pack(h_, in.a));
+      Produced(Word(Pack(h_, in.a)), 0, h_);
       Push();
       return;
-    case Opcode::kGlobalSet:
-      Pop();
+    case Opcode::kGlobalSet: {
+      uint32_t src = PopSrc();
       Op(IOp::kGlobalSet);
-      Word(Pack(h_, in.a));
+      Word(Pack(src, in.a));
       return;
+    }
     case Opcode::kRefFunc:
       Op(IOp::kRefFunc);
       Word(Pack(h_, in.a));
@@ -483,7 +584,7 @@ void FunctionCompiler::CompileVariable(const Instr& in) {
     bits = in.bits;
   }
   Op(IOp::kConst);
-  Word(h_);
+  Produced(Word(h_), 0, h_);
   Word(bits);
   Push();
 }
@@ -496,18 +597,24 @@ void FunctionCompiler::CompileMemory(const Instr& in) {
     return;
   }
   if (in.op == Opcode::kMemoryGrow) {
+    uint32_t delta = PopSrc();
     Op(IOp::kMemoryGrow);
-    Word(Pack(h_ - 1, h_ - 1));
+    Word(Pack(delta, h_));
+    Push();
     return;
   }
   uint32_t params, results;
   SigArity(GetOpcodeInfo(in.op).sig, &params, &results);
-  Op(ToIOp(in.op));
   if (results == 1) {  // load: [addr|dst][offset]
-    Word(Pack(h_ - 1, h_ - 1));
+    uint32_t addr = PopSrc();
+    Op(ToIOp(in.op));
+    Produced(Word(Pack(addr, h_)), 32, h_);
+    Push();
   } else {  // store: [addr|value][offset]
-    Word(Pack(h_ - 2, h_ - 1));
-    Pop(2);
+    uint32_t value = PopSrc();
+    uint32_t addr = PopSrc();
+    Op(ToIOp(in.op));
+    Word(Pack(addr, value));
   }
   Word(in.b);
 }
@@ -515,6 +622,7 @@ void FunctionCompiler::CompileMemory(const Instr& in) {
 // Reference, table and bulk-memory instructions. Operands are popped in
 // stack order; layouts are read back by the matching handlers.
 void FunctionCompiler::CompileBulkAndTable(const Instr& in) {
+  MaterializeAll();  // rare instructions: operands read from their slots
   switch (in.op) {
     case Opcode::kRefIsNull:
       Op(IOp::kRefIsNull);

@@ -1,6 +1,7 @@
 // The `wsbx` command: run a module's _start or an exported function, or
 // validate a module. Exit codes are documented in docs/cli.md: 0 success,
-// 1 load/link error, 2 usage error, 124 time or fuel budget spent, 134 trap.
+// 1 load/link error, 2 usage error, 124 time or fuel budget spent, 134 trap,
+// and the guest's own code when it calls WASI proc_exit.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,8 +12,10 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "cli/args.h"
+#include "cli/wasi_flags.h"
 #include "runtime/engine.h"
 #include "runtime/store.h"
+#include "wasi/wasi.h"
 
 namespace wsbx {
 namespace {
@@ -27,6 +30,12 @@ struct RunOptions {
   std::string invoke;
   std::vector<std::string> args;
   std::string mem;
+  // WASI grants (deny by default).
+  std::vector<std::string> dirs;
+  std::vector<std::string> dirs_ro;
+  std::vector<std::string> envs;
+  std::string audit;
+  bool path_walk = false;  // force the portable path resolver (tests)
 };
 
 bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
@@ -81,6 +90,44 @@ bool ParseInvokeArgs(const RunOptions& opts, const FuncType& type,
   return true;
 }
 
+// Builds the WASI context from the grant flags; false with a usage error.
+bool MakeWasiOptions(const RunOptions& opts, WasiOptions* out,
+                     std::string* error) {
+  std::string_view name = opts.file;
+  if (size_t slash = name.rfind('/'); slash != std::string_view::npos) {
+    name.remove_prefix(slash + 1);
+  }
+  out->args.emplace_back(name);
+  if (opts.invoke.empty()) {
+    out->args.insert(out->args.end(), opts.args.begin(), opts.args.end());
+  }
+  for (bool ro : {false, true}) {
+    for (const std::string& d : ro ? opts.dirs_ro : opts.dirs) {
+      absl::StatusOr<WasiPreopen> p = ParseDirGrant(d, ro);
+      if (!p.ok()) {
+        *error = std::string(ro ? "--dir-ro: " : "--dir: ") +
+                 std::string(p.status().message());
+        return false;
+      }
+      out->preopens.push_back(*p);
+    }
+  }
+  for (const std::string& e : opts.envs) {
+    absl::StatusOr<std::optional<std::string>> v = ParseEnvGrant(e);
+    if (!v.ok()) {
+      *error = "--env: " + std::string(v.status().message());
+      return false;
+    }
+    if (v->has_value()) out->env.push_back(**v);
+  }
+  out->force_path_walk = opts.path_walk;
+  return true;
+}
+
+int RunInstance(const RunOptions& opts, Store& store,
+                const std::shared_ptr<const Module>& module,
+                const std::vector<Extern>& imports);
+
 int CmdRun(const RunOptions& opts) {
   Limits limits;
   if (!opts.mem.empty()) {
@@ -94,13 +141,32 @@ int CmdRun(const RunOptions& opts) {
   if (!module.ok()) {
     return Fail(kExitLoadError, opts.file + ": " + std::string(module.status().message()));
   }
-  for (const Import& imp : (*module)->imports) {
-    return Fail(kExitLoadError,
-                absl::StrFormat("%s: unknown import %s.%s (%s)", opts.file,
-                                imp.module, imp.name, ExternKindName(imp.kind)));
-  }
+  WasiOptions wasi_opts;
+  std::string error;
+  if (!MakeWasiOptions(opts, &wasi_opts, &error)) return Fail(kExitUsage, error);
+  absl::StatusOr<std::unique_ptr<Wasi>> wasi = Wasi::Create(std::move(wasi_opts));
+  if (!wasi.ok()) return Fail(kExitUsage, std::string(wasi.status().message()));
   Store store(limits);
-  auto instance = store.Instantiate(*module, {});
+  // Only wasi_snapshot_preview1 functions link; anything else is an error.
+  auto imports = (*wasi)->LinkImports(store, **module);
+  if (!imports.ok()) {
+    return Fail(kExitLoadError, opts.file + ": " + std::string(imports.status().message()));
+  }
+  int code = RunInstance(opts, store, *module, *imports);
+  if (!opts.audit.empty()) {
+    absl::Status written = (*wasi)->WriteAuditLog(opts.audit);
+    if (!written.ok()) {
+      std::fprintf(stderr, "wsbx: %s\n", std::string(written.message()).c_str());
+      if (code == 0) code = kExitLoadError;
+    }
+  }
+  return code;
+}
+
+int RunInstance(const RunOptions& opts, Store& store,
+                const std::shared_ptr<const Module>& module,
+                const std::vector<Extern>& imports) {
+  auto instance = store.Instantiate(module, imports);
   if (!instance.ok()) {
     bool trapped = instance.status().code() == absl::StatusCode::kAborted;
     return Fail(trapped ? kExitTrap : kExitLoadError,
@@ -114,7 +180,7 @@ int CmdRun(const RunOptions& opts) {
   }
   std::vector<Value> args;
   std::string error;
-  if (!ParseInvokeArgs(opts, *ext->func->type, &args, &error)) {
+  if (!opts.invoke.empty() && !ParseInvokeArgs(opts, *ext->func->type, &args, &error)) {
     return Fail(kExitUsage, error);
   }
   InvokeResult result = store.Invoke(ext->func, args);
@@ -137,8 +203,20 @@ int Main(int argc, char** argv) {
                   "Call this exported function and print its results");
   run->add_option("--mem", run_opts.mem,
                   "Cap on every linear memory (K, M or G suffix; 64 KiB pages)");
+  run->add_option("--dir", run_opts.dirs,
+                  "Grant a host directory read-write as GUEST (HOST::GUEST)");
+  run->add_option("--dir-ro", run_opts.dirs_ro,
+                  "Grant a host directory read-only as GUEST (HOST::GUEST)");
+  run->add_option("--env", run_opts.envs,
+                  "Pass NAME=VALUE, or copy the host's NAME, to the guest");
+  run->add_option("--audit", run_opts.audit,
+                  "Write every refused WASI operation to FILE as JSON Lines");
+  run->add_flag("--wasi-path-walk", run_opts.path_walk,
+                "Resolve guest paths without openat2 (for testing)")
+      ->group("");
   run->add_option("args", run_opts.args,
-                  "Arguments for --invoke (put them after -- if negative)");
+                  "Arguments for --invoke, or for the guest's _start "
+                  "(put them after --)");
 
   std::string validate_file;
   CLI::App* validate = app.add_subcommand("validate", "Decode and validate a module");

@@ -20,7 +20,8 @@ using CodeWord = uint64_t;
 // internal code. Operand layouts (32-bit fields packed lo|hi<<32 per word):
 //   unary:  [h][src|dst]            binary: [h][a|b][dst]
 //   load:   [h][addr|dst][offset]   store:  [h][addr|value][offset]
-//   Enter:  [h][first_local|count][frame_slots][fuel]
+//   Enter:  [h][first_local|count][frame_slots][fuel][pool_slot|n][bits]*n
+//           (zeroes the declared locals, then fills n constant slots)
 //   Fuel:   [h][count]              Copy:   [h][dst|src]
 //   Const:  [h][dst][bits]          Jump:   [h][rel]
 //   BrIf / BrUnless: [h][cond][rel]

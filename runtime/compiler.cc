@@ -8,6 +8,7 @@
 // unconditional branch is skipped up to its else/end.
 #include "runtime/compiler.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <memory>
@@ -23,6 +24,18 @@ namespace wsbx {
 namespace {
 
 constexpr uint32_t kNoWord = UINT32_MAX;
+// Distinct constants used inside loops that get a frame slot, written once
+// by Enter, so that reading them costs no instruction.
+constexpr size_t kMaxPooledConstants = 16;
+
+// The slot bits of a constant instruction (ref.null is 0).
+uint64_t ConstBits(const Instr& in) {
+  if (in.op == Opcode::kI32Const || in.op == Opcode::kF32Const) {
+    return static_cast<uint32_t>(in.bits);
+  }
+  if (in.op == Opcode::kI64Const || in.op == Opcode::kF64Const) return in.bits;
+  return 0;
+}
 
 // A branch offset still to be written: `word` gets target - `instr`.
 struct Fixup {
@@ -128,6 +141,7 @@ class FunctionCompiler {
   void SetUnreachable() { labels_.back().unreachable = true; }
   void BlockArity(const BlockType& bt, uint32_t* params, uint32_t* results);
 
+  absl::Status ScanLoopConstants(const FunctionBody& body);
   absl::Status CompileInstr(const Instr& in);
   void CompileControl(const Instr& in);
   void CompileEnd();
@@ -154,6 +168,8 @@ class FunctionCompiler {
   uint32_t skip_depth_ = 0;
   uint32_t fuel_word_ = kNoWord;
   uint32_t stack_base_ = 0;        // first operand-stack slot
+  uint32_t pool_base_ = 0;         // first constant-pool slot
+  std::vector<uint64_t> pool_;     // pooled constant bits
   std::vector<uint32_t> alias_;    // per slot: the aliased local or kNoWord
   // The last instruction emitted that wrote a stack slot, while it is still
   // the last one: its destination field can be redirected to a local.
@@ -238,12 +254,17 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   out->entry = Pos();
   out->num_params = num_params;
   out->num_results = num_results;
-  h_ = max_h_ = stack_base_ = num_params + body.num_locals;
+  WSBX_RETURN_IF_ERROR(ScanLoopConstants(body));
+  pool_base_ = num_params + body.num_locals;
+  const uint32_t pool_size = static_cast<uint32_t>(pool_.size());
+  h_ = max_h_ = stack_base_ = pool_base_ + pool_size;
   alias_.assign(h_, kNoWord);
   Op(IOp::kEnter);
   Word(Pack(num_params, body.num_locals));
   uint32_t frame_word = Word(0);
   OpenRun(Word(0));
+  Word(Pack(pool_base_, pool_size));
+  for (uint64_t bits : pool_) Word(bits);
 
   Label func;
   func.kind = Label::kFunc;
@@ -276,6 +297,43 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   }
   out->frame_slots = max_h_;
   code_[frame_word] = max_h_;
+  return absl::OkStatus();
+}
+
+absl::Status FunctionCompiler::ScanLoopConstants(const FunctionBody& body) {
+  pool_.clear();
+  std::span<const uint8_t> bytes(module_.bytes);
+  Reader r(bytes.subspan(body.code_offset, body.code_end - body.code_offset),
+           body.code_offset);
+  Instr in;
+  std::vector<bool> is_loop;  // per open block
+  uint32_t loops = 0;
+  while (!r.at_end() && pool_.size() < kMaxPooledConstants) {
+    WSBX_RETURN_IF_ERROR(ReadInstr(r, &in, UINT32_MAX));
+    switch (in.op) {
+      case Opcode::kBlock: case Opcode::kIf: case Opcode::kLoop:
+        is_loop.push_back(in.op == Opcode::kLoop);
+        loops += in.op == Opcode::kLoop;
+        break;
+      case Opcode::kEnd:
+        if (!is_loop.empty()) {
+          loops -= is_loop.back();
+          is_loop.pop_back();
+        }
+        break;
+      case Opcode::kI32Const: case Opcode::kI64Const: case Opcode::kF32Const:
+      case Opcode::kF64Const: {
+        uint64_t bits = ConstBits(in);
+        if (loops > 0 &&
+            std::find(pool_.begin(), pool_.end(), bits) == pool_.end()) {
+          pool_.push_back(bits);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -577,11 +635,12 @@ void FunctionCompiler::CompileVariable(const Instr& in) {
     default:
       break;
   }
-  uint64_t bits = 0;  // ref.null is 0
-  if (in.op == Opcode::kI32Const || in.op == Opcode::kF32Const) {
-    bits = static_cast<uint32_t>(in.bits);
-  } else if (in.op == Opcode::kI64Const || in.op == Opcode::kF64Const) {
-    bits = in.bits;
+  uint64_t bits = ConstBits(in);
+  auto pooled = std::find(pool_.begin(), pool_.end(), bits);
+  if (in.op != Opcode::kRefNull && pooled != pool_.end()) {
+    Push();
+    alias_[h_ - 1] = pool_base_ + static_cast<uint32_t>(pooled - pool_.begin());
+    return;
   }
   Op(IOp::kConst);
   Produced(Word(h_), 0, h_);

@@ -130,8 +130,11 @@ L_Enter: {
   if (ABSL_PREDICT_FALSE(fp + pc[2] > stack_end)) TRAP(kCallStackExhausted);
   uint64_t* locals = fp + LO(1);
   for (uint32_t i = 0, n = HI(1); i < n; ++i) locals[i] = 0;
+  uint64_t* pool = fp + LO(4);
+  const uint32_t pooled = HI(4);
+  for (uint32_t i = 0; i < pooled; ++i) pool[i] = pc[5 + i];
   CHARGE(pc[3]);
-  pc += 4;
+  pc += 5 + pooled;
   NEXT();
 }
 L_Fuel:

@@ -84,7 +84,8 @@ class FunctionCompiler {
   uint32_t Pos() const { return static_cast<uint32_t>(code_.size()); }
   uint32_t Op(IOp op) {
     uint32_t at = Pos();
-    code_.push_back(reinterpret_cast<uintptr_t>(handlers_[static_cast<int>(op)]));
+    const void* handler = handlers_[static_cast<int>(op)];
+    code_.push_back(reinterpret_cast<uintptr_t>(handler));
     return at;
   }
   uint32_t Word(uint64_t w) {
@@ -211,7 +212,8 @@ void FunctionCompiler::SetLocal(uint32_t local, bool tee) {
   uint32_t src = Src(slot);
   Pop();
   bool retarget = producer_.end == Pos() && producer_.slot == slot;
-  if (MaterializeLocal(local)) retarget = false;  // they must read the old value
+  // Materialised aliases must read the old value: no retargeting then.
+  if (MaterializeLocal(local)) retarget = false;
   if (retarget) {
     uint64_t mask = uint64_t{0xFFFFFFFF} << producer_.shift;
     code_[producer_.word] = (code_[producer_.word] & ~mask) |
@@ -582,7 +584,8 @@ void FunctionCompiler::CompileBrTable(const Instr& in) {
 }
 
 void FunctionCompiler::CompileCall(const Instr& in) {
-  uint32_t type_index = in.op == Opcode::kCall ? module_.func_types[in.a] : in.a;
+  uint32_t type_index =
+      in.op == Opcode::kCall ? module_.func_types[in.a] : in.a;
   const FuncType& type = module_.types[type_index];
   // The table index may stay an alias; the arguments must sit in their slots.
   uint32_t index_slot = in.op == Opcode::kCallIndirect ? PopSrc() : 0;

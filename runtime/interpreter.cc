@@ -49,7 +49,7 @@ TrapKind CallHost(ExecContext* ctx, Store* store, Instance* caller,
   size_t np = callee->type->params.size();
   size_t nr = callee->type->results.size();
   uint64_t* scratch = args + np;
-  if (ABSL_PREDICT_FALSE(scratch + nr > ctx->stack_end)) {
+  if (ABSL_PREDICT_FALSE(static_cast<size_t>(ctx->stack_end - scratch) < nr)) {
     return TrapKind::kCallStackExhausted;
   }
   HostContext hc;
@@ -127,7 +127,9 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
 
   // ---- Control and internal operations ----
 L_Enter: {
-  if (ABSL_PREDICT_FALSE(fp + pc[2] > stack_end)) TRAP(kCallStackExhausted);
+  if (ABSL_PREDICT_FALSE(static_cast<uint64_t>(stack_end - fp) < pc[2])) {
+    TRAP(kCallStackExhausted);
+  }
   uint64_t* locals = fp + LO(1);
   for (uint32_t i = 0, n = HI(1); i < n; ++i) locals[i] = 0;
   uint64_t* pool = fp + LO(4);
@@ -251,7 +253,8 @@ call_function: {
   const Module& m = *inst->module;
   const CompiledCode& cc = *m.code;
   fp += argbase;
-  pc = cc.code.data() + cc.funcs[callee->func_index - m.num_imported_funcs].entry;
+  pc = cc.code.data() +
+       cc.funcs[callee->func_index - m.num_imported_funcs].entry;
   RELOAD_MEM();
   NEXT();
 }
@@ -720,7 +723,7 @@ TrapKind Execute(Store& store, FunctionInstance* func,
   if (func->host) {
     uint64_t* base = ctx->top;
     size_t need = std::max(args.size(), results.size());
-    if (base + need > ctx->stack_end) {
+    if (static_cast<size_t>(ctx->stack_end - base) < need) {
       return HostTrap(ctx, TrapKind::kCallStackExhausted, trap);
     }
     std::copy(args.begin(), args.end(), base);
@@ -735,14 +738,20 @@ TrapKind Execute(Store& store, FunctionInstance* func,
   }
   Instance* inst = func->instance;
   const Module& m = *inst->module;
+  if (m.code == nullptr) {
+    ctx->has_message = true;
+    ctx->message = "module was not compiled";
+    return HostTrap(ctx, TrapKind::kHostError, trap);
+  }
   const FuncCode& fc = m.code->funcs[func->func_index - m.num_imported_funcs];
   uint64_t* base = ctx->top;
-  if (base + fc.frame_slots > ctx->stack_end) {
+  if (static_cast<uint64_t>(ctx->stack_end - base) < fc.frame_slots) {
     return HostTrap(ctx, TrapKind::kCallStackExhausted, trap);
   }
   std::copy(args.begin(), args.end(), base);
   const uint32_t base_depth = ctx->depth;
-  ctx->frames[ctx->depth++] = Frame{ctx->exit_stub, base, inst, func->func_index};
+  ctx->frames[ctx->depth++] =
+      Frame{ctx->exit_stub, base, inst, func->func_index};
   ++ctx->reentry;
   TrapKind kind = Run(ctx, &store, m.code->code.data() + fc.entry, base, inst,
                       nullptr);

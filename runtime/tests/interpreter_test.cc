@@ -117,7 +117,9 @@ class ModuleBuilder {
       funcs.push_back(b);
     }
     Section(out, 3, funcs);
-    if (table_size_ > 0) Section(out, 4, {Bytes{0x70, 0x00, uint8_t(table_size_)}});
+    if (table_size_ > 0) {
+      Section(out, 4, {Bytes{0x70, 0x00, uint8_t(table_size_)}});
+    }
     if (memory_ >= 0) Section(out, 5, {Bytes{0x00, uint8_t(memory_)}});
     if (global_) Section(out, 6, {Bytes{kI64, 0x01, 0x42, 0x00, 0x0B}});
     std::vector<Bytes> exports;
@@ -151,7 +153,9 @@ class ModuleBuilder {
     if (items.empty()) return;
     Bytes payload;
     AppendU32(payload, static_cast<uint32_t>(items.size()));
-    for (const Bytes& i : items) payload.insert(payload.end(), i.begin(), i.end());
+    for (const Bytes& i : items) {
+      payload.insert(payload.end(), i.begin(), i.end());
+    }
     out.push_back(id);
     AppendU32(out, static_cast<uint32_t>(payload.size()));
     out.insert(out.end(), payload.begin(), payload.end());

@@ -359,7 +359,11 @@ absl::Status BodyValidator::Step() {
 
 absl::Status BodyValidator::StepSimple() {
   const FixedSig& sig = FixedSigs()[static_cast<int>(instr_.op)];
-  if (!sig.fixed) return Error("instruction has no typing rule");
+  if (!sig.fixed) {
+    return Error(GetOpcodeInfo(instr_.op).prefix == 0xFD
+                     ? "SIMD not supported yet"
+                     : "instruction has no typing rule");
+  }
   if (sig.simd) return Error("SIMD not supported yet");
   WSBX_RETURN_IF_ERROR(PopList(sig.params.data(), sig.num_params));
   PushList(sig.results.data(), sig.num_results);
@@ -404,7 +408,8 @@ absl::Status BodyValidator::BeginBlock() {
     WSBX_RETURN_IF_ERROR(
         PopList(type->params.data(), static_cast<uint32_t>(type->params.size())));
   }
-  if (ctrls_.size() >= limits_.max_control_depth) {
+  // ctrls_ holds the function's own frame besides the nested blocks.
+  if (ctrls_.size() > limits_.max_control_depth) {
     return Error("control structures nested too deeply");
   }
   PushFrame(instr_.op, type, single, num_single);

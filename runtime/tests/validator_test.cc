@@ -453,12 +453,43 @@ TEST_CASE("validator: nesting is capped, not recursed") {
   small.max_control_depth = 4;
   Builder deep;
   deep.VoidFunc({kBlock, kVoid, kBlock, kVoid, kBlock, kVoid, kBlock, kVoid,
-                 kEnd, kEnd, kEnd, kEnd, kEnd});
+                 kBlock, kVoid, kEnd, kEnd, kEnd, kEnd, kEnd, kEnd});
   CHECK(Has(deep.Check(small), "nested too deeply"));
   Builder shallow;
-  shallow.VoidFunc({kBlock, kVoid, kBlock, kVoid, kBlock, kVoid, kEnd, kEnd,
-                    kEnd, kEnd});
+  shallow.VoidFunc({kBlock, kVoid, kBlock, kVoid, kBlock, kVoid, kBlock, kVoid,
+                    kEnd, kEnd, kEnd, kEnd, kEnd});
   CHECK(shallow.Check(small) == "ok");
+}
+
+TEST_CASE("validator: operand stack depth is bounded") {
+  Limits small;
+  small.value_stack_slots = 8;
+  Bytes code;
+  for (int i = 0; i < 9; ++i) code.insert(code.end(), {kI32Const, 0});
+  for (int i = 0; i < 9; ++i) code.push_back(kDrop);
+  code.push_back(kEnd);
+  Builder b;
+  b.VoidFunc(code);
+  CHECK(b.Check() == "ok");
+  CHECK(Has(b.Check(small), "operand stack deeper"));
+}
+
+TEST_CASE("validator: a malformed body is reported before an invalid one") {
+  Builder b;
+  b.VoidFunc({kI32Add, kEnd});         // invalid: type mismatch
+  b.VoidFunc({kI32Const, 0, kDrop});   // malformed: no final end
+  std::string msg = b.Check();
+  CHECK(Has(msg, "END opcode expected"));
+  CHECK(Has(msg, "function 1"));
+}
+
+TEST_CASE("validator: SIMD is rejected") {
+  Builder block;
+  block.VoidFunc({kBlock, 0x7B, kUnreachable, kEnd, kDrop, kEnd});
+  CHECK(Has(block.Check(), "SIMD not supported yet"));
+  Builder type;
+  type.Type({ValType::kV128}, {});
+  CHECK(Has(type.Check(), "SIMD not supported yet"));
 }
 
 TEST_CASE("validator: limits of tables and memories") {

@@ -39,8 +39,8 @@ class ModuleValidator {
     // reads every body before validation would report it.
     BodyValidator bodies(m_, limits_, refs_);
     for (size_t i = 0; i < m_.bodies.size(); ++i) {
-      WSBX_RETURN_IF_ERROR(bodies.CheckWellFormed(
-          m_.num_imported_funcs + static_cast<uint32_t>(i)));
+      WSBX_RETURN_IF_ERROR(bodies.CheckWellFormed(m_.num_imported_funcs +
+                                                  static_cast<uint32_t>(i)));
     }
     return s;
   }
@@ -170,8 +170,8 @@ absl::Status ModuleValidator::CheckMemoryType(const MemoryType& t,
 absl::Status ModuleValidator::CheckImports() {
   for (size_t i = 0; i < m_.imports.size(); ++i) {
     const Import& im = m_.imports[i];
-    std::string where = absl::StrFormat("import %u (\"%s\" \"%s\")", i,
-                                        im.module, im.name);
+    std::string where =
+        absl::StrFormat("import %u (\"%s\" \"%s\")", i, im.module, im.name);
     switch (im.kind) {
       case ExternKind::kFunc:
         if (im.func_type >= m_.types.size()) {
@@ -194,7 +194,8 @@ absl::Status ModuleValidator::CheckImports() {
 
 absl::Status ModuleValidator::CheckTablesAndMemories() {
   for (size_t i = 0; i < m_.tables.size(); ++i) {
-    WSBX_RETURN_IF_ERROR(CheckTableType(m_.tables[i], absl::StrCat("table ", i)));
+    WSBX_RETURN_IF_ERROR(
+        CheckTableType(m_.tables[i], absl::StrCat("table ", i)));
   }
   // spec 3.4.10: at most one memory in 2.0.
   if (m_.memories.size() > 1) {
@@ -205,8 +206,8 @@ absl::Status ModuleValidator::CheckTablesAndMemories() {
         CheckMemoryType(m_.memories[i], absl::StrCat("memory ", i)));
   }
   for (size_t i = 0; i < m_.global_types.size(); ++i) {
-    WSBX_RETURN_IF_ERROR(CheckValType(m_.global_types[i].type,
-                                      absl::StrCat("global ", i)));
+    WSBX_RETURN_IF_ERROR(
+        CheckValType(m_.global_types[i].type, absl::StrCat("global ", i)));
   }
   return absl::OkStatus();
 }
@@ -217,7 +218,8 @@ void ModuleValidator::CollectRefs() {
   refs_.assign(m_.func_types.size(), false);
   auto mark = [this](const ConstExpr& e) {
     for (const ConstInstr& ci : e.instrs) {
-      if (ci.op == Opcode::kRefFunc && ci.imm < refs_.size()) refs_[ci.imm] = true;
+      if (ci.op == Opcode::kRefFunc && ci.imm < refs_.size())
+        refs_[ci.imm] = true;
     }
   };
   for (const Global& g : m_.globals) mark(g.init);
@@ -243,13 +245,22 @@ absl::Status ModuleValidator::CheckConstExpr(const ConstExpr& e,
   const_stack_.clear();
   for (const ConstInstr& ci : e.instrs) {
     switch (ci.op) {
-      case Opcode::kI32Const: const_stack_.push_back(ValType::kI32); break;
-      case Opcode::kI64Const: const_stack_.push_back(ValType::kI64); break;
-      case Opcode::kF32Const: const_stack_.push_back(ValType::kF32); break;
-      case Opcode::kF64Const: const_stack_.push_back(ValType::kF64); break;
+      case Opcode::kI32Const:
+        const_stack_.push_back(ValType::kI32);
+        break;
+      case Opcode::kI64Const:
+        const_stack_.push_back(ValType::kI64);
+        break;
+      case Opcode::kF32Const:
+        const_stack_.push_back(ValType::kF32);
+        break;
+      case Opcode::kF64Const:
+        const_stack_.push_back(ValType::kF64);
+        break;
       case Opcode::kRefNull: {
         ValType t = static_cast<ValType>(ci.imm);
-        if (ci.imm > 0xFF || !IsRefType(t)) return fail("malformed reference type");
+        if (ci.imm > 0xFF || !IsRefType(t))
+          return fail("malformed reference type");
         const_stack_.push_back(t);
         break;
       }
@@ -277,8 +288,9 @@ absl::Status ModuleValidator::CheckConstExpr(const ConstExpr& e,
     }
   }
   if (const_stack_.size() != 1 || const_stack_[0] != expected) {
-    return fail(absl::StrCat("type mismatch: constant expression must produce one ",
-                             AbslView(ValTypeName(expected))));
+    return fail(
+        absl::StrCat("type mismatch: constant expression must produce one ",
+                     AbslView(ValTypeName(expected))));
   }
   return absl::OkStatus();
 }
@@ -286,9 +298,9 @@ absl::Status ModuleValidator::CheckConstExpr(const ConstExpr& e,
 absl::Status ModuleValidator::CheckGlobals() {
   for (size_t i = 0; i < m_.globals.size(); ++i) {
     const Global& g = m_.globals[i];
-    WSBX_RETURN_IF_ERROR(CheckConstExpr(
-        g.init, g.type.type,
-        absl::StrCat("global ", m_.num_imported_globals + i)));
+    WSBX_RETURN_IF_ERROR(
+        CheckConstExpr(g.init, g.type.type,
+                       absl::StrCat("global ", m_.num_imported_globals + i)));
   }
   return absl::OkStatus();
 }
@@ -305,8 +317,9 @@ absl::Status ModuleValidator::CheckElems() {
     }
     if (seg.mode != SegmentMode::kActive) continue;
     if (seg.table >= m_.tables.size()) {
-      return Reader::ErrorAt(seg.offset.offset,
-                             absl::StrCat(where, ": unknown table ", seg.table));
+      return Reader::ErrorAt(
+          seg.offset.offset,
+          absl::StrCat(where, ": unknown table ", seg.table));
     }
     if (m_.tables[seg.table].elem != seg.type) {
       return Reader::ErrorAt(
@@ -331,8 +344,9 @@ absl::Status ModuleValidator::CheckDatas() {
     }
     if (seg.mode != SegmentMode::kActive) continue;
     if (seg.memory >= m_.memories.size()) {
-      return Reader::ErrorAt(seg.offset.offset,
-                             absl::StrCat(where, ": unknown memory ", seg.memory));
+      return Reader::ErrorAt(
+          seg.offset.offset,
+          absl::StrCat(where, ": unknown memory ", seg.memory));
     }
     WSBX_RETURN_IF_ERROR(CheckConstExpr(seg.offset, ValType::kI32, where));
   }
@@ -348,14 +362,23 @@ absl::Status ModuleValidator::CheckExports() {
     std::string where = absl::StrFormat("export %u (\"%s\")", i, ex.name);
     size_t count = 0;
     switch (ex.kind) {
-      case ExternKind::kFunc: count = m_.func_types.size(); break;
-      case ExternKind::kTable: count = m_.tables.size(); break;
-      case ExternKind::kMemory: count = m_.memories.size(); break;
-      case ExternKind::kGlobal: count = m_.global_types.size(); break;
+      case ExternKind::kFunc:
+        count = m_.func_types.size();
+        break;
+      case ExternKind::kTable:
+        count = m_.tables.size();
+        break;
+      case ExternKind::kMemory:
+        count = m_.memories.size();
+        break;
+      case ExternKind::kGlobal:
+        count = m_.global_types.size();
+        break;
     }
     if (ex.index >= count) {
-      absl::string_view kind = ex.kind == ExternKind::kFunc ? "function"
-                                                           : AbslView(ExternKindName(ex.kind));
+      absl::string_view kind = ex.kind == ExternKind::kFunc
+                                   ? "function"
+                                   : AbslView(ExternKindName(ex.kind));
       return Invalid(where, absl::StrCat("unknown ", kind, " ", ex.index));
     }
     if (!names.insert(ex.name).second) {
@@ -374,8 +397,8 @@ absl::Status ModuleValidator::CheckStart() {
   }
   const FuncType& t = m_.FuncTypeOf(x);
   if (!t.params.empty() || !t.results.empty()) {
-    return Invalid("start",
-                   absl::StrCat("start function ", x, " must have type [] -> []"));
+    return Invalid("start", absl::StrCat("start function ", x,
+                                         " must have type [] -> []"));
   }
   return absl::OkStatus();
 }

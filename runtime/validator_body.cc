@@ -47,11 +47,17 @@ struct FixedSig {
 
 ValType SigCharType(char c, bool* simd) {
   switch (c) {
-    case 'i': return ValType::kI32;
-    case 'I': return ValType::kI64;
-    case 'f': return ValType::kF32;
-    case 'F': return ValType::kF64;
-    default: *simd = true; return ValType::kV128;
+    case 'i':
+      return ValType::kI32;
+    case 'I':
+      return ValType::kI64;
+    case 'f':
+      return ValType::kF32;
+    case 'F':
+      return ValType::kF64;
+    default:
+      *simd = true;
+      return ValType::kV128;
   }
 }
 
@@ -114,12 +120,12 @@ absl::Status BodyValidator::WrapReadError(const absl::Status& s) const {
   absl::string_view msg = s.message();
   size_t colon = msg.find(": ");
   if (msg.substr(0, 10) != "at offset " || colon == absl::string_view::npos) {
-    return absl::Status(s.code(), absl::StrFormat("function %u: %s",
-                                                  func_index_, msg));
+    return absl::Status(s.code(),
+                        absl::StrFormat("function %u: %s", func_index_, msg));
   }
   return absl::Status(
-      s.code(), absl::StrCat(msg.substr(0, colon + 2), "function ",
-                             func_index_, ": ", msg.substr(colon + 2)));
+      s.code(), absl::StrCat(msg.substr(0, colon + 2), "function ", func_index_,
+                             ": ", msg.substr(colon + 2)));
 }
 
 absl::Status BodyValidator::Validate(uint32_t func_index) {
@@ -143,7 +149,8 @@ absl::Status BodyValidator::Validate(uint32_t func_index) {
     }
   }
   locals_.assign(type.params.begin(), type.params.end());
-  for (const LocalDecl& d : body.locals) locals_.insert(locals_.end(), d.count, d.type);
+  for (const LocalDecl& d : body.locals)
+    locals_.insert(locals_.end(), d.count, d.type);
 
   vals_.clear();
   ctrls_.clear();
@@ -193,13 +200,16 @@ absl::Status BodyValidator::CheckWellFormed(uint32_t func_index) {
     absl::Status s = ReadInstr(r, &instr_, limits_.max_br_table_size);
     if (!s.ok()) return WrapReadError(s);
     switch (instr_.op) {
-      case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf:
+      case Opcode::kBlock:
+      case Opcode::kLoop:
+      case Opcode::kIf:
         ++depth;
         break;
       case Opcode::kEnd:
         --depth;
         break;
-      case Opcode::kMemoryInit: case Opcode::kDataDrop:
+      case Opcode::kMemoryInit:
+      case Opcode::kDataDrop:
         // An index past every segment is left to validation ("unknown data
         // segment"), as CheckDataIndex orders the two.
         if (!module_.data_count.has_value() &&
@@ -273,8 +283,9 @@ absl::Status BodyValidator::CheckList(const ValType* types, uint32_t count) {
 
 void BodyValidator::PushFrame(Opcode opcode, const FuncType* type,
                               const ValType* single, uint32_t num_single) {
-  Frame f{opcode, 0, num_single, nullptr, single,
-          static_cast<uint32_t>(vals_.size()), false};
+  Frame f{opcode,  0,      num_single,
+          nullptr, single, static_cast<uint32_t>(vals_.size()),
+          false};
   if (type != nullptr) {
     f.num_params = static_cast<uint32_t>(type->params.size());
     f.params = type->params.data();
@@ -328,28 +339,50 @@ absl::Status BodyValidator::CheckDataIndex(uint32_t index) {
 
 absl::Status BodyValidator::Step() {
   switch (instr_.op) {
-    case Opcode::kUnreachable: case Opcode::kNop: case Opcode::kBlock:
-    case Opcode::kLoop: case Opcode::kIf: case Opcode::kElse:
+    case Opcode::kUnreachable:
+    case Opcode::kNop:
+    case Opcode::kBlock:
+    case Opcode::kLoop:
+    case Opcode::kIf:
+    case Opcode::kElse:
     case Opcode::kEnd:
       return StepControl();
-    case Opcode::kBr: case Opcode::kBrIf: case Opcode::kBrTable:
+    case Opcode::kBr:
+    case Opcode::kBrIf:
+    case Opcode::kBrTable:
     case Opcode::kReturn:
       return StepBranch();
-    case Opcode::kCall: case Opcode::kCallIndirect:
+    case Opcode::kCall:
+    case Opcode::kCallIndirect:
       return StepCall();
-    case Opcode::kDrop: case Opcode::kSelect: case Opcode::kSelectT:
-    case Opcode::kLocalGet: case Opcode::kLocalSet: case Opcode::kLocalTee:
-    case Opcode::kGlobalGet: case Opcode::kGlobalSet:
+    case Opcode::kDrop:
+    case Opcode::kSelect:
+    case Opcode::kSelectT:
+    case Opcode::kLocalGet:
+    case Opcode::kLocalSet:
+    case Opcode::kLocalTee:
+    case Opcode::kGlobalGet:
+    case Opcode::kGlobalSet:
       return StepVariable();
-    case Opcode::kTableGet: case Opcode::kTableSet: case Opcode::kTableInit:
-    case Opcode::kElemDrop: case Opcode::kTableCopy: case Opcode::kTableGrow:
-    case Opcode::kTableSize: case Opcode::kTableFill:
+    case Opcode::kTableGet:
+    case Opcode::kTableSet:
+    case Opcode::kTableInit:
+    case Opcode::kElemDrop:
+    case Opcode::kTableCopy:
+    case Opcode::kTableGrow:
+    case Opcode::kTableSize:
+    case Opcode::kTableFill:
       return StepTable();
-    case Opcode::kMemorySize: case Opcode::kMemoryGrow:
-    case Opcode::kMemoryInit: case Opcode::kDataDrop:
-    case Opcode::kMemoryCopy: case Opcode::kMemoryFill:
+    case Opcode::kMemorySize:
+    case Opcode::kMemoryGrow:
+    case Opcode::kMemoryInit:
+    case Opcode::kDataDrop:
+    case Opcode::kMemoryCopy:
+    case Opcode::kMemoryFill:
       return StepBulkMemory();
-    case Opcode::kRefNull: case Opcode::kRefIsNull: case Opcode::kRefFunc:
+    case Opcode::kRefNull:
+    case Opcode::kRefIsNull:
+    case Opcode::kRefFunc:
       return StepReference();
     default:
       if (GetOpcodeInfo(instr_.op).imm == ImmKind::kMemArg) return StepMemory();
@@ -405,8 +438,8 @@ absl::Status BodyValidator::BeginBlock() {
   }
   if (instr_.op == Opcode::kIf) WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
   if (type != nullptr) {
-    WSBX_RETURN_IF_ERROR(
-        PopList(type->params.data(), static_cast<uint32_t>(type->params.size())));
+    WSBX_RETURN_IF_ERROR(PopList(type->params.data(),
+                                 static_cast<uint32_t>(type->params.size())));
   }
   // ctrls_ holds the function's own frame besides the nested blocks.
   if (ctrls_.size() > limits_.max_control_depth) {
@@ -555,7 +588,9 @@ absl::Status BodyValidator::StepVariable() {
       WSBX_RETURN_IF_ERROR(Pop(instr_.type));
       Push(instr_.type);
       return absl::OkStatus();
-    case Opcode::kLocalGet: case Opcode::kLocalSet: case Opcode::kLocalTee:
+    case Opcode::kLocalGet:
+    case Opcode::kLocalSet:
+    case Opcode::kLocalTee:
       if (x >= locals_.size()) return Error(absl::StrCat("unknown local ", x));
       if (instr_.op != Opcode::kLocalGet) WSBX_RETURN_IF_ERROR(Pop(locals_[x]));
       if (instr_.op != Opcode::kLocalSet) Push(locals_[x]);
@@ -613,7 +648,8 @@ absl::Status BodyValidator::StepTable() {
     case Opcode::kTableCopy:
       WSBX_RETURN_IF_ERROR(CheckTable(instr_.b));
       if (module_.tables[instr_.b].elem != elem) {
-        return Error("type mismatch: table.copy between tables of different types");
+        return Error(
+            "type mismatch: table.copy between tables of different types");
       }
       return StepSimple();
     default:  // table.size

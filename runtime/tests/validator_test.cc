@@ -2,6 +2,8 @@
 // Modules are built directly as Module structs (bodies as raw instruction
 // bytes appended to Module::bytes) so these tests do not depend on the
 // decoder.
+#include "runtime/validator.h"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -11,7 +13,6 @@
 
 #include "runtime/limits.h"
 #include "runtime/module.h"
-#include "runtime/validator.h"
 
 namespace wsbx {
 namespace {
@@ -100,21 +101,21 @@ bool Has(const std::string& msg, const std::string& phrase) {
 }
 
 // Opcode bytes used below.
-constexpr uint8_t kUnreachable = 0x00, kBlock = 0x02, kLoop = 0x03,
-                  kIf = 0x04, kElse = 0x05, kEnd = 0x0B, kBr = 0x0C,
-                  kBrIf = 0x0D, kBrTable = 0x0E, kReturn = 0x0F,
-                  kCall = 0x10, kCallIndirect = 0x11, kDrop = 0x1A,
-                  kSelect = 0x1B, kSelectT = 0x1C, kLocalGet = 0x20,
-                  kLocalSet = 0x21, kGlobalGet = 0x23, kGlobalSet = 0x24,
-                  kI32Load = 0x28, kI32Const = 0x41, kI64Const = 0x42,
-                  kF32Const = 0x43, kI32Add = 0x6A, kRefNull = 0xD0,
-                  kRefIsNull = 0xD1, kRefFunc = 0xD2, kPrefix = 0xFC,
-                  kVoid = 0x40, kI32T = 0x7F;
+constexpr uint8_t kUnreachable = 0x00, kBlock = 0x02, kLoop = 0x03, kIf = 0x04,
+                  kElse = 0x05, kEnd = 0x0B, kBr = 0x0C, kBrIf = 0x0D,
+                  kBrTable = 0x0E, kReturn = 0x0F, kCall = 0x10,
+                  kCallIndirect = 0x11, kDrop = 0x1A, kSelect = 0x1B,
+                  kSelectT = 0x1C, kLocalGet = 0x20, kLocalSet = 0x21,
+                  kGlobalGet = 0x23, kGlobalSet = 0x24, kI32Load = 0x28,
+                  kI32Const = 0x41, kI64Const = 0x42, kF32Const = 0x43,
+                  kI32Add = 0x6A, kRefNull = 0xD0, kRefIsNull = 0xD1,
+                  kRefFunc = 0xD2, kPrefix = 0xFC, kVoid = 0x40, kI32T = 0x7F;
 
 TEST_CASE("validator: empty and simple bodies") {
   Builder b;
   b.VoidFunc({kEnd});
-  b.Func(b.Type({i32, i32}, {i32}), {kLocalGet, 0, kLocalGet, 1, kI32Add, kEnd});
+  b.Func(b.Type({i32, i32}, {i32}),
+         {kLocalGet, 0, kLocalGet, 1, kI32Add, kEnd});
   CHECK(b.Check() == "ok");
 
   Builder bad;
@@ -149,8 +150,7 @@ TEST_CASE("validator: stack is polymorphic after unreachable, br and return") {
   CHECK(b.Check() == "ok");
 
   Builder bad;
-  bad.Func(bad.Type({}, {i32}),
-           {kUnreachable, kI64Const, 0, kI32Add, kEnd});
+  bad.Func(bad.Type({}, {i32}), {kUnreachable, kI64Const, 0, kI32Add, kEnd});
   CHECK(Has(bad.Check(), "type mismatch"));
 }
 
@@ -161,8 +161,8 @@ TEST_CASE("validator: multi-value blocks by type index") {
   b.Func(fn, {kI32Const, 1, kI32Const, 2, kBlock, static_cast<uint8_t>(bt),
               kI32Add, kEnd, kEnd});
   // A loop's label takes its parameters.
-  b.Func(fn, {kI32Const, 1, kI32Const, 2, kLoop, static_cast<uint8_t>(bt),
-              kBr, 0, kEnd, kEnd});
+  b.Func(fn, {kI32Const, 1, kI32Const, 2, kLoop, static_cast<uint8_t>(bt), kBr,
+              0, kEnd, kEnd});
   CHECK(b.Check() == "ok");
 
   Builder unknown;
@@ -228,9 +228,9 @@ TEST_CASE("validator: branches") {
   CHECK(Has(label.Check(), "unknown label"));
 
   Builder arity;  // targets of one br_table must agree in arity
-  arity.Func(arity.Type({}, {i32}), {kBlock, kVoid, kI32Const, 7, kI32Const, 0,
-                                     kBrTable, 1, 0, 1, kEnd, kI32Const, 0,
-                                     kEnd});
+  arity.Func(arity.Type({}, {i32}),
+             {kBlock, kVoid, kI32Const, 7, kI32Const, 0, kBrTable, 1, 0, 1,
+              kEnd, kI32Const, 0, kEnd});
   CHECK(Has(arity.Check(), "type mismatch"));
 
   Builder value;
@@ -307,7 +307,8 @@ TEST_CASE("validator: locals") {
   CHECK(Has(wrong.Check(), "type mismatch"));
 
   Builder many;
-  many.Func(many.Type({}, {}), {kEnd}, {LocalDecl{40000, i32}, LocalDecl{40000, i32}});
+  many.Func(many.Type({}, {}), {kEnd},
+            {LocalDecl{40000, i32}, LocalDecl{40000, i32}});
   CHECK(Has(many.Check(), "too many locals"));
 }
 
@@ -334,7 +335,8 @@ TEST_CASE("validator: memory instructions") {
   CHECK(b.Check() == "ok");
 
   Builder no_memory;
-  no_memory.Func(no_memory.Type({}, {i32}), {kI32Const, 0, kI32Load, 2, 0, kEnd});
+  no_memory.Func(no_memory.Type({}, {i32}),
+                 {kI32Const, 0, kI32Load, 2, 0, kEnd});
   CHECK(Has(no_memory.Check(), "unknown memory"));
 
   Builder align;
@@ -343,13 +345,14 @@ TEST_CASE("validator: memory instructions") {
   CHECK(Has(align.Check(), "alignment must not be larger than natural"));
 
   Builder fill;  // memory.fill without a memory
-  fill.VoidFunc({kI32Const, 0, kI32Const, 0, kI32Const, 0, kPrefix, 11, 0, kEnd});
+  fill.VoidFunc(
+      {kI32Const, 0, kI32Const, 0, kI32Const, 0, kPrefix, 11, 0, kEnd});
   CHECK(Has(fill.Check(), "unknown memory 0"));
 }
 
 TEST_CASE("validator: memory.init and data.drop need the data count") {
-  const Bytes init = {kI32Const, 0, kI32Const, 0, kI32Const, 0,
-                      kPrefix, 8, 0, 0, kPrefix, 9, 0, kEnd};
+  const Bytes init = {kI32Const, 0, kI32Const, 0,       kI32Const, 0, kPrefix,
+                      8,         0, 0,         kPrefix, 9,         0, kEnd};
   DataSegment passive;
   passive.mode = SegmentMode::kPassive;
   Builder b;
@@ -379,13 +382,14 @@ TEST_CASE("validator: table instructions") {
     seg.type = t;
     return seg;
   };
-  const Bytes init = {kI32Const, 0, kI32Const, 0, kI32Const, 0,
-                      kPrefix, 12, 0, 0, kPrefix, 13, 0, kEnd};
+  const Bytes init = {kI32Const, 0, kI32Const, 0,       kI32Const, 0, kPrefix,
+                      12,        0, 0,         kPrefix, 13,        0, kEnd};
   Builder b;
   b.Table(funcref);
   b.m.elems.push_back(passive(funcref));
   b.VoidFunc(init);
-  b.Func(b.Type({}, {i32}), {kRefNull, 0x70, kI32Const, 1, kPrefix, 15, 0, kEnd});
+  b.Func(b.Type({}, {i32}),
+         {kRefNull, 0x70, kI32Const, 1, kPrefix, 15, 0, kEnd});
   b.Func(b.Type({}, {funcref}), {kI32Const, 0, 0x25, 0, kEnd});
   CHECK(b.Check() == "ok");
 
@@ -476,8 +480,8 @@ TEST_CASE("validator: operand stack depth is bounded") {
 
 TEST_CASE("validator: a malformed body is reported before an invalid one") {
   Builder b;
-  b.VoidFunc({kI32Add, kEnd});         // invalid: type mismatch
-  b.VoidFunc({kI32Const, 0, kDrop});   // malformed: no final end
+  b.VoidFunc({kI32Add, kEnd});        // invalid: type mismatch
+  b.VoidFunc({kI32Const, 0, kDrop});  // malformed: no final end
   std::string msg = b.Check();
   CHECK(Has(msg, "END opcode expected"));
   CHECK(Has(msg, "function 1"));
@@ -660,8 +664,8 @@ TEST_CASE("validator: a 400 KB body validates quickly") {
   // local.get 0; i32.load; local.set 0 repeated, inside a loop.
   code.insert(code.end(), {kLoop, kVoid});
   while (code.size() < 400000) {
-    code.insert(code.end(), {kLocalGet, 0, kI32Load, 2, 0, kLocalSet, 0,
-                             kBlock, kVoid, kLocalGet, 0, kBrIf, 1, kEnd});
+    code.insert(code.end(), {kLocalGet, 0, kI32Load, 2, 0, kLocalSet, 0, kBlock,
+                             kVoid, kLocalGet, 0, kBrIf, 1, kEnd});
   }
   code.insert(code.end(), {kEnd, kEnd});
   b.Func(b.Type({i32}, {}), code);

@@ -204,11 +204,14 @@ int Main(int argc, char** argv) {
   run->add_option("--mem", run_opts.mem,
                   "Cap on every linear memory (K, M or G suffix; 64 KiB pages)");
   run->add_option("--dir", run_opts.dirs,
-                  "Grant a host directory read-write as GUEST (HOST::GUEST)");
+                  "Grant a host directory read-write as GUEST (HOST::GUEST)")
+      ->allow_extra_args(false);
   run->add_option("--dir-ro", run_opts.dirs_ro,
-                  "Grant a host directory read-only as GUEST (HOST::GUEST)");
+                  "Grant a host directory read-only as GUEST (HOST::GUEST)")
+      ->allow_extra_args(false);
   run->add_option("--env", run_opts.envs,
-                  "Pass NAME=VALUE, or copy the host's NAME, to the guest");
+                  "Pass NAME=VALUE, or copy the host's NAME, to the guest")
+      ->allow_extra_args(false);
   run->add_option("--audit", run_opts.audit,
                   "Write every refused WASI operation to FILE as JSON Lines");
   run->add_flag("--wasi-path-walk", run_opts.path_walk,

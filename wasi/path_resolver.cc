@@ -36,7 +36,9 @@ long Openat2(int dirfd, const char* path, int flags, mode_t mode,
              uint64_t resolve) {
   open_how how{};
   how.flags = static_cast<uint64_t>(flags);
-  how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+  // O_TMPFILE includes the O_DIRECTORY bit: test all of its bits.
+  bool takes_mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+  how.mode = takes_mode ? mode : 0;
   how.resolve = resolve;
   return syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }

@@ -6,7 +6,6 @@
 
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -657,7 +656,9 @@ TEST_CASE("validator: exports, start and function types") {
   CHECK(Has(func_type.Check(), "unknown type 4"));
 }
 
-TEST_CASE("validator: a 400 KB body validates quickly") {
+// Speed is measured in bench/, never asserted here; this checks that a large,
+// deeply branching body is accepted.
+TEST_CASE("validator: a 400 KB body with many nested blocks validates") {
   Builder b;
   b.Memory(1);
   Bytes code;
@@ -669,15 +670,7 @@ TEST_CASE("validator: a 400 KB body validates quickly") {
   }
   code.insert(code.end(), {kEnd, kEnd});
   b.Func(b.Type({i32}, {}), code);
-  auto start = std::chrono::steady_clock::now();
   CHECK(b.Check() == "ok");
-  double ms = std::chrono::duration<double, std::milli>(
-                  std::chrono::steady_clock::now() - start)
-                  .count();
-  MESSAGE("400 KB body validated in " << ms << " ms");
-#ifdef __OPTIMIZE__
-  CHECK(ms < 200);  // generous for shared machines; unoptimised builds skip it
-#endif
 }
 
 }  // namespace

@@ -6,6 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
 #include <doctest/doctest.h>
 
 #include "wasi/abi.h"
@@ -147,6 +151,56 @@ TEST_CASE("a path of many links is cut off as a loop") {
     }
     CHECK(r.Open(root.get(), "chain10", O_RDONLY, 0, true).ok());
     CHECK(r.Open(root.get(), "chain49", O_RDONLY, 0, true).error == kLoop);
+  });
+}
+
+}  // namespace
+}  // namespace wsbx::wasi
+
+namespace wsbx::wasi {
+namespace {
+
+// A host thread keeps swapping root/swap between a real directory and a
+// symlink to outside/ while paths through it are opened: no open may ever
+// reach the sentinel.
+TEST_CASE("a symlink swapped in during resolution never leads outside") {
+  CheckBothModes([](const PathResolver& r, TestTree& t) {
+    OwnedFd root(t.OpenRoot());
+    std::string swap = t.root() + "/swap";
+    std::string real = t.root() + "/real";
+    std::string evil = t.root() + "/evil";
+    std::filesystem::create_directory(real);
+    TestTree::Write(real + "/secret", "inside");
+    symlink("../outside", evil.c_str());
+    rename(real.c_str(), swap.c_str());
+    std::atomic<bool> stop{false};
+    std::thread swapper([&] {
+      bool is_real = true;
+      while (!stop.load()) {
+        // swap <-> real and evil trade places atomically.
+        renameat2(AT_FDCWD, swap.c_str(), AT_FDCWD,
+                  (is_real ? real : evil).c_str(), RENAME_EXCHANGE);
+        is_real = !is_real;
+        usleep(20);  // let some resolutions finish between swaps
+      }
+    });
+    int inside = 0;
+    for (int i = 0; i < 3000; ++i) {
+      Resolved res = r.Open(root.get(), "swap/secret", O_RDONLY, 0, true);
+      if (res.ok()) {
+        std::string text = ReadFd(res.fd.get());
+        CHECK(text == "inside");
+        inside += text == "inside";
+      } else {
+        // Refused, or a name that vanished or changed type mid-walk.
+        CAPTURE(res.error);
+        CHECK((res.error == kNotcapable || res.error == kNoent ||
+               res.error == kAgain || res.error == kNotdir));
+      }
+    }
+    stop = true;
+    swapper.join();
+    CHECK(inside > 0);
   });
 }
 

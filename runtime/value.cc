@@ -81,12 +81,32 @@ std::string_view TrapKindMessage(TrapKind kind) {
   return "unknown trap";
 }
 
+// Deep recursion can leave tens of thousands of frames: runs of the same
+// function collapse into one line with a count, and at most kMaxLines lines
+// are printed, so a trap report stays readable and bounded.
 std::string Trap::ToString() const {
+  constexpr size_t kMaxLines = 32;
   std::string out =
       message.empty() ? std::string(TrapKindMessage(kind)) : message;
-  for (const BacktraceFrame& frame : backtrace) {
+  size_t lines = 0;
+  size_t i = 0;
+  while (i < backtrace.size()) {
+    if (lines == kMaxLines) {
+      absl::StrAppend(&out, "\n  ... ", backtrace.size() - i, " more frames");
+      break;
+    }
+    const BacktraceFrame& frame = backtrace[i];
+    size_t run = 1;
+    while (i + run < backtrace.size() &&
+           backtrace[i + run].func_index == frame.func_index &&
+           backtrace[i + run].module_name == frame.module_name) {
+      ++run;
+    }
     absl::StrAppend(&out, "\n  at func[", frame.func_index, "]");
     if (!frame.func_name.empty()) absl::StrAppend(&out, " ", frame.func_name);
+    if (run > 1) absl::StrAppend(&out, " (", run, " frames)");
+    ++lines;
+    i += run;
   }
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -634,6 +635,32 @@ TEST_CASE("instantiate: a memory above the store's cap is refused") {
   MemoryInstance* mem = (*ok)->FindExport("m")->memory;
   CHECK(mem->Grow(1) == -1);  // the cap, not the absent maximum
   CHECK(mem->type().limits == SizeLimits{1, std::nullopt});
+}
+
+}  // namespace
+}  // namespace wsbx
+
+namespace wsbx {
+namespace {
+
+TEST_CASE("trap text: recursive runs collapse and the length is bounded") {
+  Trap trap;
+  trap.kind = TrapKind::kCallStackExhausted;
+  trap.message = "call stack exhausted";
+  for (int i = 0; i < 20000; ++i) trap.backtrace.push_back({7, "rec", ""});
+  trap.backtrace.push_back({2, "main", ""});
+  CHECK(trap.ToString() ==
+        "call stack exhausted\n  at func[7] rec (20000 frames)\n"
+        "  at func[2] main");
+
+  Trap alternating;
+  alternating.kind = TrapKind::kUnreachable;
+  for (int i = 0; i < 100; ++i) {
+    alternating.backtrace.push_back({static_cast<uint32_t>(i % 2), "", ""});
+  }
+  std::string text = alternating.ToString();
+  CHECK(text.find("... 68 more frames") != std::string::npos);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 33);
 }
 
 }  // namespace

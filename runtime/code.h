@@ -31,6 +31,8 @@ using CodeWord = uint64_t;
 //   CallImport: [h][argbase|func_index]
 //   CallIndirect: [h][argbase|type_index][table|index_slot]
 //   Select: [h][a|b][cond|dst]
+//   GlobalGetV128 / GlobalSetV128: as GlobalGet / GlobalSet, two slots
+//   v128 values take two slots (low half first) and are named by the first.
 //   other wasm ops: see the compiler's Emit* helpers.
 #define WSBX_INTERNAL_OPS(X) \
   X(Enter)                   \
@@ -40,7 +42,9 @@ using CodeWord = uint64_t;
   X(Jump)                    \
   X(BrUnless)                \
   X(CallImport)              \
-  X(Exit)
+  X(Exit)                    \
+  X(GlobalGetV128)           \
+  X(GlobalSetV128)
 
 enum class IOp : uint16_t {
 #define WSBX_OP(name, prefix, code, text, imm, sig) k##name,

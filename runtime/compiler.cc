@@ -5,10 +5,13 @@
 // an alias (consumers read the local's slot) and local.set may retarget the
 // producing instruction; aliases are materialised at every control point.
 // Forward branches are patched when their block ends; code after an
-// unconditional branch is skipped up to its else/end.
+// unconditional branch is skipped up to its else/end. A v128 takes two
+// consecutive slots (low half first); `upper_` marks the second ones so that
+// untyped instructions (drop, select, local.set) know the width of a value.
 #include "runtime/compiler.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstdint>
 #include <memory>
@@ -48,13 +51,41 @@ struct CallFixup {
   uint32_t callee;  // defined-function index
 };
 
+// Stable storage for one-type block signatures: kSingleTypes[b] == ValType(b).
+constexpr std::array<ValType, 256> MakeSingleTypes() {
+  std::array<ValType, 256> a{};
+  for (int i = 0; i < 256; ++i) a[i] = static_cast<ValType>(i);
+  return a;
+}
+constexpr std::array<ValType, 256> kSingleTypes = MakeSingleTypes();
+
+uint32_t SlotsOf(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+uint32_t SlotsOf(std::span<const ValType> types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += SlotsOf(t);
+  return n;
+}
+
+// The value type of one character of an opcode table signature.
+ValType SigType(char c) {
+  switch (c) {
+    case 'i': return ValType::kI32;
+    case 'I': return ValType::kI64;
+    case 'f': return ValType::kF32;
+    case 'F': return ValType::kF64;
+    default: return ValType::kV128;
+  }
+}
+
 struct Label {
   enum Kind : uint8_t { kBlock, kLoop, kIf, kFunc };
   Kind kind = kBlock;
   bool unreachable = false;
   uint32_t height = 0;  // slot of the block's first parameter
-  uint32_t num_params = 0;
-  uint32_t num_results = 0;
+  uint32_t num_params = 0;   // slots
+  uint32_t num_results = 0;  // slots
+  std::span<const ValType> param_types;
+  std::span<const ValType> result_types;
   uint32_t loop_start = 0;      // kLoop: the branch target
   Fixup else_fixup{0, kNoWord};  // kIf: the BrUnless to the else arm
   std::vector<Fixup> fixups;     // forward branches to the end
@@ -95,26 +126,44 @@ class FunctionCompiler {
   void Patch(const Fixup& f, uint32_t target) {
     code_[f.word] = static_cast<uint64_t>(int64_t{target} - int64_t{f.instr});
   }
-  // Stack slots above the new height never carry aliases.
+  // Stack slots above the new height never carry aliases and hold scalars
+  // until PushType says otherwise.
   void SetHeight(uint32_t h) {
-    if (h > alias_.size()) alias_.resize(h, kNoWord);
-    for (uint32_t i = h_; i < h; ++i) alias_[i] = kNoWord;
+    if (h > alias_.size()) {
+      alias_.resize(h, kNoWord);
+      upper_.resize(h, 0);
+    }
+    for (uint32_t i = h_; i < h; ++i) {
+      alias_[i] = kNoWord;
+      upper_[i] = 0;
+    }
     h_ = h;
     if (h_ > max_h_) max_h_ = h_;
   }
   void Push(uint32_t n = 1) { SetHeight(h_ + n); }
+  void PushType(ValType t) {
+    SetHeight(h_ + SlotsOf(t));
+    if (t == ValType::kV128) upper_[h_ - 1] = 1;
+  }
+  void PushTypes(std::span<const ValType> types) {
+    for (ValType t : types) PushType(t);
+  }
   void Pop(uint32_t n = 1) {
     assert(h_ >= n);
     h_ -= n;
   }
-  // The slot that holds the value at stack slot `slot` right now.
+  // Slots taken by the value on top of the stack.
+  uint32_t TopWidth() const { return upper_[h_ - 1] ? 2 : 1; }
+  // The slot that holds the value at stack slot `slot` right now (for a
+  // v128, both halves are aliased together, so this names its low half).
   uint32_t Src(uint32_t slot) const {
     return alias_[slot] != kNoWord ? alias_[slot] : slot;
   }
   // Takes the top value: returns where to read it and pops it.
   uint32_t PopSrc() {
-    uint32_t src = Src(h_ - 1);
-    Pop();
+    uint32_t w = TopWidth();
+    uint32_t src = Src(h_ - w);
+    Pop(w);
     return src;
   }
   // Pops one value and pushes the result slot (unary shapes).
@@ -123,8 +172,9 @@ class FunctionCompiler {
     Push();
   }
   void MaterializeAll();
-  // Aliases of `local` below the top are copied out before it is written.
-  bool MaterializeLocal(uint32_t local);
+  // Aliases of the local at `slot` (`width` slots) are copied out before it
+  // is written.
+  bool MaterializeLocal(uint32_t slot, uint32_t width);
   void Produced(uint32_t word, int shift, uint32_t slot) {
     producer_ = {Pos(), word, shift, slot};
   }
@@ -140,7 +190,11 @@ class FunctionCompiler {
     producer_.end = kNoWord;
   }
   void SetUnreachable() { labels_.back().unreachable = true; }
-  void BlockArity(const BlockType& bt, uint32_t* params, uint32_t* results);
+  void BlockTypes(const BlockType& bt, std::span<const ValType>* params,
+                  std::span<const ValType>* results);
+  void SetupLocals(const FuncType& type, const FunctionBody& body);
+  void CompileSimd(const Instr& in);
+  void CompileGlobal(const Instr& in);
 
   absl::Status ScanLoopConstants(const FunctionBody& body);
   absl::Status CompileInstr(const Instr& in);
@@ -172,6 +226,9 @@ class FunctionCompiler {
   uint32_t pool_base_ = 0;         // first constant-pool slot
   std::vector<uint64_t> pool_;     // pooled constant bits
   std::vector<uint32_t> alias_;    // per slot: the aliased local or kNoWord
+  std::vector<uint8_t> upper_;     // per slot: 1 for the high half of a v128
+  std::vector<uint32_t> local_slot_;  // per local index: its first slot
+  std::vector<ValType> local_type_;   // per local index
   // The last instruction emitted that wrote a stack slot, while it is still
   // the last one: its destination field can be redirected to a local.
   struct Producer {
@@ -191,78 +248,104 @@ void FunctionCompiler::MaterializeAll() {
   }
 }
 
-bool FunctionCompiler::MaterializeLocal(uint32_t local) {
+bool FunctionCompiler::MaterializeLocal(uint32_t local, uint32_t width) {
   bool any = false;
   for (uint32_t slot = stack_base_; slot < h_; ++slot) {
-    if (alias_[slot] != local) continue;
+    if (alias_[slot] < local || alias_[slot] >= local + width) continue;
     Op(IOp::kCopy);
-    Word(Pack(slot, local));
+    Word(Pack(slot, alias_[slot]));
     alias_[slot] = kNoWord;
     any = true;
   }
   return any;
 }
 
-void FunctionCompiler::SetLocal(uint32_t local, bool tee) {
-  uint32_t slot = h_ - 1;
+void FunctionCompiler::SetLocal(uint32_t index, bool tee) {
+  const uint32_t local = local_slot_[index];
+  const ValType type = local_type_[index];
+  const uint32_t width = SlotsOf(type);
+  uint32_t slot = h_ - width;
   if (alias_[slot] == local) {  // local.set x of local.get x
-    if (!tee) Pop();
+    if (!tee) Pop(width);
     return;
   }
   uint32_t src = Src(slot);
-  Pop();
+  Pop(width);
   bool retarget = producer_.end == Pos() && producer_.slot == slot;
   // Materialised aliases must read the old value: no retargeting then.
-  if (MaterializeLocal(local)) retarget = false;
+  if (MaterializeLocal(local, width)) retarget = false;
   if (retarget) {
     uint64_t mask = uint64_t{0xFFFFFFFF} << producer_.shift;
     code_[producer_.word] = (code_[producer_.word] & ~mask) |
                             (uint64_t{local} << producer_.shift);
   } else {
-    Op(IOp::kCopy);
-    Word(Pack(local, src));
+    for (uint32_t i = 0; i < width; ++i) {
+      Op(IOp::kCopy);
+      Word(Pack(local + i, src + i));
+    }
   }
   producer_.end = kNoWord;
   if (tee) {
-    Push();
-    alias_[slot] = local;
+    PushType(type);
+    for (uint32_t i = 0; i < width; ++i) alias_[slot + i] = local + i;
   }
 }
 
-void FunctionCompiler::BlockArity(const BlockType& bt, uint32_t* params,
-                                  uint32_t* results) {
+void FunctionCompiler::BlockTypes(const BlockType& bt,
+                                  std::span<const ValType>* params,
+                                  std::span<const ValType>* results) {
   switch (bt.kind) {
     case BlockType::Kind::kEmpty:
-      *params = *results = 0;
+      *params = *results = {};
       return;
     case BlockType::Kind::kValue:
-      *params = 0;
-      *results = 1;
+      *params = {};
+      *results = {&kSingleTypes[static_cast<uint8_t>(bt.value)], 1};
       return;
     case BlockType::Kind::kIndex: {
       const FuncType& t = module_.types[bt.index];
-      *params = static_cast<uint32_t>(t.params.size());
-      *results = static_cast<uint32_t>(t.results.size());
+      *params = t.params;
+      *results = t.results;
       return;
     }
+  }
+}
+
+// Parameters take the first slots, then the declared locals, each one or
+// two slots wide.
+void FunctionCompiler::SetupLocals(const FuncType& type,
+                                   const FunctionBody& body) {
+  local_type_.assign(type.params.begin(), type.params.end());
+  for (const LocalDecl& d : body.locals) {
+    local_type_.insert(local_type_.end(), d.count, d.type);
+  }
+  local_slot_.resize(local_type_.size());
+  uint32_t slot = 0;
+  for (size_t i = 0; i < local_type_.size(); ++i) {
+    local_slot_[i] = slot;
+    slot += SlotsOf(local_type_[i]);
   }
 }
 
 absl::Status FunctionCompiler::Compile(const FunctionBody& body,
                                        FuncCode* out) {
   const FuncType& type = module_.types[body.type_index];
-  const uint32_t num_params = static_cast<uint32_t>(type.params.size());
-  const uint32_t num_results = static_cast<uint32_t>(type.results.size());
+  const uint32_t num_params = SlotsOf(type.params);
+  const uint32_t num_results = SlotsOf(type.results);
   out->entry = Pos();
   out->num_params = num_params;
   out->num_results = num_results;
   WSBX_RETURN_IF_ERROR(ScanLoopConstants(body));
-  pool_base_ = num_params + body.num_locals;
+  SetupLocals(type, body);
+  const uint32_t local_slots =
+      SlotsOf(std::span<const ValType>(local_type_).subspan(type.params.size()));
+  pool_base_ = num_params + local_slots;
   const uint32_t pool_size = static_cast<uint32_t>(pool_.size());
   h_ = max_h_ = stack_base_ = pool_base_ + pool_size;
   alias_.assign(h_, kNoWord);
+  upper_.assign(h_, 0);
   Op(IOp::kEnter);
-  Word(Pack(num_params, body.num_locals));
+  Word(Pack(num_params, local_slots));
   uint32_t frame_word = Word(0);
   OpenRun(Word(0));
   Word(Pack(pool_base_, pool_size));
@@ -272,6 +355,7 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   func.kind = Label::kFunc;
   func.height = h_;
   func.num_results = num_results;
+  func.result_types = type.results;
   labels_.push_back(std::move(func));
 
   std::span<const uint8_t> bytes(module_.bytes);
@@ -371,6 +455,11 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
     CompileMemory(in);
     return absl::OkStatus();
   }
+  if (info.prefix == 0xFD &&
+      (info.imm != ImmKind::kNone || in.op == Opcode::kV128Bitselect)) {
+    CompileSimd(in);
+    return absl::OkStatus();
+  }
   if (info.sig == "*" || info.imm != ImmKind::kNone) {
     CompileBulkAndTable(in);
     return absl::OkStatus();
@@ -392,7 +481,7 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
     Word(Pack(a, b));
     Produced(Word(h_), 0, h_);
   }
-  Push();
+  PushType(SigType(info.sig.back()));
   return absl::OkStatus();
 }
 
@@ -408,14 +497,17 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       return;
     case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf: {
       CloseRun();
-      uint32_t params = 0, results = 0;
-      BlockArity(in.block, &params, &results);
+      std::span<const ValType> param_types, result_types;
+      BlockTypes(in.block, &param_types, &result_types);
+      const uint32_t params = SlotsOf(param_types);
       uint32_t cond = in.op == Opcode::kIf ? PopSrc() : 0;
       MaterializeAll();
       Label label;
       label.height = h_ - params;
       label.num_params = params;
-      label.num_results = results;
+      label.num_results = SlotsOf(result_types);
+      label.param_types = param_types;
+      label.result_types = result_types;
       if (in.op == Opcode::kBlock) {
         label.kind = Label::kBlock;
       } else if (in.op == Opcode::kLoop) {
@@ -444,7 +536,8 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       label.else_fixup.word = kNoWord;
       label.kind = Label::kBlock;
       label.unreachable = false;
-      SetHeight(label.height + label.num_params);
+      SetHeight(label.height);
+      PushTypes(label.param_types);
       return;
     }
     case Opcode::kBr:
@@ -477,12 +570,24 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       SetUnreachable();
       return;
     case Opcode::kDrop:
-      Pop();
+      Pop(TopWidth());
       return;
     case Opcode::kSelect: case Opcode::kSelectT: {
       uint32_t cond = PopSrc();
+      const uint32_t width = TopWidth();
       uint32_t b = PopSrc();
       uint32_t a = PopSrc();
+      if (width == 2) {
+        // Both halves by the same condition; the low half's destination is
+        // a's own low slot or a fresh one, never b's or cond's slots.
+        for (uint32_t i = 0; i < 2; ++i) {
+          Op(IOp::kSelect);
+          Word(Pack(a + i, b + i));
+          Word(Pack(cond, h_ + i));
+        }
+        PushType(ValType::kV128);
+        return;
+      }
       Op(IOp::kSelect);
       Word(Pack(a, b));
       Produced(Word(Pack(cond, h_)), 32, h_);
@@ -505,7 +610,8 @@ void FunctionCompiler::CompileEnd() {
   }
   if (label.else_fixup.word != kNoWord) Patch(label.else_fixup, Pos());
   for (const Fixup& f : label.fixups) Patch(f, Pos());
-  SetHeight(label.height + label.num_results);
+  SetHeight(label.height);
+  PushTypes(label.result_types);
   labels_.pop_back();
 }
 
@@ -591,8 +697,7 @@ void FunctionCompiler::CompileCall(const Instr& in) {
   uint32_t index_slot = in.op == Opcode::kCallIndirect ? PopSrc() : 0;
   MaterializeAll();
   producer_.end = kNoWord;
-  uint32_t params = static_cast<uint32_t>(type.params.size());
-  uint32_t results = static_cast<uint32_t>(type.results.size());
+  uint32_t params = SlotsOf(type.params);
   uint32_t argbase = h_ - params;
   if (in.op == Opcode::kCallIndirect) {
     Op(IOp::kCallIndirect);
@@ -607,29 +712,27 @@ void FunctionCompiler::CompileCall(const Instr& in) {
     call_fixups_.push_back({{at, Word(0)}, in.a - module_.num_imported_funcs});
   }
   // The callee's frame starts at argbase; results land there.
-  SetHeight(argbase + results);
+  SetHeight(argbase);
+  PushTypes(type.results);
 }
 
 void FunctionCompiler::CompileVariable(const Instr& in) {
   switch (in.op) {
-    case Opcode::kLocalGet:
-      Push();
-      alias_[h_ - 1] = in.a;
+    case Opcode::kLocalGet: {
+      const ValType t = local_type_[in.a];
+      const uint32_t first = h_;
+      PushType(t);
+      for (uint32_t i = 0; i < SlotsOf(t); ++i) {
+        alias_[first + i] = local_slot_[in.a] + i;
+      }
       return;
+    }
     case Opcode::kLocalSet: case Opcode::kLocalTee:
       SetLocal(in.a, in.op == Opcode::kLocalTee);
       return;
-    case Opcode::kGlobalGet:
-      Op(IOp::kGlobalGet);
-      Produced(Word(Pack(h_, in.a)), 0, h_);
-      Push();
+    case Opcode::kGlobalGet: case Opcode::kGlobalSet:
+      CompileGlobal(in);
       return;
-    case Opcode::kGlobalSet: {
-      uint32_t src = PopSrc();
-      Op(IOp::kGlobalSet);
-      Word(Pack(src, in.a));
-      return;
-    }
     case Opcode::kRefFunc:
       Op(IOp::kRefFunc);
       Word(Pack(h_, in.a));
@@ -666,12 +769,13 @@ void FunctionCompiler::CompileMemory(const Instr& in) {
     return;
   }
   uint32_t params, results;
-  SigArity(GetOpcodeInfo(in.op).sig, &params, &results);
+  std::string_view sig = GetOpcodeInfo(in.op).sig;
+  SigArity(sig, &params, &results);
   if (results == 1) {  // load: [addr|dst][offset]
     uint32_t addr = PopSrc();
     Op(ToIOp(in.op));
     Produced(Word(Pack(addr, h_)), 32, h_);
-    Push();
+    PushType(SigType(sig.back()));
   } else {  // store: [addr|value][offset]
     uint32_t value = PopSrc();
     uint32_t addr = PopSrc();
@@ -748,6 +852,21 @@ void FunctionCompiler::CompileBulkAndTable(const Instr& in) {
   }
   Pop(3);
 }
+
+void FunctionCompiler::CompileGlobal(const Instr& in) {
+  const bool wide = module_.global_types[in.a].type == ValType::kV128;
+  if (in.op == Opcode::kGlobalGet) {
+    Op(wide ? IOp::kGlobalGetV128 : IOp::kGlobalGet);
+    Produced(Word(Pack(h_, in.a)), 0, h_);
+    PushType(module_.global_types[in.a].type);
+    return;
+  }
+  uint32_t src = PopSrc();
+  Op(wide ? IOp::kGlobalSetV128 : IOp::kGlobalSet);
+  Word(Pack(src, in.a));
+}
+
+#include "runtime/compiler_simd.inc"
 
 }  // namespace
 

@@ -795,6 +795,10 @@ absl::Status ModuleDecoder::ReadConstExpr(Reader& r, ConstExpr* out) {
       case ImmKind::kF64:
         ci.imm = instr_.bits;
         break;
+      case ImmKind::kV128:
+        ci.imm = instr_.bits;
+        ci.imm_hi = instr_.hi;
+        break;
       case ImmKind::kRefType:
         ci.imm = static_cast<uint8_t>(instr_.type);
         break;

@@ -142,6 +142,8 @@ absl::StatusOr<Value> EvalConst(const ConstExpr& expr, const Instance& inst) {
       return Value::F32Bits(static_cast<uint32_t>(in.imm));
     case Opcode::kF64Const:
       return Value::F64Bits(in.imm);
+    case Opcode::kV128Const:
+      return Value{ValType::kV128, in.imm, in.imm_hi};
     case Opcode::kRefNull: {
       uint8_t b = static_cast<uint8_t>(in.imm);
       if (b != static_cast<uint8_t>(ValType::kFuncRef) &&

@@ -142,6 +142,21 @@ absl::Status ReadInstr(Reader& r, Instr* out, uint32_t max_br_table) {
       WSBX_ASSIGN_OR_RETURN(out->bits, r.ReadFixed64());
       break;
     }
+    case ImmKind::kV128: case ImmKind::kShuffle: {
+      WSBX_ASSIGN_OR_RETURN(out->bits, r.ReadFixed64());
+      WSBX_ASSIGN_OR_RETURN(out->hi, r.ReadFixed64());
+      break;
+    }
+    case ImmKind::kMemArgLane: {
+      WSBX_ASSIGN_OR_RETURN(out->a, r.ReadU32());
+      WSBX_ASSIGN_OR_RETURN(out->b, r.ReadU32());
+      WSBX_ASSIGN_OR_RETURN(out->lane, r.ReadByte());
+      break;
+    }
+    case ImmKind::kLane: {
+      WSBX_ASSIGN_OR_RETURN(out->lane, r.ReadByte());
+      break;
+    }
     case ImmKind::kRefType: {
       uint32_t at = r.offset();
       WSBX_RETURN_IF_ERROR(ReadValType(r, &out->type));

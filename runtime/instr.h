@@ -32,6 +32,10 @@ struct Instr {
   uint32_t a = 0;
   uint32_t b = 0;
   uint64_t bits = 0;  // kI32/kI64 value (sign-extended), kF32/kF64 raw bits
+  // kV128 and kShuffle: the 16 immediate bytes, little-endian, in bits (bytes
+  // 0-7) and hi (bytes 8-15). kLane, kMemArgLane: the lane index in `lane`.
+  uint64_t hi = 0;
+  uint8_t lane = 0;
   ValType type = ValType::kI32;  // kRefType, kSelectT
   std::vector<uint32_t> targets;  // kBrTable: labels then the default last
 };

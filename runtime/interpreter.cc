@@ -18,6 +18,7 @@
 #include "runtime/code.h"
 #include "runtime/exec_context.h"
 #include "runtime/numeric.h"
+#include "runtime/simd.h"
 
 namespace wsbx {
 namespace {
@@ -41,13 +42,13 @@ MemoryInstance* Memory0(const Instance* inst) {
   return inst->memories.empty() ? nullptr : inst->memories[0];
 }
 
-// Calls a host function with the arguments at args[0..n); results are
+// Calls a host function with the argument slots at args[0..n); results are
 // written back over them. Scratch space for results and any nested Execute
 // lies above the arguments.
 TrapKind CallHost(ExecContext* ctx, Store* store, Instance* caller,
                   FunctionInstance* callee, uint64_t* args) {
-  size_t np = callee->type->params.size();
-  size_t nr = callee->type->results.size();
+  size_t np = SlotCount(callee->type->params);
+  size_t nr = SlotCount(callee->type->results);
   uint64_t* scratch = args + np;
   if (ABSL_PREDICT_FALSE(static_cast<size_t>(ctx->stack_end - scratch) < nr)) {
     return TrapKind::kCallStackExhausted;
@@ -637,6 +638,8 @@ L_ElemDrop:
 #undef DIVOP
 #undef TRUNCOP
 
+#include "runtime/interp_simd.inc"
+
 trap_exit:
   ctx->trap_inst = inst;
   return trap;
@@ -718,8 +721,8 @@ TrapKind Execute(Store& store, FunctionInstance* func,
                  Trap* trap) {
   ExecContext* ctx = &store.exec();
   const FuncType& type = *func->type;
-  assert(args.size() == type.params.size());
-  assert(results.size() == type.results.size());
+  assert(args.size() == SlotCount(type.params));
+  assert(results.size() == SlotCount(type.results));
   if (func->host) {
     uint64_t* base = ctx->top;
     size_t need = std::max(args.size(), results.size());

@@ -24,6 +24,7 @@ struct ConstInstr {
   Opcode op = Opcode::kNop;
   uint64_t imm = 0;  // i32/i64 value (sign-extended), f32/f64 bits, an index,
                      // or the ValType byte of ref.null
+  uint64_t imm_hi = 0;  // v128.const: bytes 8-15 (imm holds bytes 0-7)
 };
 
 struct ConstExpr {

@@ -82,9 +82,37 @@ uint32_t MemoryAccessSize(Opcode op) {
     case Opcode::kI64Load: case Opcode::kF64Load: case Opcode::kI64Store:
     case Opcode::kF64Store:
       return 8;
+    // SIMD: the width of the memory access, not of the vector.
+    case Opcode::kV128Load8Splat: case Opcode::kV128Load8Lane:
+    case Opcode::kV128Store8Lane:
+      return 1;
+    case Opcode::kV128Load16Splat: case Opcode::kV128Load16Lane:
+    case Opcode::kV128Store16Lane:
+      return 2;
+    case Opcode::kV128Load32Splat: case Opcode::kV128Load32Zero:
+    case Opcode::kV128Load32Lane: case Opcode::kV128Store32Lane:
+      return 4;
+    case Opcode::kV128Load8x8S: case Opcode::kV128Load8x8U:
+    case Opcode::kV128Load16x4S: case Opcode::kV128Load16x4U:
+    case Opcode::kV128Load32x2S: case Opcode::kV128Load32x2U:
+    case Opcode::kV128Load64Splat: case Opcode::kV128Load64Zero:
+    case Opcode::kV128Load64Lane: case Opcode::kV128Store64Lane:
+      return 8;
+    case Opcode::kV128Load: case Opcode::kV128Store:
+      return 16;
     default:
       return 0;
   }
+}
+
+uint32_t SimdLaneCount(Opcode op) {
+  const OpcodeInfo& info = GetOpcodeInfo(op);
+  if (info.imm == ImmKind::kMemArgLane) return 16 / MemoryAccessSize(op);
+  if (info.imm != ImmKind::kLane) return 0;
+  // The lane shape is the mnemonic's prefix: i8x16, i16x8, i32x4, f64x2...
+  std::string_view shape = info.text.substr(0, info.text.find('.'));
+  std::string_view count = shape.substr(shape.find('x') + 1);
+  return count == "16" ? 16 : count == "8" ? 8 : count == "4" ? 4 : 2;
 }
 
 }  // namespace wsbx

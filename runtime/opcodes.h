@@ -35,6 +35,10 @@ enum class ImmKind : uint8_t {
   kTableInit,     // u32 element index, u32 table index
   kElem,          // u32 element index
   kTableCopy,     // u32 dst table, u32 src table
+  kV128,          // 16 raw bytes (v128.const)
+  kLane,          // one lane index byte
+  kMemArgLane,    // memarg, then one lane index byte
+  kShuffle,       // 16 lane index bytes (i8x16.shuffle)
 };
 
 enum class Opcode : uint16_t {
@@ -65,6 +69,10 @@ std::optional<Opcode> LookupOpcode(uint8_t prefix, uint32_t code);
 // For memory access opcodes: the access width in bytes (1, 2, 4, 8 or 16),
 // whose log2 is the maximum alignment the validator allows. 0 otherwise.
 uint32_t MemoryAccessSize(Opcode op);
+
+// For SIMD opcodes with a lane immediate (kLane, kMemArgLane): the number of
+// lanes the index selects from (16, 8, 4 or 2). 0 otherwise.
+uint32_t SimdLaneCount(Opcode op);
 
 }  // namespace wsbx
 

@@ -24,17 +24,6 @@ std::string SignatureKey(const FuncType& type) {
   return key;
 }
 
-// The interpreter passes one 8-byte slot per value and has no v128 yet.
-bool HasV128(const FuncType& type) {
-  for (ValType t : type.params) {
-    if (t == ValType::kV128) return true;
-  }
-  for (ValType t : type.results) {
-    if (t == ValType::kV128) return true;
-  }
-  return false;
-}
-
 InvokeResult TrapResult(TrapKind kind, std::string message) {
   InvokeResult result;
   result.trap = Trap{};
@@ -137,11 +126,8 @@ InvokeResult Store::Invoke(FunctionInstance* func,
   if (args.size() != type.params.size()) {
     return TrapResult(TrapKind::kHostError, "argument type mismatch");
   }
-  if (HasV128(type)) {
-    return TrapResult(TrapKind::kHostError, "v128 values are not supported");
-  }
   std::vector<uint64_t> arg_slots;
-  arg_slots.reserve(args.size());
+  arg_slots.reserve(SlotCount(type.params));
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type != type.params[i]) {
       return TrapResult(TrapKind::kHostError, "argument type mismatch");
@@ -151,8 +137,9 @@ InvokeResult Store::Invoke(FunctionInstance* func,
       bits &= 0xFFFFFFFFu;  // slots hold 32-bit values zero-extended
     }
     arg_slots.push_back(bits);
+    if (args[i].type == ValType::kV128) arg_slots.push_back(args[i].hi);
   }
-  std::vector<uint64_t> result_slots(type.results.size());
+  std::vector<uint64_t> result_slots(SlotCount(type.results));
   Trap trap;
   TrapKind kind = Execute(*this, func, arg_slots, result_slots, &trap);
   if (kind != TrapKind::kNone) {
@@ -164,11 +151,13 @@ InvokeResult Store::Invoke(FunctionInstance* func,
   }
   InvokeResult result;
   result.values.reserve(type.results.size());
+  size_t slot = 0;
   for (size_t i = 0; i < type.results.size(); ++i) {
     ValType t = type.results[i];
     Value v = Value::Default(t);
-    v.bits = result_slots[i];
+    v.bits = result_slots[slot++];
     if (t == ValType::kI32 || t == ValType::kF32) v.bits &= 0xFFFFFFFFu;
+    if (t == ValType::kV128) v.hi = result_slots[slot++];
     result.values.push_back(v);
   }
   return result;

@@ -28,6 +28,15 @@ inline bool IsRefType(ValType t) {
 }
 std::string_view ValTypeName(ValType t);
 
+// Value slots (8 bytes each) a value of type t takes in the interpreter and
+// in host-function argument spans: a v128 takes two, low half first.
+inline uint32_t SlotCount(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+inline size_t SlotCount(const std::vector<ValType>& types) {
+  size_t n = 0;
+  for (ValType t : types) n += SlotCount(t);
+  return n;
+}
+
 struct FuncType {
   std::vector<ValType> params;
   std::vector<ValType> results;

@@ -119,7 +119,6 @@ absl::Status ModuleValidator::CheckShape() {
 }
 
 absl::Status ModuleValidator::CheckValType(ValType t, absl::string_view where) {
-  if (t == ValType::kV128) return Invalid(where, "SIMD not supported yet");
   if (!IsValTypeByte(static_cast<uint8_t>(t))) {
     return Invalid(where, "malformed value type");
   }
@@ -256,6 +255,9 @@ absl::Status ModuleValidator::CheckConstExpr(const ConstExpr& e,
         break;
       case Opcode::kF64Const:
         const_stack_.push_back(ValType::kF64);
+        break;
+      case Opcode::kV128Const:
+        const_stack_.push_back(ValType::kV128);
         break;
       case Opcode::kRefNull: {
         ValType t = static_cast<ValType>(ci.imm);

@@ -82,9 +82,11 @@ const std::array<FixedSig, kOpcodeCount>& FixedSigs() {
   return *table;
 }
 
+// Operands a select without a type accepts: number and vector types (spec
+// 3.3.4), or the unknown type of a polymorphic stack.
 bool IsNumOrUnknown(ValType t) {
   return t == kUnknown || t == ValType::kI32 || t == ValType::kI64 ||
-         t == ValType::kF32 || t == ValType::kF64;
+         t == ValType::kF32 || t == ValType::kF64 || t == ValType::kV128;
 }
 
 absl::string_view TypeName(ValType t) {
@@ -143,7 +145,6 @@ absl::Status BodyValidator::Validate(uint32_t func_index) {
   for (const LocalDecl& d : body.locals) {
     total += d.count;
     if (total > limits_.max_locals) return Error("too many locals");
-    if (d.type == ValType::kV128) return Error("SIMD not supported yet");
     if (!IsValTypeByte(static_cast<uint8_t>(d.type))) {
       return Error("malformed value type");
     }
@@ -385,19 +386,35 @@ absl::Status BodyValidator::Step() {
     case Opcode::kRefFunc:
       return StepReference();
     default:
-      if (GetOpcodeInfo(instr_.op).imm == ImmKind::kMemArg) return StepMemory();
-      return StepSimple();
+      switch (GetOpcodeInfo(instr_.op).imm) {
+        case ImmKind::kMemArg:
+          return StepMemory();
+        case ImmKind::kMemArgLane:
+          WSBX_RETURN_IF_ERROR(CheckLane(SimdLaneCount(instr_.op)));
+          return StepMemory();
+        case ImmKind::kLane:
+          WSBX_RETURN_IF_ERROR(CheckLane(SimdLaneCount(instr_.op)));
+          return StepSimple();
+        case ImmKind::kShuffle:
+          // Shuffle lanes index the 32 bytes of both operands (spec 3.3.3).
+          for (int i = 0; i < 8; ++i) {
+            if (((instr_.bits >> (8 * i)) & 0xFF) >= 32 ||
+                ((instr_.hi >> (8 * i)) & 0xFF) >= 32) {
+              return Error("invalid lane index");
+            }
+          }
+          return StepSimple();
+        default:
+          return StepSimple();
+      }
   }
 }
 
 absl::Status BodyValidator::StepSimple() {
   const FixedSig& sig = FixedSigs()[static_cast<int>(instr_.op)];
   if (!sig.fixed) {
-    return Error(GetOpcodeInfo(instr_.op).prefix == 0xFD
-                     ? "SIMD not supported yet"
-                     : "instruction has no typing rule");
+    return Error("instruction has no typing rule");
   }
-  if (sig.simd) return Error("SIMD not supported yet");
   WSBX_RETURN_IF_ERROR(PopList(sig.params.data(), sig.num_params));
   PushList(sig.results.data(), sig.num_results);
   return absl::OkStatus();
@@ -427,7 +444,6 @@ absl::Status BodyValidator::BeginBlock() {
   uint32_t num_single = 0;
   const BlockType& bt = instr_.block;
   if (bt.kind == BlockType::Kind::kValue) {
-    if (bt.value == ValType::kV128) return Error("SIMD not supported yet");
     single = &kSingletons[static_cast<uint8_t>(bt.value)];
     num_single = 1;
   } else if (bt.kind == BlockType::Kind::kIndex) {
@@ -582,7 +598,6 @@ absl::Status BodyValidator::StepVariable() {
       return Select();
     case Opcode::kSelectT:
       if (x != 1) return Error("invalid result arity for select");
-      if (instr_.type == ValType::kV128) return Error("SIMD not supported yet");
       WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
       WSBX_RETURN_IF_ERROR(Pop(instr_.type));
       WSBX_RETURN_IF_ERROR(Pop(instr_.type));
@@ -668,6 +683,14 @@ absl::Status BodyValidator::StepMemory() {
     return Error("alignment must not be larger than natural");
   }
   return StepSimple();
+}
+
+// Lane immediates (spec 3.3.3): the index must name one of the shape's lanes.
+absl::Status BodyValidator::CheckLane(uint32_t lanes) {
+  if (instr_.lane >= lanes) {
+    return Error(absl::StrCat("invalid lane index ", instr_.lane));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status BodyValidator::StepBulkMemory() {

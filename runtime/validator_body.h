@@ -81,6 +81,7 @@ class BodyValidator {
   absl::Status CheckTable(uint32_t index);
   absl::Status CheckMemory();
   absl::Status CheckDataIndex(uint32_t index);
+  absl::Status CheckLane(uint32_t lanes);
 
   const Frame& LabelFrame(uint32_t depth) const {
     return ctrls_[ctrls_.size() - 1 - depth];

@@ -123,6 +123,25 @@ absl::StatusOr<ScriptValue> ParseNumber(ValType type, uint64_t max,
   return v;
 }
 
+// {"type": "v128", "lane_type": "i32", "value": ["1", "2", "3", "4"]}
+absl::StatusOr<ScriptValue> ParseV128Object(const object& vo) {
+  absl::StatusOr<std::string_view> lane_type = ReqString(vo, "lane_type");
+  if (!lane_type.ok()) return lane_type.status();
+  array arr;
+  if (vo["value"].get(arr) != simdjson::SUCCESS) {
+    return absl::InvalidArgumentError("v128 value is not an array of lanes");
+  }
+  std::vector<std::string_view> lanes;
+  for (element e : arr) {
+    std::string_view s;
+    if (e.get(s) != simdjson::SUCCESS) {
+      return absl::InvalidArgumentError("a v128 lane is not a string");
+    }
+    lanes.push_back(s);
+  }
+  return ParseV128(*lane_type, lanes);
+}
+
 absl::StatusOr<std::vector<ScriptValue>> ParseValueList(const object& obj,
                                                         std::string_view key) {
   std::vector<ScriptValue> out;
@@ -139,6 +158,12 @@ absl::StatusOr<std::vector<ScriptValue>> ParseValueList(const object& obj,
     }
     absl::StatusOr<std::string_view> type = ReqString(vo, "type");
     if (!type.ok()) return type.status();
+    if (*type == "v128") {
+      absl::StatusOr<ScriptValue> v = ParseV128Object(vo);
+      if (!v.ok()) return v.status();
+      out.push_back(*v);
+      continue;
+    }
     absl::StatusOr<std::optional<std::string_view>> value =
         OptString(vo, "value");
     if (!value.ok()) return value.status();
@@ -300,6 +325,29 @@ std::string DescribeBits(ValType type, uint64_t bits) {
   return ValueToString(Value{type, bits, 0});
 }
 
+// Lane by lane when float lanes carry NaN patterns, else all 128 bits.
+bool MatchesV128(const ScriptValue& expected, const Value& got) {
+  if (expected.lane_type != ValType::kF32 &&
+      expected.lane_type != ValType::kF64) {
+    return got.bits == expected.bits && got.hi == expected.hi;
+  }
+  const int lane_bits = 8 * expected.lane_bytes;
+  const uint64_t mask =
+      lane_bits == 64 ? UINT64_MAX : (uint64_t{1} << lane_bits) - 1;
+  for (int i = 0; i < 128 / lane_bits; ++i) {
+    const int bit = i * lane_bits;
+    const uint64_t got_lane = ((bit < 64 ? got.bits : got.hi) >> (bit % 64)) & mask;
+    const uint64_t want_lane =
+        ((bit < 64 ? expected.bits : expected.hi) >> (bit % 64)) & mask;
+    ScriptValue lane;
+    lane.type = expected.lane_type;
+    lane.bits = want_lane;
+    lane.nan = expected.lane_nan[i];
+    if (!Matches(lane, Value{expected.lane_type, got_lane, 0})) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<Script> LoadScript(const std::string& path) {
@@ -335,7 +383,52 @@ absl::StatusOr<ScriptValue> ParseScriptValue(
       absl::StrCat("values of type \"", Sv(type), "\" are not supported"));
 }
 
+absl::StatusOr<ScriptValue> ParseV128(
+    std::string_view lane_type, const std::vector<std::string_view>& lanes) {
+  ScriptValue v;
+  v.type = ValType::kV128;
+  if (lane_type == "i8" || lane_type == "i16" || lane_type == "i32") {
+    v.lane_type = ValType::kI32;
+    v.lane_bytes = lane_type == "i8" ? 1 : lane_type == "i16" ? 2 : 4;
+  } else if (lane_type == "i64" || lane_type == "f32" || lane_type == "f64") {
+    v.lane_type = lane_type == "i64"   ? ValType::kI64
+                  : lane_type == "f32" ? ValType::kF32
+                                       : ValType::kF64;
+    v.lane_bytes = lane_type == "f32" ? 4 : 8;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown v128 lane type \"", Sv(lane_type), "\""));
+  }
+  const size_t count = 16 / v.lane_bytes;
+  if (lanes.size() != count) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "v128 of ", Sv(lane_type), " lanes needs ", count, " lanes"));
+  }
+  const int bits_per_lane = 8 * v.lane_bytes;
+  const uint64_t max =
+      bits_per_lane == 64 ? UINT64_MAX : (uint64_t{1} << bits_per_lane) - 1;
+  for (size_t i = 0; i < count; ++i) {
+    absl::StatusOr<ScriptValue> lane =
+        ParseNumber(v.lane_type, max, lanes[i]);
+    if (!lane.ok()) return lane.status();
+    if (lane->nan != NanPattern::kNone) {
+      v.lane_nan[i] = lane->nan;
+      continue;
+    }
+    const size_t bit = i * bits_per_lane;
+    uint64_t& half = bit < 64 ? v.bits : v.hi;
+    half |= lane->bits << (bit % 64);
+  }
+  return v;
+}
+
 absl::StatusOr<Value> ToArgument(const ScriptValue& v) {
+  for (NanPattern p : v.lane_nan) {
+    if (p != NanPattern::kNone) {
+      return absl::InvalidArgumentError("a NaN pattern is not an argument");
+    }
+  }
+  if (v.type == ValType::kV128) return Value{v.type, v.bits, v.hi};
   if (v.nan != NanPattern::kNone) {
     return absl::InvalidArgumentError("a NaN pattern is not an argument");
   }
@@ -348,6 +441,7 @@ absl::StatusOr<Value> ToArgument(const ScriptValue& v) {
 
 bool Matches(const ScriptValue& expected, const Value& got) {
   if (got.type != expected.type) return false;
+  if (expected.type == ValType::kV128) return MatchesV128(expected, got);
   if (expected.any_non_null) return got.bits != kNullRef;
   if (expected.type == ValType::kF32) {
     const uint32_t b = static_cast<uint32_t>(got.bits);
@@ -379,6 +473,17 @@ bool Matches(const ScriptValue& expected, const Value& got) {
 
 std::string DescribeExpected(const ScriptValue& v) {
   const std::string prefix = absl::StrCat(Sv(ValTypeName(v.type)), ":");
+  if (v.type == ValType::kV128) {
+    std::string s = ValueToString(Value{v.type, v.bits, v.hi});
+    for (int i = 0; i < 4; ++i) {
+      if (v.lane_nan[i] == NanPattern::kCanonical) {
+        absl::StrAppend(&s, " lane ", i, " nan:canonical");
+      } else if (v.lane_nan[i] == NanPattern::kArithmetic) {
+        absl::StrAppend(&s, " lane ", i, " nan:arithmetic");
+      }
+    }
+    return s;
+  }
   if (v.nan == NanPattern::kCanonical) return prefix + "nan:canonical";
   if (v.nan == NanPattern::kArithmetic) return prefix + "nan:arithmetic";
   if (v.any_non_null) return prefix + "non-null";

@@ -5,6 +5,7 @@
 #ifndef WSBX_SPEC_TESTS_SCRIPT_H_
 #define WSBX_SPEC_TESTS_SCRIPT_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +29,14 @@ struct ScriptValue {
   uint64_t bits = 0;  // Value::bits; for externref N the handle N + 1
   NanPattern nan = NanPattern::kNone;
   bool any_non_null = false;  // funcref given by number: any non-null ref
+  // v128 only: the upper 8 bytes, the lane shape the script wrote it in
+  // ("i8" ... "f64" as kI32 with lane_bytes 1/2/4, kI64, kF32, kF64), and a
+  // NaN pattern per float lane (an expected result may mix patterns and
+  // exact lanes).
+  uint64_t hi = 0;
+  ValType lane_type = ValType::kI32;
+  uint8_t lane_bytes = 4;
+  std::array<NanPattern, 4> lane_nan{};
 };
 
 enum class ActionType : uint8_t { kInvoke, kGet };
@@ -81,6 +90,12 @@ absl::StatusOr<Script> ParseScript(std::string_view json);
 // `value` its text, absent when the script gives only the type.
 absl::StatusOr<ScriptValue> ParseScriptValue(
     std::string_view type, std::optional<std::string_view> value);
+
+// Parses a v128 given as lane values: `lane_type` "i8", "i16", "i32",
+// "i64", "f32" or "f64" and one decimal bit pattern (or NaN pattern, for
+// float lanes) per lane, lowest lane first.
+absl::StatusOr<ScriptValue> ParseV128(
+    std::string_view lane_type, const std::vector<std::string_view>& lanes);
 
 // The API value for an argument; a non-null funcref cannot be made up.
 absl::StatusOr<Value> ToArgument(const ScriptValue& v);

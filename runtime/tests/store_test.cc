@@ -466,7 +466,10 @@ TEST_CASE("invoke checks arguments") {
   FunctionInstance* v =
       store.AddHostFunction(FuncType{{ValType::kV128}, {}}, NoopHost, "v");
   std::vector<Value> v128 = {Value::Default(ValType::kV128)};
-  r = store.Invoke(v, v128);
+  r = store.Invoke(v, v128);  // a v128 takes two argument slots
+  CHECK(r.ok());
+  std::vector<Value> v128_as_i64 = {Value::I64(0)};
+  r = store.Invoke(v, v128_as_i64);
   REQUIRE(!r.ok());
   CHECK(r.trap->kind == TrapKind::kHostError);
   r = store.Invoke(nullptr, none);

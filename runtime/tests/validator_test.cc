@@ -486,13 +486,49 @@ TEST_CASE("validator: a malformed body is reported before an invalid one") {
   CHECK(Has(msg, "function 1"));
 }
 
-TEST_CASE("validator: SIMD is rejected") {
+TEST_CASE("validator: SIMD types, lane indices and alignment") {
+  constexpr uint8_t kSimd = 0xFD;
   Builder block;
   block.VoidFunc({kBlock, 0x7B, kUnreachable, kEnd, kDrop, kEnd});
-  CHECK(Has(block.Check(), "SIMD not supported yet"));
+  CHECK(block.Check() == "ok");
   Builder type;
-  type.Type({ValType::kV128}, {});
-  CHECK(Has(type.Check(), "SIMD not supported yet"));
+  type.Func(type.Type({ValType::kV128}, {ValType::kV128}),
+            {kLocalGet, 0, kEnd});
+  CHECK(type.Check() == "ok");
+  // i32x4.extract_lane 3 is fine, 4 names no lane.
+  for (uint8_t lane : {3, 4}) {
+    Builder b;
+    b.Func(b.Type({ValType::kV128}, {i32}),
+           {kLocalGet, 0, kSimd, 0x1B, lane, kEnd});
+    CHECK(Has(b.Check(), lane == 3 ? "ok" : "invalid lane index"));
+  }
+  // i8x16.shuffle lanes index both operands: 31 is the last valid one.
+  for (uint8_t lane : {31, 32}) {
+    Builder b;
+    Bytes code = {kLocalGet, 0, kLocalGet, 0, kSimd, 0x0D};
+    for (int i = 0; i < 16; ++i) code.push_back(i == 7 ? lane : 0);
+    code.push_back(kEnd);
+    b.Func(b.Type({ValType::kV128}, {ValType::kV128}), code);
+    CHECK(Has(b.Check(), lane == 31 ? "ok" : "invalid lane index"));
+  }
+  // v128.load8x8_s reads 8 bytes: alignment 2^3 at most.
+  for (uint8_t align : {3, 4}) {
+    Builder b;
+    b.Memory(1);
+    b.Func(b.Type({}, {ValType::kV128}),
+           {kI32Const, 0, kSimd, 0x01, align, 0, kEnd});
+    CHECK(Has(b.Check(), align == 3 ? "ok" : "alignment must not be larger"));
+  }
+  // v128.load16_lane: alignment at most 1, lane below 8.
+  Builder lane;
+  lane.Memory(1);
+  lane.Func(lane.Type({ValType::kV128}, {ValType::kV128}),
+            {kI32Const, 0, kLocalGet, 0, kSimd, 0x55, 1, 0, 8, kEnd});
+  CHECK(Has(lane.Check(), "invalid lane index"));
+  Builder mismatch;
+  mismatch.Func(mismatch.Type({ValType::kV128}, {i32}),
+                {kLocalGet, 0, kI32Const, 1, kI32Add, kEnd});
+  CHECK(Has(mismatch.Check(), "type mismatch"));
 }
 
 TEST_CASE("validator: limits of tables and memories") {

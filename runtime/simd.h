@@ -2,6 +2,9 @@
 // with GCC/Clang vector extensions so it compiles on any 64-bit host (the
 // compiler picks SSE, NEON or scalar code). Internal to the interpreter:
 // handlers in interp_simd.inc call these on V128 values read from slots.
+// On x86-64 with the meson option simd_backend=auto (WSBX_SIMD_X86), byte
+// shuffles use pshufb when the CPU has SSSE3, checked once at startup; the
+// portable code is the reference and passes the same spec tests.
 #ifndef WSBX_RUNTIME_SIMD_H_
 #define WSBX_RUNTIME_SIMD_H_
 
@@ -12,6 +15,7 @@
 #include <type_traits>
 
 #include "runtime/numeric.h"
+
 
 namespace wsbx::simd {
 
@@ -126,6 +130,17 @@ V128 ReplaceLane(V128 v, uint32_t lane, T x) {
   return v;
 }
 
+#ifdef WSBX_SIMD_X86
+// simd_x86.cc: pshufb forms of shuffle and swizzle on slot pointers (each
+// two slots; `out` may alias an operand), compiled for SSSE3 whatever the
+// rest of the build targets, so only called when kHasSsse3.
+void ShuffleSsse3(const uint64_t* a, const uint64_t* b, const uint64_t* lanes,
+                  uint64_t* out);
+void SwizzleSsse3(const uint64_t* a, const uint64_t* s, uint64_t* out);
+bool CpuHasSsse3();
+inline const bool kHasSsse3 = CpuHasSsse3();
+#endif
+
 // i8x16.shuffle: lanes index the 32 bytes of a then b (validated < 32).
 inline V128 Shuffle(V128 a, V128 b, V128 lanes) {
   uint8_t both[32];
@@ -143,6 +158,21 @@ inline V128 Swizzle(V128 a, V128 s) {
   Lanes<uint8_t> r;
   for (int i = 0; i < 16; ++i) r.v[i] = idx.v[i] < 16 ? x.v[idx.v[i]] : 0;
   return Join(r);
+}
+
+// The handlers' entry points: operands and result as slot pointers.
+inline void ShuffleSlots(const uint64_t* a, const uint64_t* b,
+                         const uint64_t* lanes, uint64_t* out) {
+#ifdef WSBX_SIMD_X86
+  if (kHasSsse3) return ShuffleSsse3(a, b, lanes, out);
+#endif
+  Store(out, Shuffle(Load(a), Load(b), Load(lanes)));
+}
+inline void SwizzleSlots(const uint64_t* a, const uint64_t* s, uint64_t* out) {
+#ifdef WSBX_SIMD_X86
+  if (kHasSsse3) return SwizzleSsse3(a, s, out);
+#endif
+  Store(out, Swizzle(Load(a), Load(s)));
 }
 
 // ---- Bitwise.

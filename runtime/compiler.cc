@@ -189,6 +189,21 @@ class FunctionCompiler {
     fuel_word_ = kNoWord;
     producer_.end = kNoWord;
   }
+  // Charges one instruction to the current run (runtime/budget.h says what
+  // costs fuel). Where a run ended (a branch, a call, a block boundary) the
+  // next counted instruction opens a new one with a Fuel op, so every path
+  // pays for exactly the instructions it executes.
+  void CountInstr(Opcode op) {
+    if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kElse ||
+        op == Opcode::kEnd) {
+      return;
+    }
+    if (fuel_word_ == kNoWord) {
+      Op(IOp::kFuel);
+      OpenRun(Word(0));
+    }
+    ++code_[fuel_word_];
+  }
   void SetUnreachable() { labels_.back().unreachable = true; }
   void BlockTypes(const BlockType& bt, std::span<const ValType>* params,
                   std::span<const ValType>* results);
@@ -375,7 +390,7 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
         continue;
       }
     }
-    if (fuel_word_ != kNoWord) ++code_[fuel_word_];
+    CountInstr(in.op);
     WSBX_RETURN_IF_ERROR(CompileInstr(in));
   }
   if (!labels_.empty() || !r.at_end()) {
@@ -512,8 +527,7 @@ void FunctionCompiler::CompileControl(const Instr& in) {
         label.kind = Label::kBlock;
       } else if (in.op == Opcode::kLoop) {
         label.kind = Label::kLoop;
-        label.loop_start = Op(IOp::kFuel);
-        OpenRun(Word(0));
+        label.loop_start = Pos();  // the body's first run opens here
       } else {
         label.kind = Label::kIf;
         uint32_t at = Op(IOp::kBrUnless);
@@ -711,6 +725,7 @@ void FunctionCompiler::CompileCall(const Instr& in) {
     Word(Pack(argbase, in.a));
     call_fixups_.push_back({{at, Word(0)}, in.a - module_.num_imported_funcs});
   }
+  CloseRun();  // the caller's code after the call is charged on return
   // The callee's frame starts at argbase; results land there.
   SetHeight(argbase);
   PushTypes(type.results);

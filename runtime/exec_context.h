@@ -1,12 +1,16 @@
 // The interpreter's per-Store execution state: the value stack (8-byte
 // slots), the call-frame stack, the instruction budget and the details of a
 // pending trap. Both stacks are allocated once at their limit so host calls
-// that re-enter Execute nest on them without moving anything.
+// that re-enter Execute nest on them without moving anything. The fuel
+// counter is refilled in slices from the budget (runtime/budget.h); the
+// deadline is only looked at when a slice runs out.
 #ifndef WSBX_RUNTIME_EXEC_CONTEXT_H_
 #define WSBX_RUNTIME_EXEC_CONTEXT_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "runtime/code.h"
@@ -24,8 +28,14 @@ struct Frame {
   uint32_t func_index;
 };
 
-// Instructions granted per refill of the counter.
+// Fuel granted per refill of the counter without a deadline, and with one
+// (about a millisecond of straight-line execution, so a deadline is noticed
+// within a few milliseconds).
 inline constexpr int64_t kFuelSlice = int64_t{1} << 24;
+inline constexpr int64_t kDeadlineSlice = int64_t{1} << 20;
+// Bulk operations work in chunks of this many bytes and look at the
+// deadline between chunks.
+inline constexpr uint64_t kBulkChunkBytes = uint64_t{1} << 22;
 
 struct ExecContext {
   Limits limits;
@@ -38,7 +48,14 @@ struct ExecContext {
   uint32_t reentry = 0;      // nested Execute calls in progress
   // Decremented by each straight-line run's instruction count when the run
   // is entered; a negative value sends the interpreter to FuelSlowPath.
+  // Outside a charge it is never negative.
   int64_t fuel = kFuelSlice;
+  // Everything ever placed in `fuel`: consumed = fuel_granted - fuel.
+  uint64_t fuel_granted = kFuelSlice;
+  bool fuel_limited = false;
+  uint64_t fuel_reserve = 0;  // budget not yet in `fuel` (when limited)
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  TrapKind last_trap = TrapKind::kNone;
   CodeWord exit_stub[1] = {0};  // the return address of an Execute's frame
 
   // Trap details beyond the kind, set where the trap happened.
@@ -48,9 +65,14 @@ struct ExecContext {
   int exit_code = 0;
 };
 
-// Called when `fuel` went negative: refills a slice or returns the trap that
-// ends execution.
-TrapKind FuelSlowPath(ExecContext* ctx);
+// Called when `fuel` went negative after charging `charge`: refills a slice
+// and returns kNone, or takes the charge back and returns kFuelExhausted or
+// kTimeout.
+TrapKind FuelSlowPath(ExecContext* ctx, int64_t charge);
+
+// kTimeout when a deadline is set and has passed, else kNone. Reads the
+// clock only when a deadline is set.
+TrapKind CheckDeadline(const ExecContext* ctx);
 
 }  // namespace wsbx
 

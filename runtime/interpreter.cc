@@ -15,6 +15,7 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/budget.h"
 #include "runtime/code.h"
 #include "runtime/exec_context.h"
 #include "runtime/numeric.h"
@@ -72,6 +73,28 @@ TrapKind CallHost(ExecContext* ctx, Store* store, Instance* caller,
   return TrapKind::kNone;
 }
 
+// Runs op(offset, length) over [0, n) in chunks of `chunk`, from the end
+// down when `backwards` (an overlapping copy to a higher address), and stops
+// with kTimeout between chunks once the deadline has passed. Without a
+// deadline it is one call.
+template <typename Op>
+TrapKind Chunked(const ExecContext* ctx, uint64_t n, uint64_t chunk,
+                 bool backwards, Op op) {
+  if (n == 0) return TrapKind::kNone;
+  if (!ctx->deadline || n <= chunk) {
+    op(0, n);
+    return TrapKind::kNone;
+  }
+  for (uint64_t done = 0; done < n; done += chunk) {
+    if (TrapKind t = CheckDeadline(ctx); t != TrapKind::kNone) return t;
+    uint64_t len = std::min(chunk, n - done);
+    op(backwards ? n - done - len : done, len);
+  }
+  return TrapKind::kNone;
+}
+
+constexpr uint64_t kChunkElems = kBulkChunkBytes / sizeof(RefBits);
+
 // The interpreter loop. Called with table_out set, it only hands out the
 // handler table (its labels are local to this function).
 TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
@@ -116,11 +139,17 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
   } while (0)
 #define CHARGE(n)                                         \
   do {                                                    \
-    ctx->fuel -= static_cast<int64_t>(n);                 \
+    const int64_t charge = static_cast<int64_t>(n);       \
+    ctx->fuel -= charge;                                  \
     if (ABSL_PREDICT_FALSE(ctx->fuel < 0)) {              \
-      trap = FuelSlowPath(ctx);                           \
+      trap = FuelSlowPath(ctx, charge);                   \
       if (trap != TrapKind::kNone) goto trap_exit;        \
     }                                                     \
+  } while (0)
+#define CHECK_TRAP(expr)                                  \
+  do {                                                    \
+    trap = (expr);                                        \
+    if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_exit; \
   } while (0)
 
   RELOAD_MEM();
@@ -136,7 +165,7 @@ L_Enter: {
   uint64_t* pool = fp + LO(4);
   const uint32_t pooled = HI(4);
   for (uint32_t i = 0; i < pooled; ++i) pool[i] = pc[5 + i];
-  CHARGE(pc[3]);
+  CHARGE(pc[3] + HI(1) / kFuelLocalsPerUnit);  // run plus zeroing
   pc += 5 + pooled;
   NEXT();
 }
@@ -239,6 +268,10 @@ call_function: {
   if (callee->host) {
     trap = CallHost(ctx, store, inst, callee, fp + argbase);
     if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_exit;
+    // Host work is not counted as fuel: look at the clock after it instead.
+    if (ABSL_PREDICT_FALSE(ctx->deadline.has_value())) {
+      CHECK_TRAP(CheckDeadline(ctx));
+    }
     RELOAD_MEM();
     NEXT();
   }
@@ -338,9 +371,11 @@ L_MemorySize:
   pc += 2;
   NEXT();
 L_MemoryGrow: {
-  int64_t old = mem0 ? mem0->Grow(U32(fp[LO(1)])) : -1;
+  uint64_t delta = U32(fp[LO(1)]);
+  int64_t old = mem0 ? mem0->Grow(delta) : -1;
   fp[HI(1)] = R32(static_cast<uint32_t>(old));
   RELOAD_MEM();
+  if (old >= 0) CHARGE(delta * kFuelPerPage);
   pc += 2;
   NEXT();
 }
@@ -348,7 +383,12 @@ L_MemoryFill: {
   uint64_t d = U32(fp[LO(1)]);
   uint64_t n = U32(fp[pc[2]]);
   if (ABSL_PREDICT_FALSE(d + n > mem_size)) TRAP(kMemoryOutOfBounds);
-  if (n > 0) std::memset(mem + d, static_cast<uint8_t>(fp[HI(1)]), n);
+  CHARGE(BulkFuel(n, kFuelBytesPerUnit));
+  const uint8_t byte = static_cast<uint8_t>(fp[HI(1)]);
+  CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,
+                     [&](uint64_t at, uint64_t len) {
+                       std::memset(mem + d + at, byte, len);
+                     }));
   pc += 3;
   NEXT();
 }
@@ -359,7 +399,11 @@ L_MemoryCopy: {
   if (ABSL_PREDICT_FALSE(d + n > mem_size || s + n > mem_size)) {
     TRAP(kMemoryOutOfBounds);
   }
-  if (n > 0) std::memmove(mem + d, mem + s, n);
+  CHARGE(BulkFuel(n, kFuelBytesPerUnit));
+  CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, d > s,
+                     [&](uint64_t at, uint64_t len) {
+                       std::memmove(mem + d + at, mem + s + at, len);
+                     }));
   pc += 3;
   NEXT();
 }
@@ -374,7 +418,12 @@ L_MemoryInit: {
   if (ABSL_PREDICT_FALSE(s + n > len || d + n > mem_size)) {
     TRAP(kMemoryOutOfBounds);
   }
-  if (n > 0) std::memcpy(mem + d, m.bytes.data() + data.data_offset + s, n);
+  CHARGE(BulkFuel(n, kFuelBytesPerUnit));
+  const uint8_t* src = m.bytes.data() + data.data_offset + s;
+  CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,
+                     [&](uint64_t at, uint64_t len) {
+                       std::memcpy(mem + d + at, src + at, len);
+                     }));
   pc += 3;
   NEXT();
 }
@@ -406,8 +455,10 @@ L_TableSize:
   NEXT();
 L_TableGrow: {
   TableInstance* t = inst->tables[HI(2)];
-  int64_t old = t->Grow(U32(fp[HI(1)]), fp[LO(1)]);
+  uint32_t delta = U32(fp[HI(1)]);
+  int64_t old = t->Grow(delta, fp[LO(1)]);
   fp[LO(2)] = R32(static_cast<uint32_t>(old));
+  if (old >= 0) CHARGE(BulkFuel(delta, kFuelElemsPerUnit));
   pc += 3;
   NEXT();
 }
@@ -416,8 +467,13 @@ L_TableFill: {
   uint64_t i = U32(fp[LO(1)]);
   uint64_t n = U32(fp[LO(2)]);
   if (ABSL_PREDICT_FALSE(i + n > t->size())) TRAP(kTableOutOfBounds);
-  RefBits v = fp[HI(1)];
-  for (uint64_t k = 0; k < n; ++k) t->data()[i + k] = v;
+  CHARGE(BulkFuel(n, kFuelElemsPerUnit));
+  const RefBits v = fp[HI(1)];
+  RefBits* const elems = t->data() + i;
+  CHECK_TRAP(Chunked(ctx, n, kChunkElems, false,
+                     [&](uint64_t at, uint64_t len) {
+                       std::fill_n(elems + at, len, v);
+                     }));
   pc += 3;
   NEXT();
 }
@@ -430,7 +486,13 @@ L_TableInit: {
   if (ABSL_PREDICT_FALSE(s + n > seg.size() || d + n > t->size())) {
     TRAP(kTableOutOfBounds);
   }
-  if (n > 0) std::memcpy(t->data() + d, seg.data() + s, n * sizeof(RefBits));
+  CHARGE(BulkFuel(n, kFuelElemsPerUnit));
+  RefBits* const to = t->data() + d;
+  const RefBits* const from = seg.data() + s;
+  CHECK_TRAP(Chunked(ctx, n, kChunkElems, false,
+                     [&](uint64_t at, uint64_t len) {
+                       std::copy_n(from + at, len, to + at);
+                     }));
   pc += 4;
   NEXT();
 }
@@ -443,9 +505,13 @@ L_TableCopy: {
   if (ABSL_PREDICT_FALSE(d + n > dst->size() || s + n > src->size())) {
     TRAP(kTableOutOfBounds);
   }
-  if (n > 0) {
-    std::memmove(dst->data() + d, src->data() + s, n * sizeof(RefBits));
-  }
+  CHARGE(BulkFuel(n, kFuelElemsPerUnit));
+  RefBits* const to = dst->data() + d;
+  const RefBits* const from = src->data() + s;
+  CHECK_TRAP(Chunked(ctx, n, kChunkElems, to > from,
+                     [&](uint64_t at, uint64_t len) {
+                       std::memmove(to + at, from + at, len * sizeof(RefBits));
+                     }));
   pc += 4;
   NEXT();
 }
@@ -649,6 +715,7 @@ trap_exit:
 #undef TRAP
 #undef RELOAD_MEM
 #undef CHARGE
+#undef CHECK_TRAP
 }
 
 std::string FunctionName(const Module& m, uint32_t func_index) {
@@ -660,6 +727,7 @@ std::string FunctionName(const Module& m, uint32_t func_index) {
 void FillTrap(ExecContext* ctx, TrapKind kind, uint32_t base_depth,
               Trap* trap) {
   trap->kind = kind;
+  ctx->last_trap = kind;
   trap->message = ctx->has_message ? std::move(ctx->message)
                                         : std::string(TrapKindMessage(kind));
   trap->exit_code = kind == TrapKind::kExit ? ctx->exit_code : 0;
@@ -692,11 +760,6 @@ const void* const* HandlerTable() {
   const void* const* table = nullptr;
   Run(nullptr, nullptr, nullptr, nullptr, nullptr, &table);
   return table;
-}
-
-TrapKind FuelSlowPath(ExecContext* ctx) {
-  ctx->fuel += kFuelSlice;
-  return TrapKind::kNone;
 }
 
 std::unique_ptr<ExecContext, ExecContextDeleter> NewExecContext(

@@ -1,0 +1,56 @@
+// A Store's execution budget: fuel (wasm instructions plus bulk work) and a
+// wall-clock deadline, shared by every call that runs on the Store, the start
+// function included. Running out of fuel is TrapKind::kFuelExhausted and is
+// deterministic; passing the deadline is TrapKind::kTimeout.
+#ifndef WSBX_RUNTIME_BUDGET_H_
+#define WSBX_RUNTIME_BUDGET_H_
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+#include "runtime/store.h"
+#include "runtime/value.h"
+
+namespace wsbx {
+
+// What costs fuel. Every wasm instruction executed costs 1 except the
+// structural markers block, loop, else and end (they do no work of their
+// own); the costs below come on top of the instruction's own 1.
+inline constexpr uint64_t kFuelBytesPerUnit = 64;  // memory.fill/copy/init
+inline constexpr uint64_t kFuelElemsPerUnit = 8;   // table.fill/copy/init/grow
+inline constexpr uint64_t kFuelLocalsPerUnit = 8;  // zeroing locals on entry
+inline constexpr uint64_t kFuelPerPage = 1;        // memory.grow, per page
+
+// Cost of a bulk operation over n units of `per_unit` each.
+inline constexpr uint64_t BulkFuel(uint64_t n, uint64_t per_unit) {
+  return n / per_unit;
+}
+
+// Limits all later execution on `store` to `fuel` more units (nullopt: no
+// limit, the default). Fuel is charged per straight-line run when the run is
+// entered, so execution stops before the first run that does not fit: with
+// a budget of exactly what a call needs it completes, with one less it traps
+// and no instruction of the refused run has executed.
+void SetFuel(Store& store, std::optional<uint64_t> fuel);
+// Fuel left (nullopt when unlimited).
+std::optional<uint64_t> FuelRemaining(Store& store);
+// Fuel charged on `store` so far, limited or not.
+uint64_t FuelConsumed(Store& store);
+
+// Execution on `store` traps with kTimeout once `deadline` has passed
+// (nullopt: none, the default). The clock is read only when the fuel counter
+// runs out of its current slice, after host calls and between chunks of bulk
+// operations; with a deadline set the slice is kDeadlineSlice (a few
+// milliseconds of execution). Host functions that block (WASI) need the same
+// deadline given to them.
+void SetDeadline(Store& store,
+                 std::optional<std::chrono::steady_clock::time_point> deadline);
+
+// The kind of the last trap on `store` (kNone before any): lets an embedder
+// tell a timeout in a start function (an Instantiate error) from other traps.
+TrapKind LastTrapKind(Store& store);
+
+}  // namespace wsbx
+
+#endif  // WSBX_RUNTIME_BUDGET_H_

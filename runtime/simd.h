@@ -16,7 +16,6 @@
 
 #include "runtime/numeric.h"
 
-
 namespace wsbx::simd {
 
 typedef int8_t I8x16 __attribute__((vector_size(16)));
@@ -31,15 +30,40 @@ typedef float F32x4 __attribute__((vector_size(16)));
 typedef double F64x2 __attribute__((vector_size(16)));
 
 // The vector type whose lanes are T.
-template <typename T> struct VecOf;
-template <> struct VecOf<int8_t> { using type = I8x16; };
-template <> struct VecOf<uint8_t> { using type = U8x16; };
-template <> struct VecOf<int16_t> { using type = I16x8; };
-template <> struct VecOf<uint16_t> { using type = U16x8; };
-template <> struct VecOf<int32_t> { using type = I32x4; };
-template <> struct VecOf<uint32_t> { using type = U32x4; };
-template <> struct VecOf<int64_t> { using type = I64x2; };
-template <> struct VecOf<uint64_t> { using type = U64x2; };
+template <typename T>
+struct VecOf;
+template <>
+struct VecOf<int8_t> {
+  using type = I8x16;
+};
+template <>
+struct VecOf<uint8_t> {
+  using type = U8x16;
+};
+template <>
+struct VecOf<int16_t> {
+  using type = I16x8;
+};
+template <>
+struct VecOf<uint16_t> {
+  using type = U16x8;
+};
+template <>
+struct VecOf<int32_t> {
+  using type = I32x4;
+};
+template <>
+struct VecOf<uint32_t> {
+  using type = U32x4;
+};
+template <>
+struct VecOf<int64_t> {
+  using type = I64x2;
+};
+template <>
+struct VecOf<uint64_t> {
+  using type = U64x2;
+};
 
 // A v128 as it sits in two value slots: bytes 0-7 in lo, 8-15 in hi.
 struct V128 {
@@ -125,8 +149,7 @@ T ExtractLane(V128 v, uint32_t lane) {
 }
 template <typename T>
 V128 ReplaceLane(V128 v, uint32_t lane, T x) {
-  std::memcpy(reinterpret_cast<uint8_t*>(&v) + lane * sizeof(T), &x,
-              sizeof(T));
+  std::memcpy(reinterpret_cast<uint8_t*>(&v) + lane * sizeof(T), &x, sizeof(T));
   return v;
 }
 
@@ -244,15 +267,13 @@ V128 Shr(V128 a, uint32_t n) {
 }
 template <typename T>
 V128 AddSat(V128 a, V128 b) {
-  return Zip<T>(a, b, [](T x, T y) {
-    return Saturate<T>(int64_t{x} + int64_t{y});
-  });
+  return Zip<T>(a, b,
+                [](T x, T y) { return Saturate<T>(int64_t{x} + int64_t{y}); });
 }
 template <typename T>
 V128 SubSat(V128 a, V128 b) {
-  return Zip<T>(a, b, [](T x, T y) {
-    return Saturate<T>(int64_t{x} - int64_t{y});
-  });
+  return Zip<T>(a, b,
+                [](T x, T y) { return Saturate<T>(int64_t{x} - int64_t{y}); });
 }
 template <typename T>
 V128 Min(V128 a, V128 b) {
@@ -269,9 +290,8 @@ V128 AvgrU(V128 a, V128 b) {
   });
 }
 inline V128 Popcnt(V128 a) {
-  return Map<uint8_t>(a, [](uint8_t x) {
-    return static_cast<uint8_t>(__builtin_popcount(x));
-  });
+  return Map<uint8_t>(
+      a, [](uint8_t x) { return static_cast<uint8_t>(__builtin_popcount(x)); });
 }
 inline V128 Q15MulrSat(V128 a, V128 b) {
   return Zip<int16_t>(a, b, [](int16_t x, int16_t y) {
@@ -326,9 +346,9 @@ V128 ExtMul(V128 a, V128 b, bool high) {
   for (int i = 0; i < Lanes<To>::kCount; ++i) {
     // The exact product fits To; 64-bit unsigned arithmetic keeps its low
     // bits without signed overflow.
-    r.v[i] = static_cast<To>(
-        static_cast<uint64_t>(static_cast<To>(x.v[base + i])) *
-        static_cast<uint64_t>(static_cast<To>(y.v[base + i])));
+    r.v[i] =
+        static_cast<To>(static_cast<uint64_t>(static_cast<To>(x.v[base + i])) *
+                        static_cast<uint64_t>(static_cast<To>(y.v[base + i])));
   }
   return Join(r);
 }

@@ -38,14 +38,13 @@ constexpr std::array<ValType, 256> kSingletons = MakeSingletons();
 // "params>results" signature.
 struct FixedSig {
   bool fixed = false;  // false for "*": typed by hand
-  bool simd = false;   // mentions v128
   uint8_t num_params = 0;
   uint8_t num_results = 0;
   std::array<ValType, 4> params{};
   std::array<ValType, 4> results{};
 };
 
-ValType SigCharType(char c, bool* simd) {
+ValType SigCharType(char c) {
   switch (c) {
     case 'i':
       return ValType::kI32;
@@ -56,7 +55,6 @@ ValType SigCharType(char c, bool* simd) {
     case 'F':
       return ValType::kF64;
     default:
-      *simd = true;
       return ValType::kV128;
   }
 }
@@ -71,10 +69,10 @@ const std::array<FixedSig, kOpcodeCount>& FixedSigs() {
       s.fixed = true;
       size_t arrow = sig.find('>');
       for (size_t k = 0; k < arrow && s.num_params < 4; ++k) {
-        s.params[s.num_params++] = SigCharType(sig[k], &s.simd);
+        s.params[s.num_params++] = SigCharType(sig[k]);
       }
       for (size_t k = arrow + 1; k < sig.size() && s.num_results < 4; ++k) {
-        s.results[s.num_results++] = SigCharType(sig[k], &s.simd);
+        s.results[s.num_results++] = SigCharType(sig[k]);
       }
     }
     return t;

@@ -336,7 +336,8 @@ bool MatchesV128(const ScriptValue& expected, const Value& got) {
       lane_bits == 64 ? UINT64_MAX : (uint64_t{1} << lane_bits) - 1;
   for (int i = 0; i < 128 / lane_bits; ++i) {
     const int bit = i * lane_bits;
-    const uint64_t got_lane = ((bit < 64 ? got.bits : got.hi) >> (bit % 64)) & mask;
+    const uint64_t got_lane =
+        ((bit < 64 ? got.bits : got.hi) >> (bit % 64)) & mask;
     const uint64_t want_lane =
         ((bit < 64 ? expected.bits : expected.hi) >> (bit % 64)) & mask;
     ScriptValue lane;

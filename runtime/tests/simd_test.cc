@@ -121,8 +121,8 @@ struct Fixture {
 
 TEST_CASE("simd: v128 locals sit beside scalar locals") {
   Fixture f;
-  InvokeResult r =
-      f.Call("mix", {Value::I32(41), V128(1, 2, 3, 0x80000000u), Value::I64(7)});
+  InvokeResult r = f.Call(
+      "mix", {Value::I32(41), V128(1, 2, 3, 0x80000000u), Value::I64(7)});
   REQUIRE(r.ok());
   REQUIRE(r.values.size() == 3);
   CHECK(r.values[0] == Value::I64(7));
@@ -132,8 +132,8 @@ TEST_CASE("simd: v128 locals sit beside scalar locals") {
 
 TEST_CASE("simd: v128 through blocks, loops, branches and select") {
   Fixture f;
-  InvokeResult r =
-      f.Call("control", {V128(10, 20, 30, 40), V128(9, 9, 9, 9), Value::I32(3)});
+  InvokeResult r = f.Call(
+      "control", {V128(10, 20, 30, 40), V128(9, 9, 9, 9), Value::I32(3)});
   REQUIRE(r.ok());
   CHECK(r.values[0] == V128(14, 24, 34, 44));
   r = f.Call("control", {V128(0, 0, 0, 0), V128(9, 9, 9, 9), Value::I32(0)});
@@ -196,7 +196,8 @@ TEST_CASE("simd: lane arithmetic edge cases") {
   V128 s = simd::Shl<int8_t>(simd::Splat<uint8_t>(1), 9);
   CHECK(simd::ExtractLane<uint8_t>(s, 0) == 2);
   // Bitmask takes lane sign bits, lane 0 first.
-  V128 b = simd::ReplaceLane<uint32_t>(simd::Splat<uint32_t>(0), 2, 0x80000000u);
+  V128 b =
+      simd::ReplaceLane<uint32_t>(simd::Splat<uint32_t>(0), 2, 0x80000000u);
   CHECK(simd::Bitmask<uint32_t>(b) == 4);
   // swizzle: indices of 16 and above select zero.
   V128 idx = simd::ReplaceLane<uint8_t>(simd::Splat<uint8_t>(16), 1, 0);

@@ -1,5 +1,5 @@
 // Parsing and printing of CLI values; every malformed input is an error
-// naming the text and the expected type.
+// naming the text and the expected type or form.
 #include "cli/args.h"
 
 #include <cerrno>
@@ -138,6 +138,66 @@ absl::StatusOr<uint64_t> ParseByteSize(std::string_view text) {
         "cannot parse size '%s' (expected a number with K, M or G)", text));
   }
   return n * scale;
+}
+
+absl::StatusOr<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "cannot parse duration '%s' (expected a positive number with ms, s "
+        "or m, e.g. 500ms, 2s, 1.5m)",
+        text));
+  };
+  std::string_view number = text;
+  uint64_t unit_ns = 0;
+  if (number.ends_with("ms")) {
+    unit_ns = 1000000;
+    number.remove_suffix(2);
+  } else if (number.ends_with("s")) {
+    unit_ns = 1000000000;
+    number.remove_suffix(1);
+  } else if (number.ends_with("m")) {
+    unit_ns = 60000000000;
+    number.remove_suffix(1);
+  } else {
+    return bad();
+  }
+  size_t dot = number.find('.');
+  std::string_view whole = number.substr(0, dot);
+  std::string_view frac =
+      dot == std::string_view::npos ? std::string_view() : number.substr(dot + 1);
+  if (whole.empty() || (dot != std::string_view::npos && frac.empty())) {
+    return bad();
+  }
+  constexpr uint64_t kMaxNs = uint64_t{30} * 24 * 3600 * 1000000000;
+  uint64_t w = 0;
+  auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), w);
+  if (ec != std::errc() || end != whole.data() + whole.size() ||
+      w > kMaxNs / unit_ns) {
+    return bad();
+  }
+  uint64_t ns = w * unit_ns;
+  // Fraction digits beyond nanoseconds are ignored, but must be digits.
+  uint64_t scale = unit_ns;
+  for (char c : frac) {
+    if (c < '0' || c > '9') return bad();
+    scale /= 10;
+    ns += static_cast<uint64_t>(c - '0') * scale;
+  }
+  if (ns == 0 || ns > kMaxNs) return bad();
+  return std::chrono::nanoseconds(static_cast<int64_t>(ns));
+}
+
+absl::StatusOr<uint64_t> ParseCount(std::string_view text, uint64_t min,
+                                    uint64_t max) {
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      n < min || n > max) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "cannot parse '%s' (expected a whole number from %d to %d)", text, min,
+        max));
+  }
+  return n;
 }
 
 }  // namespace wsbx

@@ -1,8 +1,10 @@
 // Text <-> value conversions for the command line: invoke arguments parsed
-// by the parameter's type, results printed one per line, and sizes ("64M").
+// by the parameter's type, results printed one per line, sizes ("64M"),
+// durations ("500ms", "2s", "1m") and counts.
 #ifndef WSBX_CLI_ARGS_H_
 #define WSBX_CLI_ARGS_H_
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,6 +25,14 @@ std::string FormatResult(const Value& v);
 
 // A byte size with an optional K, M or G suffix (powers of 1024).
 absl::StatusOr<uint64_t> ParseByteSize(std::string_view text);
+
+// A positive duration: a decimal number (fraction allowed) with a unit of
+// ms, s or m ("250ms", "1.5s", "2m"), at most 30 days.
+absl::StatusOr<std::chrono::nanoseconds> ParseDuration(std::string_view text);
+
+// A whole decimal number in [min, max].
+absl::StatusOr<uint64_t> ParseCount(std::string_view text, uint64_t min,
+                                    uint64_t max);
 
 }  // namespace wsbx
 

@@ -1,11 +1,15 @@
 // The `wsbx` command: run a module's _start or an exported function, or
 // validate a module. Exit codes are documented in docs/cli.md: 0 success,
 // 1 load/link error, 2 usage error, 124 time or fuel budget spent, 134 trap,
-// and the guest's own code when it calls WASI proc_exit.
+// and the guest's own code when it calls WASI proc_exit. The budget flags
+// (--fuel, --timeout) and the caps (--mem, --max-table-elements, --stack,
+// --max-call-depth) map onto runtime/budget.h and Limits.
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "cli/args.h"
 #include "cli/wasi_flags.h"
+#include "runtime/budget.h"
 #include "runtime/engine.h"
 #include "runtime/store.h"
 #include "wasi/wasi.h"
@@ -25,11 +30,21 @@ constexpr int kExitUsage = 2;
 constexpr int kExitBudget = 124;
 constexpr int kExitTrap = 134;
 
+constexpr uint64_t kMinStackBytes = uint64_t{64} << 10;
+constexpr uint64_t kMaxStackBytes = uint64_t{1} << 30;
+constexpr uint64_t kMaxCallDepth = 1000000;
+
 struct RunOptions {
   std::string file;
   std::string invoke;
   std::vector<std::string> args;
   std::string mem;
+  std::string fuel;
+  std::string timeout;
+  std::string table_elements;
+  std::string stack;
+  std::string call_depth;
+  bool stats = false;
   // WASI grants (deny by default).
   std::vector<std::string> dirs;
   std::vector<std::string> dirs_ro;
@@ -126,15 +141,87 @@ bool MakeWasiOptions(const RunOptions& opts, WasiOptions* out,
 
 int RunInstance(const RunOptions& opts, Store& store,
                 const std::shared_ptr<const Module>& module,
-                const std::vector<Extern>& imports);
+                const std::vector<Extern>& imports, Instance** instance_out);
 
-int CmdRun(const RunOptions& opts) {
+// The run's budget: limits plus optional fuel and timeout.
+struct Budget {
   Limits limits;
+  std::optional<uint64_t> fuel;
+  std::optional<std::chrono::nanoseconds> timeout;
+};
+
+// Reads the limit flags into *out; false with a usage error.
+bool ParseBudget(const RunOptions& opts, Budget* out, std::string* error) {
+  auto fail = [&](const char* flag, const absl::Status& s) {
+    *error = std::string(flag) + ": " + std::string(s.message());
+    return false;
+  };
+  Limits& limits = out->limits;
   if (!opts.mem.empty()) {
     absl::StatusOr<uint64_t> bytes = ParseByteSize(opts.mem);
-    if (!bytes.ok()) return Fail(kExitUsage, "--mem: " + std::string(bytes.status().message()));
+    if (!bytes.ok()) return fail("--mem", bytes.status());
     limits.max_memory_pages = *bytes / kPageSize;
   }
+  if (!opts.fuel.empty()) {
+    absl::StatusOr<uint64_t> n = ParseCount(opts.fuel, 0, uint64_t{1} << 62);
+    if (!n.ok()) return fail("--fuel", n.status());
+    out->fuel = *n;
+  }
+  if (!opts.timeout.empty()) {
+    auto d = ParseDuration(opts.timeout);
+    if (!d.ok()) return fail("--timeout", d.status());
+    out->timeout = *d;
+  }
+  if (!opts.table_elements.empty()) {
+    auto n = ParseCount(opts.table_elements, 0, UINT32_MAX);
+    if (!n.ok()) return fail("--max-table-elements", n.status());
+    limits.max_table_elements = *n;
+  }
+  if (!opts.stack.empty()) {
+    absl::StatusOr<uint64_t> bytes = ParseByteSize(opts.stack);
+    if (bytes.ok() && (*bytes < kMinStackBytes || *bytes > kMaxStackBytes)) {
+      bytes = absl::InvalidArgumentError(absl::StrFormat(
+          "'%s' is outside 64K to 1G", opts.stack));
+    }
+    if (!bytes.ok()) return fail("--stack", bytes.status());
+    limits.value_stack_slots = *bytes / sizeof(uint64_t);
+  }
+  if (!opts.call_depth.empty()) {
+    auto n = ParseCount(opts.call_depth, 1, kMaxCallDepth);
+    if (!n.ok()) return fail("--max-call-depth", n.status());
+    limits.max_call_depth = static_cast<uint32_t>(*n);
+  }
+  return true;
+}
+
+// --stats: exact numbers from the runtime, to stderr.
+void PrintStats(Store& store, const Instance* instance,
+                std::chrono::steady_clock::duration elapsed) {
+  std::fprintf(stderr, "wsbx stats: fuel %llu\n",
+               static_cast<unsigned long long>(FuelConsumed(store)));
+  if (instance != nullptr) {
+    for (size_t i = 0; i < instance->memories.size(); ++i) {
+      const MemoryInstance* m = instance->memories[i];
+      std::fprintf(stderr,
+                   "wsbx stats: memory %zu peak %llu pages (%llu bytes), "
+                   "final %llu pages\n",
+                   i, static_cast<unsigned long long>(m->peak_pages()),
+                   static_cast<unsigned long long>(m->peak_pages() * kPageSize),
+                   static_cast<unsigned long long>(m->pages()));
+    }
+  }
+  double ms = std::chrono::duration<double, std::milli>(elapsed).count();
+  std::fprintf(stderr, "wsbx stats: elapsed %.3f ms\n", ms);
+}
+
+int CmdRun(const RunOptions& opts) {
+  const auto start = std::chrono::steady_clock::now();
+  Budget budget;
+  std::string error;
+  if (!ParseBudget(opts, &budget, &error)) return Fail(kExitUsage, error);
+  const Limits& limits = budget.limits;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (budget.timeout) deadline = start + *budget.timeout;
   std::vector<uint8_t> bytes;
   if (!ReadFile(opts.file, &bytes)) return Fail(kExitLoadError, "cannot read " + opts.file);
   auto module = LoadModule(bytes, limits);
@@ -142,17 +229,23 @@ int CmdRun(const RunOptions& opts) {
     return Fail(kExitLoadError, opts.file + ": " + std::string(module.status().message()));
   }
   WasiOptions wasi_opts;
-  std::string error;
+  wasi_opts.deadline = deadline;
   if (!MakeWasiOptions(opts, &wasi_opts, &error)) return Fail(kExitUsage, error);
   absl::StatusOr<std::unique_ptr<Wasi>> wasi = Wasi::Create(std::move(wasi_opts));
   if (!wasi.ok()) return Fail(kExitUsage, std::string(wasi.status().message()));
   Store store(limits);
+  SetFuel(store, budget.fuel);
+  SetDeadline(store, deadline);
   // Only wasi_snapshot_preview1 functions link; anything else is an error.
   auto imports = (*wasi)->LinkImports(store, **module);
   if (!imports.ok()) {
     return Fail(kExitLoadError, opts.file + ": " + std::string(imports.status().message()));
   }
-  int code = RunInstance(opts, store, *module, *imports);
+  Instance* instance = nullptr;
+  int code = RunInstance(opts, store, *module, *imports, &instance);
+  if (opts.stats) {
+    PrintStats(store, instance, std::chrono::steady_clock::now() - start);
+  }
   if (!opts.audit.empty()) {
     absl::Status written = (*wasi)->WriteAuditLog(opts.audit);
     if (!written.ok()) {
@@ -165,13 +258,17 @@ int CmdRun(const RunOptions& opts) {
 
 int RunInstance(const RunOptions& opts, Store& store,
                 const std::shared_ptr<const Module>& module,
-                const std::vector<Extern>& imports) {
+                const std::vector<Extern>& imports, Instance** instance_out) {
   auto instance = store.Instantiate(module, imports);
   if (!instance.ok()) {
     bool trapped = instance.status().code() == absl::StatusCode::kAborted;
-    return Fail(trapped ? kExitTrap : kExitLoadError,
+    TrapKind kind = LastTrapKind(store);
+    bool budget =
+        kind == TrapKind::kTimeout || kind == TrapKind::kFuelExhausted;
+    return Fail(!trapped ? kExitLoadError : budget ? kExitBudget : kExitTrap,
                 opts.file + ": " + std::string(instance.status().message()));
   }
+  *instance_out = *instance;
   std::string name = opts.invoke.empty() ? "_start" : opts.invoke;
   std::optional<Extern> ext = (*instance)->FindExport(name);
   if (!ext || ext->kind != ExternKind::kFunc) {
@@ -203,6 +300,20 @@ int Main(int argc, char** argv) {
                   "Call this exported function and print its results");
   run->add_option("--mem", run_opts.mem,
                   "Cap on every linear memory (K, M or G suffix; 64 KiB pages)");
+  run->add_option("--fuel", run_opts.fuel,
+                  "Stop (exit 124) after N units of fuel: one per wasm "
+                  "instruction, plus bulk work; deterministic");
+  run->add_option("--timeout", run_opts.timeout,
+                  "Stop (exit 124) after this wall-clock time (500ms, 2s, 1m)");
+  run->add_option("--max-table-elements", run_opts.table_elements,
+                  "Cap on every table's size (default 10000000)");
+  run->add_option("--stack", run_opts.stack,
+                  "Size of the wasm value stack (K, M or G; default 8M)");
+  run->add_option("--max-call-depth", run_opts.call_depth,
+                  "Cap on nested wasm calls (default 20000)");
+  run->add_flag("--stats", run_opts.stats,
+                "After the run, print fuel used, peak memory and elapsed "
+                "time to stderr");
   run->add_option("--dir", run_opts.dirs,
                   "Grant a host directory read-write as GUEST (HOST::GUEST)")
       ->allow_extra_args(false);

@@ -51,5 +51,32 @@ TEST_CASE("byte sizes") {
   CHECK_FALSE(ParseByteSize("99999999999999999999G").ok());
 }
 
+TEST_CASE("durations take ms, s or m and must be positive") {
+  using std::chrono::milliseconds;
+  CHECK(*ParseDuration("2s") == milliseconds(2000));
+  CHECK(*ParseDuration("250ms") == milliseconds(250));
+  CHECK(*ParseDuration("1m") == milliseconds(60000));
+  CHECK(*ParseDuration("1.5s") == milliseconds(1500));
+  CHECK(*ParseDuration("0.25m") == milliseconds(15000));
+  CHECK(ParseDuration("1.0000000001s")->count() == 1000000000);
+  for (const char* bad : {"", "2", "s", "2h", "-1s", "0s", "0.0ms", "1.s",
+                          ".5s", "1..5s", "1e3ms", "2 s", "99999999999m",
+                          "43201m", "1.5.5s", "0.0000000001s"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseDuration(bad).ok());
+  }
+}
+
+TEST_CASE("counts") {
+  CHECK(*ParseCount("0", 0, 10) == 0u);
+  CHECK(*ParseCount("18446744073709551615", 0, ~0ull) == ~0ull);
+  CHECK_FALSE(ParseCount("18446744073709551616", 0, ~0ull).ok());
+  CHECK_FALSE(ParseCount("11", 0, 10).ok());
+  CHECK_FALSE(ParseCount("0", 1, 10).ok());
+  CHECK_FALSE(ParseCount("-1", 0, 10).ok());
+  CHECK_FALSE(ParseCount("1k", 0, 10).ok());
+  CHECK_FALSE(ParseCount("", 0, 10).ok());
+}
+
 }  // namespace
 }  // namespace wsbx

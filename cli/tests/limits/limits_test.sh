@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Hard limits of `wsbx run`, one case per invocation: fuel (exact and
+# deterministic), timeouts that end runaway loops, bulk operations and
+# blocking WASI calls, memory/table caps, stacks and flag errors.
+# Usage: limits_test.sh CASE WSBX LIMITS_WASM GUEST_WASM BIG_MEMORY_WASM
+#                       BIG_TABLE_WASM START_SPIN_WASM
+# Wall-clock checks are upper bounds with a margin for a loaded machine:
+# a --timeout of T must end within T + SLACK_MS (default 500). Each timed
+# case prints its measured overshoot.
+set -u
+case=$1 wsbx=$2 lim=$3 guest=$4 bigmem=$5 bigtab=$6 startspin=$7
+slack_ms=${SLACK_MS:-500}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# expect NAME WANT_CODE WANT_OUT WANT_ERR -- CMD...: runs CMD (stdin from
+# /dev/null unless the caller redirected it), checks code and substrings;
+# leaves the elapsed time in $elapsed_ms.
+expect() {
+  local name=$1 want_code=$2 want_out=$3 want_err=$4
+  shift 5
+  local t0; t0=$(now_ms)
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local code=$?
+  elapsed_ms=$(( $(now_ms) - t0 ))
+  local ok=1
+  [ "$code" = "$want_code" ] || ok=0
+  [ -z "$want_out" ] || grep -qF -- "$want_out" "$tmp/out" || ok=0
+  [ -z "$want_err" ] || grep -qF -- "$want_err" "$tmp/err" || ok=0
+  if [ $ok = 1 ]; then
+    echo "ok   $name (${elapsed_ms} ms)"
+  else
+    echo "FAIL $name: exit $code (want $want_code), ${elapsed_ms} ms"
+    sed 's/^/  out: /' "$tmp/out"; sed 's/^/  err: /' "$tmp/err" | head -20
+    failures=$((failures + 1))
+  fi
+}
+
+# within NAME LIMIT_MS: the last command took at most LIMIT_MS + slack.
+within() {
+  local over=$(( elapsed_ms - $2 ))
+  echo "     $1: ${elapsed_ms} ms for a ${2} ms limit (overshoot ${over} ms)"
+  if [ "$elapsed_ms" -gt $(( $2 + slack_ms )) ]; then
+    echo "FAIL $1: took ${elapsed_ms} ms, limit ${2} ms + ${slack_ms} ms"
+    failures=$((failures + 1))
+  fi
+}
+
+# The value of `wsbx stats: fuel N` in the last run's stderr.
+stats_fuel() { sed -n 's/^wsbx stats: fuel \([0-9]*\)$/\1/p' "$tmp/err"; }
+
+same() {  # same NAME A B
+  if [ "$2" = "$3" ] && [ -n "$2" ]; then
+    echo "ok   $1 ($2)"
+  else
+    echo "FAIL $1: '$2' != '$3'"
+    failures=$((failures + 1))
+  fi
+}
+
+run=("$wsbx" run)
+case $case in
+timeout)
+  expect "infinite loop under --timeout 1s" 124 "" "timeout" -- \
+    "${run[@]}" "$lim" --timeout 1s --invoke spin
+  within "infinite loop" 1000
+  expect "start function under --timeout 300ms" 124 "" "timeout" -- \
+    "${run[@]}" "$startspin" --timeout 300ms
+  within "start function" 300
+  expect "loop-free call tree under --timeout 500ms" 124 "" "timeout" -- \
+    "${run[@]}" "$lim" --timeout 500ms --invoke fan 40
+  within "call tree" 500
+  expect "memory.grow loop under --timeout 500ms" 124 "" "timeout" -- \
+    "${run[@]}" "$lim" --timeout 500ms --mem 4M --invoke grow_forever
+  within "memory.grow loop" 500
+  ;;
+fuel)
+  expect "infinite loop under --fuel" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$lim" --fuel 10000000 --invoke spin
+  expect "start function under --fuel" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$startspin" --fuel 1000
+  expect "loop-free call tree under --fuel" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$lim" --fuel 1000000 --invoke fan 40
+  expect "memory.grow loop under --fuel" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$lim" --fuel 1000000 --mem 4M --invoke grow_forever
+  ;;
+fuel-exact)
+  # count(10) costs 4 + 8 * 10 = 84 (see limits.wat).
+  expect "count 10 with --fuel 84" 0 "0" "wsbx stats: fuel 84" -- \
+    "${run[@]}" "$lim" --fuel 84 --stats --invoke count 10
+  expect "count 10 with --fuel 83" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$lim" --fuel 83 --stats --invoke count 10
+  same "a refused run is not charged" "$(stats_fuel)" 83
+  expect "count 10 unlimited" 0 "0" "wsbx stats: fuel 84" -- \
+    "${run[@]}" "$lim" --stats --invoke count 10
+  # depth(n) costs 9 n + 4; fan(d) 12 * 2^d - 10.
+  expect "depth 10000" 0 "10000" "wsbx stats: fuel 90004" -- \
+    "${run[@]}" "$lim" --stats --invoke depth 10000
+  expect "fan 10 with --fuel 12278" 0 "" "wsbx stats: fuel 12278" -- \
+    "${run[@]}" "$lim" --fuel 12278 --stats --invoke fan 10
+  expect "fan 10 with --fuel 12277" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$lim" --fuel 12277 --invoke fan 10
+  # memory.fill of 64 KiB: the instruction plus 65536 / 64.
+  expect "fill_once 0 with --fuel" 0 "1" "wsbx stats: fuel 1034" -- \
+    "${run[@]}" "$lim" --stats --invoke fill_once 0
+  ;;
+fuel-deterministic)
+  # The same budget stops at the same count, whatever the slice size (a
+  # deadline shrinks the slices) and however long it takes.
+  expect "spin --fuel 50000001 (1)" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$lim" --fuel 50000001 --stats --invoke spin
+  a=$(stats_fuel)
+  expect "spin --fuel 50000001 (2)" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$lim" --fuel 50000001 --timeout 60s --stats --invoke spin
+  b=$(stats_fuel)
+  same "spin stops at the same count" "$a" "$b"
+  same "spin stops after whole runs of 5" "$a" 50000000
+  expect "C memset --fuel (1)" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$guest" --mem 256M --fuel 30000000 --stats -- memset 64
+  a=$(stats_fuel)
+  expect "C memset --fuel (2)" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$guest" --mem 256M --fuel 30000000 --timeout 60s --stats -- memset 64
+  b=$(stats_fuel)
+  same "C guest stops at the same count" "$a" "$b"
+  ;;
+bulk)
+  expect "memory.fill of 1 GiB, forever, --timeout 1s" 124 "" "timeout" -- \
+    "${run[@]}" "$lim" --mem 1G --timeout 1s --invoke fill_forever 16383
+  within "memory.fill loop" 1000
+  expect "one memory.fill of 1 GiB, --timeout 100ms" 124 "" "timeout" -- \
+    "${run[@]}" "$lim" --mem 1G --timeout 100ms --invoke fill_once 16383
+  within "single memory.fill" 100
+  expect "memory.copy of 512 MiB, forever, --timeout 1s" 124 "" "timeout" -- \
+    "${run[@]}" "$lim" --mem 1G --timeout 1s --invoke copy_forever 16383
+  within "memory.copy loop" 1000
+  expect "table.fill of 10M, forever, --timeout 1s" 124 "" "timeout" -- \
+    "${run[@]}" "$lim" --timeout 1s --invoke table_fill_forever 9999000
+  within "table.fill loop" 1000
+  expect "C memset loop under --timeout 1s" 124 "" "timeout" -- \
+    "${run[@]}" "$guest" --mem 1G --timeout 1s -- memset 512
+  within "C memset" 1000
+  # A 1 GiB fill is charged 16M before it starts: no byte is written.
+  expect "one memory.fill of 1 GiB, --fuel 1000000" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$lim" --mem 1G --fuel 1000000 --stats --invoke fill_once 16383
+  expect "table.fill loop under --fuel" 124 "" "fuel exhausted" -- \
+    "${run[@]}" "$lim" --fuel 10000000 --invoke table_fill_forever 1000000
+  ;;
+blocking)
+  exec {pipe}< <(sleep 10)
+  sleeper=$!
+  expect "fd_read on a pipe that stays open, --timeout 1s" 124 "" "timeout" -- \
+    "${run[@]}" "$guest" --timeout 1s -- read <&$pipe
+  within "blocked read" 1000
+  exec {pipe}<&-
+  kill "$sleeper" 2>/dev/null
+  expect "poll_oneoff sleep, --timeout 1s" 124 "" "timeout" -- \
+    "${run[@]}" "$guest" --timeout 1s -- sleep
+  within "sleep" 1000
+  ;;
+memory)
+  # 1 initial page + 1023 grown = 1024 pages = 64 MiB.
+  expect "grow until refused under --mem 64M" 0 "1023" \
+    "memory 0 peak 1024 pages (67108864 bytes)" -- \
+    "${run[@]}" "$lim" --mem 64M --stats --invoke grow_until_refused
+  expect "declared minimum above --mem" 1 "" \
+    "memory minimum 2048 pages exceeds the cap of 1024 pages" -- \
+    "${run[@]}" "$bigmem" --mem 64M
+  expect "declared minimum within the default cap" 0 "" "" -- \
+    "${run[@]}" "$bigmem"
+  ;;
+table)
+  expect "declared table minimum above the cap" 1 "" \
+    "table minimum 5000 elements exceeds the cap of 1000 elements" -- \
+    "${run[@]}" "$bigtab" --max-table-elements 1000
+  # 16 initial elements; grows of 1000 stop at 99016 under a 100000 cap.
+  expect "table.grow until refused" 0 "99000" "" -- \
+    "${run[@]}" "$lim" --max-table-elements 100000 --invoke table_grow_until_refused
+  ;;
+stack)
+  expect "runaway recursion" 134 "" "call stack exhausted" -- \
+    "${run[@]}" "$lim" --invoke runaway 0
+  expect "C runaway recursion names its frames" 134 "" "recurse_forever" -- \
+    "${run[@]}" "$guest" -- recurse
+  grep -qF "call stack exhausted" "$tmp/err" || {
+    echo "FAIL C recursion message"; failures=$((failures + 1)); }
+  expect "10000 frames by default (wat)" 0 "10000" "" -- \
+    "${run[@]}" "$lim" --invoke depth 10000
+  expect "10000 frames by default (C)" 0 "10000" "" -- \
+    "${run[@]}" "$guest" -- depth 10000
+  expect "--max-call-depth 100" 134 "" "call stack exhausted" -- \
+    "${run[@]}" "$lim" --max-call-depth 100 --invoke depth 200
+  expect "--max-call-depth 100 fits 98" 0 "98" "" -- \
+    "${run[@]}" "$lim" --max-call-depth 100 --invoke depth 98
+  expect "--stack 64K" 134 "" "call stack exhausted" -- \
+    "${run[@]}" "$lim" --stack 64K --invoke depth 10000
+  expect "--stack 64M allows 200000 frames" 0 "200000" "" -- \
+    "${run[@]}" "$lim" --stack 64M --max-call-depth 300000 --invoke depth 200000
+  ;;
+flags)
+  for bad in "--timeout 2h" "--timeout abc" "--timeout 0s" "--timeout -1s" \
+             "--fuel -1" "--fuel 1e6" "--stack 1K" "--stack 2G" \
+             "--max-table-elements x" "--max-call-depth 0" \
+             "--max-call-depth 99999999"; do
+    # shellcheck disable=SC2086
+    expect "bad flag: $bad" 2 "" "${bad%% *}" -- "${run[@]}" "$lim" $bad --invoke tiny 1
+  done
+  expect "good flags" 0 "2" "" -- "${run[@]}" "$lim" --timeout 1.5s --fuel 100 \
+    --stack 1M --max-call-depth 1000 --max-table-elements 100 --invoke tiny 1
+  ;;
+*)
+  echo "unknown case $case"; exit 2 ;;
+esac
+
+echo "$failures failure(s)"
+[ "$failures" = 0 ]

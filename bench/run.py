@@ -197,9 +197,9 @@ def pathological(suite, only):
 
 
 def load(suite):
-    print("\nLoad throughput (LoadModule = decode + validate + compile; median of 5):")
+    print("\nLoad throughput (LoadModule = decode + validate + compile; median of 11):")
     for wasm in ("exprs.wasm", "fib.wasm"):
-        _, out = run([suite.path("load_bench"), suite.path(wasm), "5"])
+        _, out = run([suite.path("load_bench"), suite.path(wasm), "11"])
         f = dict(kv.split("=") for kv in out.split())
         print("  %-10s code section %7.1f KB: load %7.2f ms = %6.1f MB/s;"
               " validate alone %7.2f ms = %6.1f MB/s"

@@ -155,6 +155,7 @@ class ModuleDecoder {
   bool seen_code_section_ = false;
   bool seen_data_section_ = false;
   uint32_t num_declared_funcs_ = 0;  // from the function section
+  uint64_t total_elem_items_ = 0;    // over all element segments
   // The first "name" custom section, parsed once all sections are known so
   // that function indices can be checked.
   bool seen_name_section_ = false;
@@ -499,6 +500,15 @@ absl::Status ModuleDecoder::DecodeElemSegment(Reader& r, ElemSegment* seg) {
   uint32_t count;
   WSBX_ASSIGN_OR_RETURN(
       count, ReadLength(r, limits_.max_table_init_size, "segment elements"));
+  // Each item costs a ConstExpr (tens of bytes) for as little as one input
+  // byte, so the sum over all segments is capped too.
+  total_elem_items_ += count;
+  if (total_elem_items_ > limits_.max_total_elem_items) {
+    return r.Error(absl::StrFormat(
+        "section 'element': more than %d element items in all segments",
+        limits_.max_total_elem_items));
+  }
+  seg->items.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     ConstExpr item;
     if (exprs) {

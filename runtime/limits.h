@@ -19,6 +19,7 @@ struct Limits {
   uint32_t max_data_segments = 100000;
   uint32_t max_element_segments = 10000000;
   uint32_t max_table_init_size = 10000000;  // elements per segment
+  uint32_t max_total_elem_items = 10000000;  // elements in all segments
   uint32_t max_tables = 100000;
   uint32_t max_memories = 1;
   uint32_t max_params = 1000;

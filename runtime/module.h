@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "runtime/opcodes.h"
 #include "runtime/types.h"
 
@@ -28,7 +29,9 @@ struct ConstInstr {
 };
 
 struct ConstExpr {
-  std::vector<ConstInstr> instrs;  // without the final `end`
+  // Without the final `end`. Valid expressions hold one instruction, kept
+  // inline so that element segments cost no allocation per item.
+  absl::InlinedVector<ConstInstr, 1> instrs;
   uint32_t offset = 0;             // byte offset of the expression
 };
 

@@ -585,5 +585,19 @@ TEST_CASE("decoder: hostile counts are refused before allocating") {
   CheckMalformed(Mod({Sec(1, {0x00})}), "module too large", limits);
 }
 
+TEST_CASE("decoder: element items are capped over all segments") {
+  // Two passive segments (form 1, elemkind 0x00) of two function indices.
+  const Bytes two_segments = Sec(9, {0x02, 0x01, 0x00, 0x02, 0x00, 0x00,
+                                     0x01, 0x00, 0x02, 0x00, 0x00});
+  Limits limits;
+  limits.max_total_elem_items = 4;
+  auto ok = Decode(Mod({kTypes, kOneFunc, two_segments, kOneBody}), limits);
+  REQUIRE(ok.ok());
+  CHECK((*ok)->elems.size() == 2);
+  limits.max_total_elem_items = 3;
+  CheckMalformed(Mod({kTypes, kOneFunc, two_segments, kOneBody}),
+                 "more than 3 element items in all segments", limits);
+}
+
 }  // namespace
 }  // namespace wsbx

@@ -10,12 +10,12 @@
     (loop $l (global.set $spin (i32.add (global.get $spin) (i32.const 1)))
       (br $l)))
 
-  ;; Known cost: entry run (local.get, i32.const, i32.add = 3) plus
-  ;; return... see limits_test.sh for the exact figure.
+  ;; Costs 3 fuel: local.get, i32.const, i32.add (end is free).
   (func (export "tiny") (param $x i32) (result i32)
     (i32.add (local.get $x) (i32.const 1)))
 
-  ;; Counts down from n: 3 + 6 * n fuel (see limits_test.sh).
+  ;; Counts down from n: 4 + 8 * n fuel (3 for the exit test, 5 for
+  ;; the decrement and back-edge per iteration, 1 for the result).
   (func (export "count") (param $n i32) (result i32)
     (block $done
       (loop $l

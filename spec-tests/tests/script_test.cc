@@ -60,6 +60,34 @@ TEST_CASE("i32 results compare on the low 32 bits only") {
   CHECK_FALSE(Matches(Parse("i32", "7"), Value::I64(7)));
 }
 
+TEST_CASE("v128 values given as lanes") {
+  // Lanes are unsigned bit patterns of the lane width, lowest lane first.
+  absl::StatusOr<ScriptValue> v =
+      ParseV128("i16", {"1", "2", "3", "4", "5", "6", "7", "65535"});
+  REQUIRE(v.ok());
+  CHECK(v->bits == 0x0004000300020001u);
+  CHECK(v->hi == 0xFFFF000700060005u);
+  absl::StatusOr<Value> arg = ToArgument(*v);
+  REQUIRE(arg.ok());
+  CHECK(*arg == Value{ValType::kV128, v->bits, v->hi});
+  CHECK(Matches(*v, *arg));
+  CHECK_FALSE(Matches(*v, Value{ValType::kV128, v->bits, 0}));
+  CHECK_FALSE(ParseV128("i8", {"1", "2"}).ok());             // lane count
+  CHECK_FALSE(ParseV128("i32", {"0", "0", "0", "4294967296"}).ok());
+  CHECK_FALSE(ParseV128("i32", {"0", "0", "0", "nan:canonical"}).ok());
+  CHECK_FALSE(ParseV128("v8", {}).ok());
+  // Float lanes may mix NaN patterns with exact values.
+  absl::StatusOr<ScriptValue> f =
+      ParseV128("f32", {"nan:canonical", "1065353216", "nan:arithmetic", "0"});
+  REQUIRE(f.ok());
+  CHECK_FALSE(ToArgument(*f).ok());
+  const uint64_t one = uint64_t{0x3F800000} << 32;
+  CHECK(Matches(*f, Value{ValType::kV128, 0xFFC00000u | one, 0x7FC00001u}));
+  CHECK_FALSE(Matches(*f, Value{ValType::kV128, 0x7FC00001u | one, 0}));
+  CHECK_FALSE(Matches(*f, Value{ValType::kV128, 0x7FC00000u, 0x7FC00000u}));
+  CHECK_FALSE(Matches(*f, Value{ValType::kV128, 0x7FC00000u | one, 0}));
+}
+
 TEST_CASE("references") {
   ScriptValue ext = Parse("externref", "0");
   CHECK(ext.bits == 1);  // host handle N + 1, never null

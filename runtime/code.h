@@ -24,7 +24,7 @@ using CodeWord = uint64_t;
 //           (zeroes the declared locals, then fills n constant slots)
 //   Fuel:   [h][count]              Copy:   [h][dst|src]
 //   Const:  [h][dst][bits]          Jump:   [h][rel]
-//   BrIf / BrUnless: [h][cond][rel]
+//   BrIf / BrUnless: [h][cond][rel][fuel]  (fuel: charged on fall-through)
 //   BrTable: [h][index|n][rel_0]...[rel_n]  (rel_n is the default)
 //   Return: [h][first|count]
 //   Call:   [h][argbase|func_index][rel to the callee's Enter]

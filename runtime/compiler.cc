@@ -190,9 +190,11 @@ class FunctionCompiler {
     producer_.end = kNoWord;
   }
   // Charges one instruction to the current run (runtime/budget.h says what
-  // costs fuel). Where a run ended (a branch, a call, a block boundary) the
-  // next counted instruction opens a new one with a Fuel op, so every path
-  // pays for exactly the instructions it executes.
+  // costs fuel). Where a run ended (a branch or a block boundary) the next
+  // counted instruction opens a new one with a Fuel op, so every path pays
+  // for exactly the instructions it executes. A call does not end a run:
+  // the code after it is charged with the code before it, which is exact
+  // whenever the call returns.
   void CountInstr(Opcode op) {
     if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kElse ||
         op == Opcode::kEnd) {
@@ -533,6 +535,7 @@ void FunctionCompiler::CompileControl(const Instr& in) {
         uint32_t at = Op(IOp::kBrUnless);
         Word(cond);
         label.else_fixup = {at, Word(0)};
+        OpenRun(Word(0));  // the then arm's first run, charged on entry
       }
       labels_.push_back(std::move(label));
       return;
@@ -568,10 +571,12 @@ void FunctionCompiler::CompileControl(const Instr& in) {
         uint32_t at = Op(IOp::kBrIf);
         Word(cond);
         EmitJumpTo(labels_[labels_.size() - 1 - in.a], at, Word(0));
+        OpenRun(Word(0));  // the fall-through run, charged when not taken
       } else {
         uint32_t at = Op(IOp::kBrUnless);
         Word(cond);
         Fixup skip{at, Word(0)};
+        Word(0);  // the branch's moves cost no fuel
         EmitBranch(in.a);
         Patch(skip, Pos());
       }
@@ -725,7 +730,6 @@ void FunctionCompiler::CompileCall(const Instr& in) {
     Word(Pack(argbase, in.a));
     call_fixups_.push_back({{at, Word(0)}, in.a - module_.num_imported_funcs});
   }
-  CloseRun();  // the caller's code after the call is charged on return
   // The callee's frame starts at argbase; results land there.
   SetHeight(argbase);
   PushTypes(type.results);

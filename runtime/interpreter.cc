@@ -184,18 +184,22 @@ L_Const:
 L_Jump:
   pc += static_cast<int64_t>(pc[1]);
   NEXT();
+  // A conditional branch charges the run it falls through to, which saves
+  // that run a Fuel instruction of its own.
 L_BrIf:
   if (U32(fp[pc[1]]) != 0) {
     pc += static_cast<int64_t>(pc[2]);
   } else {
-    pc += 3;
+    CHARGE(pc[3]);
+    pc += 4;
   }
   NEXT();
 L_BrUnless:
   if (U32(fp[pc[1]]) == 0) {
     pc += static_cast<int64_t>(pc[2]);
   } else {
-    pc += 3;
+    CHARGE(pc[3]);
+    pc += 4;
   }
   NEXT();
 L_BrTable: {
@@ -384,10 +388,11 @@ L_MemoryFill: {
   uint64_t n = U32(fp[pc[2]]);
   if (ABSL_PREDICT_FALSE(d + n > mem_size)) TRAP(kMemoryOutOfBounds);
   CHARGE(BulkFuel(n, kFuelBytesPerUnit));
+  uint8_t* const to = mem + d;
   const uint8_t byte = static_cast<uint8_t>(fp[HI(1)]);
   CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,
-                     [&](uint64_t at, uint64_t len) {
-                       std::memset(mem + d + at, byte, len);
+                     [to, byte](uint64_t at, uint64_t len) {
+                       std::memset(to + at, byte, len);
                      }));
   pc += 3;
   NEXT();
@@ -400,9 +405,11 @@ L_MemoryCopy: {
     TRAP(kMemoryOutOfBounds);
   }
   CHARGE(BulkFuel(n, kFuelBytesPerUnit));
+  uint8_t* const to = mem + d;
+  const uint8_t* const from = mem + s;
   CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, d > s,
-                     [&](uint64_t at, uint64_t len) {
-                       std::memmove(mem + d + at, mem + s + at, len);
+                     [to, from](uint64_t at, uint64_t len) {
+                       std::memmove(to + at, from + at, len);
                      }));
   pc += 3;
   NEXT();
@@ -419,10 +426,11 @@ L_MemoryInit: {
     TRAP(kMemoryOutOfBounds);
   }
   CHARGE(BulkFuel(n, kFuelBytesPerUnit));
-  const uint8_t* src = m.bytes.data() + data.data_offset + s;
+  uint8_t* const to = mem + d;
+  const uint8_t* const from = m.bytes.data() + data.data_offset + s;
   CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,
-                     [&](uint64_t at, uint64_t len) {
-                       std::memcpy(mem + d + at, src + at, len);
+                     [to, from](uint64_t at, uint64_t len) {
+                       std::memcpy(to + at, from + at, len);
                      }));
   pc += 3;
   NEXT();
@@ -471,7 +479,7 @@ L_TableFill: {
   const RefBits v = fp[HI(1)];
   RefBits* const elems = t->data() + i;
   CHECK_TRAP(Chunked(ctx, n, kChunkElems, false,
-                     [&](uint64_t at, uint64_t len) {
+                     [elems, v](uint64_t at, uint64_t len) {
                        std::fill_n(elems + at, len, v);
                      }));
   pc += 3;
@@ -490,7 +498,7 @@ L_TableInit: {
   RefBits* const to = t->data() + d;
   const RefBits* const from = seg.data() + s;
   CHECK_TRAP(Chunked(ctx, n, kChunkElems, false,
-                     [&](uint64_t at, uint64_t len) {
+                     [to, from](uint64_t at, uint64_t len) {
                        std::copy_n(from + at, len, to + at);
                      }));
   pc += 4;
@@ -509,7 +517,7 @@ L_TableCopy: {
   RefBits* const to = dst->data() + d;
   const RefBits* const from = src->data() + s;
   CHECK_TRAP(Chunked(ctx, n, kChunkElems, to > from,
-                     [&](uint64_t at, uint64_t len) {
+                     [to, from](uint64_t at, uint64_t len) {
                        std::memmove(to + at, from + at, len * sizeof(RefBits));
                      }));
   pc += 4;

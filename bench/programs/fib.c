@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   long n = BenchArg(argc, argv, 32);
   uint64_t h = BenchSeed();
   h = BenchMix(h, Fib((uint32_t)n));
-  for (int i = 0; i < n / 4; ++i) h = BenchMix(h, (uint64_t)Tak(18 + i % 3, 12, 6));
+  for (int i = 0; i < n / 4; ++i)
+    h = BenchMix(h, (uint64_t)Tak(18 + i % 3, 12, 6));
   return BenchReport("fib", h);
 }

@@ -75,8 +75,13 @@ int main(int argc, char** argv) {
   Body bodies[kBodies];
   for (int i = 0; i < kBodies; ++i) {
     double r = 1.0 + i * 0.75;
-    bodies[i] = (Body){r, 0.1 * i, -0.05 * i, 0.02 * i, 1.0 / sqrt(r),
-                       0.01 * (i % 2), i == 0 ? 20.0 : 0.01 * (i + 1)};
+    bodies[i] = (Body){r,
+                       0.1 * i,
+                       -0.05 * i,
+                       0.02 * i,
+                       1.0 / sqrt(r),
+                       0.01 * (i % 2),
+                       i == 0 ? 20.0 : 0.01 * (i + 1)};
   }
   uint64_t h = BenchSeed();
   h = BenchMix(h, Bits(Energy(bodies)));

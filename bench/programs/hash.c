@@ -66,10 +66,13 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < words; ++i) buf[i] = BenchRandom(&rng);
   uint64_t h = BenchSeed();
   uint32_t crc = 0;
-  for (long r = 0; r < n / 10; ++r) crc = Crc32((const uint8_t*)buf, words * 8, crc);
+  for (long r = 0; r < n / 10; ++r)
+    crc = Crc32((const uint8_t*)buf, words * 8, crc);
   h = BenchMix(h, crc);
-  for (long r = 0; r < n; ++r) h = BenchMix(h, MixHash(buf, words, (uint64_t)r));
-  for (long r = 0; r < n; ++r) h = BenchMix(h, BitStats(buf, words) + (uint64_t)r);
+  for (long r = 0; r < n; ++r)
+    h = BenchMix(h, MixHash(buf, words, (uint64_t)r));
+  for (long r = 0; r < n; ++r)
+    h = BenchMix(h, BitStats(buf, words) + (uint64_t)r);
   h = BenchMix(h, Table(&rng, (uint32_t)n * 5000));
   free(buf);
   return BenchReport("hash", h);

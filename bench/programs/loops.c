@@ -45,7 +45,8 @@ static uint64_t Stencil(int n, int steps) {
       for (int x = 1; x < n - 1; ++x) {
         int i = y * n + x;
         next[i] = (grid[i - 1] + grid[i + 1] + grid[i - n] + grid[i + n] +
-                   4 * grid[i]) >> 3;
+                   4 * grid[i]) >>
+                  3;
       }
     for (int i = 0; i < n; ++i) {
       next[i] = grid[i];

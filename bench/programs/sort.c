@@ -9,7 +9,10 @@ static void InsertionSort(uint32_t* a, long lo, long hi) {
   for (long i = lo + 1; i <= hi; ++i) {
     uint32_t v = a[i];
     long j = i - 1;
-    while (j >= lo && a[j] > v) { a[j + 1] = a[j]; --j; }
+    while (j >= lo && a[j] > v) {
+      a[j + 1] = a[j];
+      --j;
+    }
     a[j + 1] = v;
   }
 }
@@ -18,20 +21,28 @@ static void QuickSort(uint32_t* a, long lo, long hi) {
   while (hi - lo > 16) {
     long mid = lo + (hi - lo) / 2;
     uint32_t x = a[lo], y = a[mid], z = a[hi];
-    uint32_t pivot = x < y ? (y < z ? y : (x < z ? z : x))
-                           : (x < z ? x : (y < z ? z : y));
+    uint32_t pivot =
+        x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
     long i = lo, j = hi;
     while (i <= j) {
       while (a[i] < pivot) ++i;
       while (a[j] > pivot) --j;
       if (i <= j) {
-        uint32_t t = a[i]; a[i] = a[j]; a[j] = t;
-        ++i; --j;
+        uint32_t t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        ++i;
+        --j;
       }
     }
     // Recurse into the smaller half, loop on the larger.
-    if (j - lo < hi - i) { QuickSort(a, lo, j); lo = i; }
-    else { QuickSort(a, i, hi); hi = j; }
+    if (j - lo < hi - i) {
+      QuickSort(a, lo, j);
+      lo = i;
+    } else {
+      QuickSort(a, i, hi);
+      hi = j;
+    }
   }
   InsertionSort(a, lo, hi);
 }
@@ -56,7 +67,9 @@ static void SiftDown(uint32_t* a, long root, long n) {
     if (child >= n) return;
     if (child + 1 < n && a[child + 1] > a[child]) ++child;
     if (a[root] >= a[child]) return;
-    uint32_t t = a[root]; a[root] = a[child]; a[child] = t;
+    uint32_t t = a[root];
+    a[root] = a[child];
+    a[child] = t;
     root = child;
   }
 }
@@ -64,7 +77,9 @@ static void SiftDown(uint32_t* a, long root, long n) {
 static void HeapSort(uint32_t* a, long n) {
   for (long i = n / 2 - 1; i >= 0; --i) SiftDown(a, i, n);
   for (long end = n - 1; end > 0; --end) {
-    uint32_t t = a[0]; a[0] = a[end]; a[end] = t;
+    uint32_t t = a[0];
+    a[0] = a[end];
+    a[end] = t;
     SiftDown(a, 0, end);
   }
 }
@@ -84,7 +99,8 @@ int main(int argc, char** argv) {
   uint32_t* a = malloc(sizeof(uint32_t) * n);
   uint32_t* tmp = malloc(sizeof(uint32_t) * n);
   uint64_t rng = 42;
-  for (long i = 0; i < n; ++i) orig[i] = (uint32_t)BenchRandom(&rng) % (uint32_t)(n * 3);
+  for (long i = 0; i < n; ++i)
+    orig[i] = (uint32_t)BenchRandom(&rng) % (uint32_t)(n * 3);
   uint64_t h = BenchSeed();
   memcpy(a, orig, sizeof(uint32_t) * n);
   QuickSort(a, 0, n - 1);
@@ -95,6 +111,8 @@ int main(int argc, char** argv) {
   memcpy(a, orig, sizeof(uint32_t) * n);
   HeapSort(a, n);
   h = BenchMix(h, Verify(a, n));
-  free(orig); free(a); free(tmp);
+  free(orig);
+  free(a);
+  free(tmp);
   return BenchReport("sort", h);
 }

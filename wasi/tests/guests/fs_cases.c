@@ -4,24 +4,9 @@
 #include <string.h>
 #include <wasi/api.h>
 
+#include "expect.h"
+
 #define PRE 3
-static int fails = 0;
-#define EXPECT(call, want)                                                  \
-  do {                                                                      \
-    __wasi_errno_t got_ = (call);                                           \
-    if (got_ != (want)) {                                                   \
-      printf("FAIL %s:%d: %s -> %d, want %d\n", __FILE__, __LINE__, #call,  \
-             got_, (int)(want));                                            \
-      fails++;                                                              \
-    }                                                                       \
-  } while (0)
-#define CHECK(cond)                                                         \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                \
-      fails++;                                                              \
-    }                                                                       \
-  } while (0)
 
 static const __wasi_rights_t kAll = (1ull << 30) - 1;
 
@@ -210,8 +195,8 @@ void RunCase(const char* name, int* handled) {
   else if (!strcmp(name, "readdir")) Readdir();
   else if (!strcmp(name, "readonly")) ReadOnly();
   else *handled = 0;
-  if (fails) {
+  if (failures) {
     extern void AddFailures(int n);
-    AddFailures(fails);
+    AddFailures(failures);
   }
 }

@@ -6,26 +6,11 @@
 #include <string.h>
 #include <wasi/api.h>
 
-static int failures = 0;
+#include "expect.h"
+
 void AddFailures(int n) { failures += n; }
 #define PRE 3
 
-#define EXPECT(call, want)                                                  \
-  do {                                                                      \
-    __wasi_errno_t got_ = (call);                                           \
-    if (got_ != (want)) {                                                   \
-      printf("FAIL %s:%d: %s -> %d, want %d\n", __FILE__, __LINE__, #call,  \
-             got_, (int)(want));                                            \
-      failures++;                                                           \
-    }                                                                       \
-  } while (0)
-#define CHECK(cond)                                                         \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                \
-      failures++;                                                           \
-    }                                                                       \
-  } while (0)
 
 static const __wasi_rights_t kRead = __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_SEEK |
                                      __WASI_RIGHTS_FD_TELL | __WASI_RIGHTS_FD_FILESTAT_GET;

@@ -8,23 +8,8 @@
 #include <unistd.h>
 #include <wasi/api.h>
 
-static int failures = 0;
-#define EXPECT(call, want)                                                  \
-  do {                                                                      \
-    __wasi_errno_t got_ = (call);                                           \
-    if (got_ != (want)) {                                                   \
-      printf("FAIL %s:%d: %s -> %d, want %d\n", __FILE__, __LINE__, #call,  \
-             got_, (int)(want));                                            \
-      failures++;                                                           \
-    }                                                                       \
-  } while (0)
-#define CHECK(cond)                                                         \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                \
-      failures++;                                                           \
-    }                                                                       \
-  } while (0)
+#include "expect.h"
+
 
 extern char** environ;
 

@@ -34,17 +34,34 @@ using CodeWord = uint64_t;
 //   GlobalGetV128 / GlobalSetV128: as GlobalGet / GlobalSet, two slots
 //   v128 values take two slots (low half first) and are named by the first.
 //   other wasm ops: see the compiler's Emit* helpers.
-#define WSBX_INTERNAL_OPS(X) \
-  X(Enter)                   \
-  X(Fuel)                    \
-  X(Copy)                    \
-  X(Const)                   \
-  X(Jump)                    \
-  X(BrUnless)                \
-  X(CallImport)              \
-  X(Exit)                    \
-  X(GlobalGetV128)           \
-  X(GlobalSetV128)
+//   Fused forms chosen by the compiler (each charges exactly the fuel of the
+//   instructions it replaces, which the run's count already holds):
+//   I32<op>Imm / I64<op>Imm: [h][a|dst][imm]  (binary op, constant b)
+//   BrIfI32<cmp> / BrIfI64<cmp>: [h][a|b][rel][fuel]  (compare + br_if)
+//   BrIfI32<cmp>Imm: [h][a|imm][rel][fuel]  (compare with constant b)
+#define WSBX_IMM_BINOPS(X, P) \
+  X(P##AddImm) X(P##SubImm) X(P##MulImm) X(P##AndImm) X(P##OrImm) \
+  X(P##XorImm) X(P##ShlImm) X(P##ShrSImm) X(P##ShrUImm)
+#define WSBX_CMP_NAMES(X, P, S) \
+  X(P##Eq##S) X(P##Ne##S) X(P##LtS##S) X(P##LtU##S) X(P##GtS##S) \
+  X(P##GtU##S) X(P##LeS##S) X(P##LeU##S) X(P##GeS##S) X(P##GeU##S)
+#define WSBX_INTERNAL_OPS(X)     \
+  X(Enter)                       \
+  X(Fuel)                        \
+  X(Copy)                        \
+  X(Const)                       \
+  X(Jump)                        \
+  X(BrUnless)                    \
+  X(CallImport)                  \
+  X(Exit)                        \
+  X(GlobalGetV128)               \
+  X(GlobalSetV128)               \
+  WSBX_IMM_BINOPS(X, I32)        \
+  WSBX_IMM_BINOPS(X, I64)        \
+  WSBX_CMP_NAMES(X, I32, Imm)    \
+  WSBX_CMP_NAMES(X, BrIfI32, )   \
+  WSBX_CMP_NAMES(X, BrIfI64, )   \
+  WSBX_CMP_NAMES(X, BrIfI32, Imm)
 
 enum class IOp : uint16_t {
 #define WSBX_OP(name, prefix, code, text, imm, sig) k##name,

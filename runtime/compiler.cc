@@ -99,6 +99,61 @@ void SigArity(std::string_view sig, uint32_t* params, uint32_t* results) {
   *results = static_cast<uint32_t>(sig.size() - gt - 1);
 }
 
+// Compare opcodes in table order (eq, ne, lt_s, lt_u, gt_s, gt_u, le_s,
+// le_u, ge_s, ge_u); the fused families in code.h use the same order.
+constexpr int kCmpCount = 10;
+constexpr std::array<int, kCmpCount> kNegatedCmp = {1, 0, 8, 9, 6, 7,
+                                                     4, 5, 2, 3};
+static_assert(static_cast<int>(IOp::kI32GeU) - static_cast<int>(IOp::kI32Eq) ==
+              kCmpCount - 1);
+static_assert(static_cast<int>(IOp::kI64GeU) - static_cast<int>(IOp::kI64Eq) ==
+              kCmpCount - 1);
+static_assert(static_cast<int>(IOp::kBrIfI32GeUImm) -
+                  static_cast<int>(IOp::kBrIfI32EqImm) == kCmpCount - 1);
+
+IOp CmpOp(IOp base, int index) {
+  return static_cast<IOp>(static_cast<int>(base) + index);
+}
+// Index of a compare within its family, or -1.
+int CmpIndex(IOp op, IOp family) {
+  int i = static_cast<int>(op) - static_cast<int>(family);
+  return i >= 0 && i < kCmpCount ? i : -1;
+}
+
+// The immediate form of a binary i32/i64 opcode, or IOp::kCount.
+IOp ImmForm(Opcode op) {
+  switch (op) {
+    case Opcode::kI32Add: return IOp::kI32AddImm;
+    case Opcode::kI32Sub: return IOp::kI32SubImm;
+    case Opcode::kI32Mul: return IOp::kI32MulImm;
+    case Opcode::kI32And: return IOp::kI32AndImm;
+    case Opcode::kI32Or: return IOp::kI32OrImm;
+    case Opcode::kI32Xor: return IOp::kI32XorImm;
+    case Opcode::kI32Shl: return IOp::kI32ShlImm;
+    case Opcode::kI32ShrS: return IOp::kI32ShrSImm;
+    case Opcode::kI32ShrU: return IOp::kI32ShrUImm;
+    case Opcode::kI64Add: return IOp::kI64AddImm;
+    case Opcode::kI64Sub: return IOp::kI64SubImm;
+    case Opcode::kI64Mul: return IOp::kI64MulImm;
+    case Opcode::kI64And: return IOp::kI64AndImm;
+    case Opcode::kI64Or: return IOp::kI64OrImm;
+    case Opcode::kI64Xor: return IOp::kI64XorImm;
+    case Opcode::kI64Shl: return IOp::kI64ShlImm;
+    case Opcode::kI64ShrS: return IOp::kI64ShrSImm;
+    case Opcode::kI64ShrU: return IOp::kI64ShrUImm;
+    default: break;
+  }
+  int i = CmpIndex(ToIOp(op), IOp::kI32Eq);
+  return i >= 0 ? CmpOp(IOp::kI32EqImm, i) : IOp::kCount;
+}
+
+// A conditional jump's two handler choices and its operand word.
+struct CondJump {
+  IOp if_true;   // jumps when the condition holds
+  IOp if_false;  // jumps when it does not
+  uint64_t operand;
+};
+
 class FunctionCompiler {
  public:
   FunctionCompiler(const Module& module, std::vector<CodeWord>& code,
@@ -188,6 +243,8 @@ class FunctionCompiler {
   void CloseRun() {
     fuel_word_ = kNoWord;
     producer_.end = kNoWord;
+    last_const_.end = kNoWord;
+    last_cmp_.end = kNoWord;
   }
   // Charges one instruction to the current run (runtime/budget.h says what
   // costs fuel). Where a run ended (a branch or a block boundary) the next
@@ -214,6 +271,13 @@ class FunctionCompiler {
   void CompileGlobal(const Instr& in);
 
   absl::Status ScanLoopConstants(const FunctionBody& body);
+  // True when the value in stack slot `slot` (read from `src`) is a known
+  // constant: a pooled one, or the Const just emitted, which is removed.
+  bool TakeConstant(uint32_t slot, uint32_t src, uint64_t* bits);
+  // The condition on top of the stack, popped: a compare just emitted is
+  // removed and fused into the jump.
+  CondJump PopCondition();
+  void CompileBinary(const Instr& in);
   absl::Status CompileInstr(const Instr& in);
   void CompileControl(const Instr& in);
   void CompileEnd();
@@ -254,6 +318,15 @@ class FunctionCompiler {
     int shift = 0;
     uint32_t slot = 0;
   } producer_;
+  // The last Const emitted (its value may become an immediate operand) and
+  // the last compare (it may fuse with a following br_if or if).
+  struct LastInstr {
+    uint32_t pos = kNoWord;
+    uint32_t end = kNoWord;  // Pos() right after it
+    IOp op = IOp::kCount;
+  };
+  LastInstr last_const_;
+  LastInstr last_cmp_;
 };
 
 void FunctionCompiler::MaterializeAll() {
@@ -490,16 +563,92 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
     Op(ToIOp(in.op));
     uint32_t w = Word(Pack(a, h_));
     Produced(w, 32, h_);
+    if (in.op == Opcode::kI32Eqz) last_cmp_ = {w - 1, Pos(), IOp::kI32Eqz};
+    PushType(SigType(info.sig.back()));
   } else {
     assert(params == 2);
+    CompileBinary(in);
+  }
+  return absl::OkStatus();
+}
+
+bool FunctionCompiler::TakeConstant(uint32_t slot, uint32_t src,
+                                    uint64_t* bits) {
+  if (src >= pool_base_ && src < pool_base_ + pool_.size()) {
+    *bits = pool_[src - pool_base_];
+    return true;
+  }
+  if (src != slot || last_const_.end != Pos() ||
+      code_[last_const_.pos + 1] != slot) {
+    return false;
+  }
+  *bits = code_[last_const_.pos + 2];
+  code_.resize(last_const_.pos);
+  last_const_.end = kNoWord;
+  producer_.end = kNoWord;
+  return true;
+}
+
+CondJump FunctionCompiler::PopCondition() {
+  const uint32_t slot = h_ - 1;
+  const uint32_t src = PopSrc();
+  CondJump plain{IOp::kBrIf, IOp::kBrUnless, src};
+  if (src != slot || last_cmp_.end != Pos()) return plain;
+  const uint32_t at = last_cmp_.pos;
+  const IOp op = last_cmp_.op;
+  const uint64_t w1 = code_[at + 1];
+  const uint32_t lo = static_cast<uint32_t>(w1);
+  const uint32_t hi = static_cast<uint32_t>(w1 >> 32);
+  CondJump fused;
+  int i;
+  if (op == IOp::kI32Eqz) {
+    if (hi != slot) return plain;
+    fused = {IOp::kBrUnless, IOp::kBrIf, lo};
+  } else if ((i = CmpIndex(op, IOp::kI32EqImm)) >= 0) {
+    if (hi != slot) return plain;
+    fused = {CmpOp(IOp::kBrIfI32EqImm, i),
+             CmpOp(IOp::kBrIfI32EqImm, kNegatedCmp[i]),
+             Pack(lo, static_cast<uint32_t>(code_[at + 2]))};
+  } else {
+    IOp family = IOp::kBrIfI32Eq;
+    i = CmpIndex(op, IOp::kI32Eq);
+    if (i < 0) {
+      family = IOp::kBrIfI64Eq;
+      i = CmpIndex(op, IOp::kI64Eq);
+    }
+    if (i < 0 || code_[at + 2] != slot) return plain;
+    fused = {CmpOp(family, i), CmpOp(family, kNegatedCmp[i]), w1};
+  }
+  code_.resize(at);
+  last_cmp_.end = kNoWord;
+  producer_.end = kNoWord;
+  return fused;
+}
+
+void FunctionCompiler::CompileBinary(const Instr& in) {
+  const OpcodeInfo& info = GetOpcodeInfo(in.op);
+  const IOp imm_op = ImmForm(in.op);
+  uint64_t bits = 0;
+  uint32_t at;
+  IOp emitted = imm_op;
+  if (imm_op != IOp::kCount && TakeConstant(h_ - 1, Src(h_ - 1), &bits)) {
+    Pop();
+    uint32_t a = PopSrc();
+    at = Op(imm_op);
+    Produced(Word(Pack(a, h_)), 32, h_);
+    Word(bits);
+  } else {
     uint32_t b = PopSrc();
     uint32_t a = PopSrc();
-    Op(ToIOp(in.op));
+    emitted = ToIOp(in.op);
+    at = Op(emitted);
     Word(Pack(a, b));
     Produced(Word(h_), 0, h_);
   }
+  const bool is_cmp = CmpIndex(ToIOp(in.op), IOp::kI32Eq) >= 0 ||
+                      CmpIndex(ToIOp(in.op), IOp::kI64Eq) >= 0;
+  if (is_cmp) last_cmp_ = {at, Pos(), emitted};
   PushType(SigType(info.sig.back()));
-  return absl::OkStatus();
 }
 
 void FunctionCompiler::CompileControl(const Instr& in) {
@@ -513,11 +662,12 @@ void FunctionCompiler::CompileControl(const Instr& in) {
     case Opcode::kNop:
       return;
     case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf: {
+      CondJump cond{};
+      if (in.op == Opcode::kIf) cond = PopCondition();
       CloseRun();
       std::span<const ValType> param_types, result_types;
       BlockTypes(in.block, &param_types, &result_types);
       const uint32_t params = SlotsOf(param_types);
-      uint32_t cond = in.op == Opcode::kIf ? PopSrc() : 0;
       MaterializeAll();
       Label label;
       label.height = h_ - params;
@@ -532,8 +682,8 @@ void FunctionCompiler::CompileControl(const Instr& in) {
         label.loop_start = Pos();  // the body's first run opens here
       } else {
         label.kind = Label::kIf;
-        uint32_t at = Op(IOp::kBrUnless);
-        Word(cond);
+        uint32_t at = Op(cond.if_false);
+        Word(cond.operand);
         label.else_fixup = {at, Word(0)};
         OpenRun(Word(0));  // the then arm's first run, charged on entry
       }
@@ -564,17 +714,17 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       SetUnreachable();
       return;
     case Opcode::kBrIf: {
+      CondJump cond = PopCondition();
       CloseRun();
-      uint32_t cond = PopSrc();
       MaterializeAll();
       if (IsPlainJump(in.a)) {
-        uint32_t at = Op(IOp::kBrIf);
-        Word(cond);
+        uint32_t at = Op(cond.if_true);
+        Word(cond.operand);
         EmitJumpTo(labels_[labels_.size() - 1 - in.a], at, Word(0));
         OpenRun(Word(0));  // the fall-through run, charged when not taken
       } else {
-        uint32_t at = Op(IOp::kBrUnless);
-        Word(cond);
+        uint32_t at = Op(cond.if_false);
+        Word(cond.operand);
         Fixup skip{at, Word(0)};
         Word(0);  // the branch's moves cost no fuel
         EmitBranch(in.a);
@@ -767,9 +917,10 @@ void FunctionCompiler::CompileVariable(const Instr& in) {
     alias_[h_ - 1] = pool_base_ + static_cast<uint32_t>(pooled - pool_.begin());
     return;
   }
-  Op(IOp::kConst);
+  uint32_t at = Op(IOp::kConst);
   Produced(Word(h_), 0, h_);
   Word(bits);
+  last_const_ = {at, Pos(), IOp::kConst};
   Push();
 }
 

@@ -161,7 +161,17 @@ L_Enter: {
     TRAP(kCallStackExhausted);
   }
   uint64_t* locals = fp + LO(1);
-  for (uint32_t i = 0, n = HI(1); i < n; ++i) locals[i] = 0;
+  // Small frames (the usual case) are zeroed inline, not through memset.
+  switch (const uint32_t n = HI(1)) {
+    default: std::memset(locals, 0, size_t{n} * sizeof(uint64_t)); break;
+    case 6: locals[5] = 0; [[fallthrough]];
+    case 5: locals[4] = 0; [[fallthrough]];
+    case 4: locals[3] = 0; [[fallthrough]];
+    case 3: locals[2] = 0; [[fallthrough]];
+    case 2: locals[1] = 0; [[fallthrough]];
+    case 1: locals[0] = 0; [[fallthrough]];
+    case 0: break;
+  }
   uint64_t* pool = fp + LO(4);
   const uint32_t pooled = HI(4);
   for (uint32_t i = 0; i < pooled; ++i) pool[i] = pc[5 + i];
@@ -707,6 +717,59 @@ L_ElemDrop:
   UNOP(I64TruncSatF32U, F32, R64, num::TruncSat<uint64_t>(a))
   UNOP(I64TruncSatF64S, F64, R64, num::TruncSat<int64_t>(a))
   UNOP(I64TruncSatF64U, F64, R64, num::TruncSat<uint64_t>(a))
+  // ---- Fused forms (code.h) ----
+#define IMMOP(name, get, put, expr) \
+  L_##name: {                       \
+    auto a = get(fp[LO(1)]);        \
+    auto b = get(pc[2]);            \
+    fp[HI(1)] = put(expr);          \
+    pc += 3;                        \
+    NEXT();                         \
+  }
+#define BRCMP(name, get, b_expr, cmp) \
+  L_##name: {                         \
+    auto a = get(fp[LO(1)]);          \
+    auto b = get(b_expr);             \
+    if (a cmp b) {                    \
+      pc += static_cast<int64_t>(pc[2]); \
+    } else {                          \
+      CHARGE(pc[3]);                  \
+      pc += 4;                        \
+    }                                 \
+    NEXT();                           \
+  }
+#define CMP_FAMILY(M, P, SUF, ...)                                        \
+  M(P##Eq##SUF, U##__VA_ARGS__, ==) M(P##Ne##SUF, U##__VA_ARGS__, !=)     \
+  M(P##LtS##SUF, S##__VA_ARGS__, <) M(P##LtU##SUF, U##__VA_ARGS__, <)     \
+  M(P##GtS##SUF, S##__VA_ARGS__, >) M(P##GtU##SUF, U##__VA_ARGS__, >)     \
+  M(P##LeS##SUF, S##__VA_ARGS__, <=) M(P##LeU##SUF, U##__VA_ARGS__, <=)   \
+  M(P##GeS##SUF, S##__VA_ARGS__, >=) M(P##GeU##SUF, U##__VA_ARGS__, >=)
+#define CMP_IMM(name, get, cmp) IMMOP(name, get, R32, a cmp b)
+#define BR_REG(name, get, cmp) BRCMP(name, get, fp[HI(1)], cmp)
+#define BR_IMM(name, get, cmp) BRCMP(name, get, uint64_t{HI(1)}, cmp)
+  CMP_FAMILY(CMP_IMM, I32, Imm, 32)
+  CMP_FAMILY(BR_REG, BrIfI32, , 32)
+  CMP_FAMILY(BR_REG, BrIfI64, , 64)
+  CMP_FAMILY(BR_IMM, BrIfI32, Imm, 32)
+#define IMM_BINOPS(P, U, R)                                   \
+  IMMOP(P##AddImm, U, R, a + b)                               \
+  IMMOP(P##SubImm, U, R, a - b)                               \
+  IMMOP(P##MulImm, U, R, a * b)                               \
+  IMMOP(P##AndImm, U, R, a & b)                               \
+  IMMOP(P##OrImm, U, R, a | b)                                \
+  IMMOP(P##XorImm, U, R, a ^ b)                               \
+  IMMOP(P##ShlImm, U, R, num::Shl(a, b))                      \
+  IMMOP(P##ShrSImm, U, R, num::ShrS(a, b))                    \
+  IMMOP(P##ShrUImm, U, R, num::ShrU(a, b))
+  IMM_BINOPS(I32, U32, R32)
+  IMM_BINOPS(I64, U64, R64)
+#undef IMM_BINOPS
+#undef BR_REG
+#undef BR_IMM
+#undef CMP_IMM
+#undef CMP_FAMILY
+#undef BRCMP
+#undef IMMOP
 #undef UNOP
 #undef BINOP
 #undef DIVOP

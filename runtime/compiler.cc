@@ -230,6 +230,9 @@ class FunctionCompiler {
   // Aliases of the local at `slot` (`width` slots) are copied out before it
   // is written.
   bool MaterializeLocal(uint32_t slot, uint32_t width);
+  // Records the instruction just emitted as the producer of `slot` (whose
+  // number sits at `shift` in `word`); callers that append more words after
+  // `word` set producer_.end again once the instruction is complete.
   void Produced(uint32_t word, int shift, uint32_t slot) {
     producer_ = {Pos(), word, shift, slot};
   }
@@ -637,6 +640,7 @@ void FunctionCompiler::CompileBinary(const Instr& in) {
     at = Op(imm_op);
     Produced(Word(Pack(a, h_)), 32, h_);
     Word(bits);
+    producer_.end = Pos();
   } else {
     uint32_t b = PopSrc();
     uint32_t a = PopSrc();
@@ -920,6 +924,7 @@ void FunctionCompiler::CompileVariable(const Instr& in) {
   uint32_t at = Op(IOp::kConst);
   Produced(Word(h_), 0, h_);
   Word(bits);
+  producer_.end = Pos();
   last_const_ = {at, Pos(), IOp::kConst};
   Push();
 }
@@ -946,12 +951,15 @@ void FunctionCompiler::CompileMemory(const Instr& in) {
     Op(ToIOp(in.op));
     Produced(Word(Pack(addr, h_)), 32, h_);
     PushType(SigType(sig.back()));
-  } else {  // store: [addr|value][offset]
-    uint32_t value = PopSrc();
-    uint32_t addr = PopSrc();
-    Op(ToIOp(in.op));
-    Word(Pack(addr, value));
+    Word(in.b);
+    producer_.end = Pos();  // the offset word ends it
+    return;
   }
+  // store: [addr|value][offset]
+  uint32_t value = PopSrc();
+  uint32_t addr = PopSrc();
+  Op(ToIOp(in.op));
+  Word(Pack(addr, value));
   Word(in.b);
 }
 

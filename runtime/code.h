@@ -39,6 +39,10 @@ using CodeWord = uint64_t;
 //   I32<op>Imm / I64<op>Imm: [h][a|dst][imm]  (binary op, constant b)
 //   BrIfI32<cmp> / BrIfI64<cmp>: [h][a|b][rel][fuel]  (compare + br_if)
 //   BrIfI32<cmp>Imm: [h][a|imm][rel][fuel]  (compare with constant b)
+//   Backward branches to a loop skip the loop's Fuel op and charge its first
+//   run themselves when taken: JumpLoop: [h][rel][fuel];
+//   BrLoop<form>: as the BrIf form plus [taken_fuel] (BrLoopIf and
+//   BrLoopUnless take BrIf's and BrUnless's operands).
 #define WSBX_IMM_BINOPS(X, P) \
   X(P##AddImm) X(P##SubImm) X(P##MulImm) X(P##AndImm) X(P##OrImm) \
   X(P##XorImm) X(P##ShlImm) X(P##ShrSImm) X(P##ShrUImm)
@@ -61,7 +65,13 @@ using CodeWord = uint64_t;
   WSBX_CMP_NAMES(X, I32, Imm)    \
   WSBX_CMP_NAMES(X, BrIfI32, )   \
   WSBX_CMP_NAMES(X, BrIfI64, )   \
-  WSBX_CMP_NAMES(X, BrIfI32, Imm)
+  WSBX_CMP_NAMES(X, BrIfI32, Imm)   \
+  X(JumpLoop)                    \
+  X(BrLoopIf)                    \
+  X(BrLoopUnless)                \
+  WSBX_CMP_NAMES(X, BrLoopI32, ) \
+  WSBX_CMP_NAMES(X, BrLoopI64, ) \
+  WSBX_CMP_NAMES(X, BrLoopI32, Imm)
 
 enum class IOp : uint16_t {
 #define WSBX_OP(name, prefix, code, text, imm, sig) k##name,

@@ -147,6 +147,23 @@ IOp ImmForm(Opcode op) {
   return i >= 0 ? CmpOp(IOp::kI32EqImm, i) : IOp::kCount;
 }
 
+// The form of a conditional jump that also charges fuel when taken (a
+// backward branch to a loop).
+IOp LoopForm(IOp op) {
+  if (op == IOp::kBrIf) return IOp::kBrLoopIf;
+  if (op == IOp::kBrUnless) return IOp::kBrLoopUnless;
+  int i;
+  if ((i = CmpIndex(op, IOp::kBrIfI32Eq)) >= 0) {
+    return CmpOp(IOp::kBrLoopI32Eq, i);
+  }
+  if ((i = CmpIndex(op, IOp::kBrIfI64Eq)) >= 0) {
+    return CmpOp(IOp::kBrLoopI64Eq, i);
+  }
+  i = CmpIndex(op, IOp::kBrIfI32EqImm);
+  assert(i >= 0);
+  return CmpOp(IOp::kBrLoopI32EqImm, i);
+}
+
 // A conditional jump's two handler choices and its operand word.
 struct CondJump {
   IOp if_true;   // jumps when the condition holds
@@ -295,6 +312,18 @@ class FunctionCompiler {
   // True when a branch to `depth` is a single jump with no value moves.
   bool IsPlainJump(uint32_t depth) const;
   void EmitJumpTo(Label& label, uint32_t instr, uint32_t word);
+  // True when `label` is a loop whose first run opens with a Fuel op: a
+  // backward branch may then skip that op (jump to loop_start + 2) and
+  // charge *fuel, the run's final count, itself.
+  bool LoopFuel(const Label& label, uint64_t* fuel) const {
+    if (label.kind != Label::kLoop || label.loop_start + 2 > Pos() ||
+        code_[label.loop_start] !=
+            reinterpret_cast<uintptr_t>(handlers_[static_cast<int>(IOp::kFuel)])) {
+      return false;
+    }
+    *fuel = code_[label.loop_start + 1];
+    return true;
+  }
   void EmitReturn();
 
   const Module& module_;
@@ -668,7 +697,10 @@ void FunctionCompiler::CompileControl(const Instr& in) {
     case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf: {
       CondJump cond{};
       if (in.op == Opcode::kIf) cond = PopCondition();
+      // No branch lands at a block's start: its run goes on into the block.
+      const uint32_t run = fuel_word_;
       CloseRun();
+      if (in.op == Opcode::kBlock) fuel_word_ = run;
       std::span<const ValType> param_types, result_types;
       BlockTypes(in.block, &param_types, &result_types);
       const uint32_t params = SlotsOf(param_types);
@@ -721,7 +753,15 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       CondJump cond = PopCondition();
       CloseRun();
       MaterializeAll();
-      if (IsPlainJump(in.a)) {
+      Label& target = labels_[labels_.size() - 1 - in.a];
+      uint64_t loop_fuel;
+      if (IsPlainJump(in.a) && LoopFuel(target, &loop_fuel)) {
+        uint32_t at = Op(LoopForm(cond.if_true));
+        Word(cond.operand);
+        Patch({at, Word(0)}, target.loop_start + 2);
+        OpenRun(Word(0));  // the fall-through run, charged when not taken
+        Word(loop_fuel);
+      } else if (IsPlainJump(in.a)) {
         uint32_t at = Op(cond.if_true);
         Word(cond.operand);
         EmitJumpTo(labels_[labels_.size() - 1 - in.a], at, Word(0));
@@ -819,6 +859,13 @@ void FunctionCompiler::EmitBranch(uint32_t depth) {
       Op(IOp::kCopy);
       Word(Pack(label.height + i, src + i));
     }
+  }
+  uint64_t loop_fuel;
+  if (LoopFuel(label, &loop_fuel)) {
+    uint32_t at = Op(IOp::kJumpLoop);
+    Patch({at, Word(0)}, label.loop_start + 2);
+    Word(loop_fuel);
+    return;
   }
   uint32_t at = Op(IOp::kJump);
   EmitJumpTo(label, at, Word(0));

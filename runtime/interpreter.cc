@@ -194,6 +194,10 @@ L_Const:
 L_Jump:
   pc += static_cast<int64_t>(pc[1]);
   NEXT();
+L_JumpLoop:
+  CHARGE(pc[2]);
+  pc += static_cast<int64_t>(pc[1]);
+  NEXT();
   // A conditional branch charges the run it falls through to, which saves
   // that run a Fuel instruction of its own.
 L_BrIf:
@@ -738,6 +742,19 @@ L_ElemDrop:
     }                                 \
     NEXT();                           \
   }
+#define BRLOOP(name, get, b_expr, cmp)   \
+  L_##name: {                            \
+    auto a = get(fp[LO(1)]);             \
+    auto b = get(b_expr);                \
+    if (a cmp b) {                       \
+      CHARGE(pc[4]);                     \
+      pc += static_cast<int64_t>(pc[2]); \
+    } else {                             \
+      CHARGE(pc[3]);                     \
+      pc += 5;                           \
+    }                                    \
+    NEXT();                              \
+  }
 #define CMP_FAMILY(M, P, SUF, ...)                                        \
   M(P##Eq##SUF, U##__VA_ARGS__, ==) M(P##Ne##SUF, U##__VA_ARGS__, !=)     \
   M(P##LtS##SUF, S##__VA_ARGS__, <) M(P##LtU##SUF, U##__VA_ARGS__, <)     \
@@ -751,6 +768,16 @@ L_ElemDrop:
   CMP_FAMILY(BR_REG, BrIfI32, , 32)
   CMP_FAMILY(BR_REG, BrIfI64, , 64)
   CMP_FAMILY(BR_IMM, BrIfI32, Imm, 32)
+#define LOOP_REG(name, get, cmp) BRLOOP(name, get, fp[HI(1)], cmp)
+#define LOOP_IMM(name, get, cmp) BRLOOP(name, get, uint64_t{HI(1)}, cmp)
+  CMP_FAMILY(LOOP_REG, BrLoopI32, , 32)
+  CMP_FAMILY(LOOP_REG, BrLoopI64, , 64)
+  CMP_FAMILY(LOOP_IMM, BrLoopI32, Imm, 32)
+  BRLOOP(BrLoopIf, U32, uint64_t{0}, !=)
+  BRLOOP(BrLoopUnless, U32, uint64_t{0}, ==)
+#undef LOOP_REG
+#undef LOOP_IMM
+#undef BRLOOP
 #define IMM_BINOPS(P, U, R)                                   \
   IMMOP(P##AddImm, U, R, a + b)                               \
   IMMOP(P##SubImm, U, R, a - b)                               \

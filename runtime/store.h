@@ -55,6 +55,7 @@ class MemoryInstance {
 
  private:
   MemoryInstance() = default;
+  void AdviseHugePages();
   uint8_t* base_ = nullptr;
   uint64_t size_bytes_ = 0;
   uint64_t reserved_bytes_ = 0;

@@ -39,6 +39,9 @@ using CodeWord = uint64_t;
 //   I32<op>Imm / I64<op>Imm: [h][a|dst][imm]  (binary op, constant b)
 //   BrIfI32<cmp> / BrIfI64<cmp>: [h][a|b][rel][fuel]  (compare + br_if)
 //   BrIfI32<cmp>Imm: [h][a|imm][rel][fuel]  (compare with constant b)
+//   I32AddShl: [h][a|x][dst|k]  (a + (x << k), a shifted index)
+//   <load>Add / <store>Add: the load/store layout plus [imm]; the address
+//   is the i32 sum of the addr slot and imm (an i32.add folded in).
 //   Backward branches to a loop skip the loop's Fuel op and charge its first
 //   run themselves when taken: JumpLoop: [h][rel][fuel];
 //   BrLoop<form>: as the BrIf form plus [taken_fuel] (BrLoopIf and
@@ -49,6 +52,13 @@ using CodeWord = uint64_t;
 #define WSBX_CMP_NAMES(X, P, S) \
   X(P##Eq##S) X(P##Ne##S) X(P##LtS##S) X(P##LtU##S) X(P##GtS##S) \
   X(P##GtU##S) X(P##LeS##S) X(P##LeU##S) X(P##GeS##S) X(P##GeU##S)
+#define WSBX_MEM_NAMES(X, S)                                            \
+  X(I32Load##S) X(I64Load##S) X(F32Load##S) X(F64Load##S)               \
+  X(I32Load8S##S) X(I32Load8U##S) X(I32Load16S##S) X(I32Load16U##S)     \
+  X(I64Load8S##S) X(I64Load8U##S) X(I64Load16S##S) X(I64Load16U##S)     \
+  X(I64Load32S##S) X(I64Load32U##S) X(I32Store##S) X(I64Store##S)       \
+  X(F32Store##S) X(F64Store##S) X(I32Store8##S) X(I32Store16##S)        \
+  X(I64Store8##S) X(I64Store16##S) X(I64Store32##S)
 #define WSBX_INTERNAL_OPS(X)     \
   X(Enter)                       \
   X(Fuel)                        \
@@ -71,7 +81,9 @@ using CodeWord = uint64_t;
   X(BrLoopUnless)                \
   WSBX_CMP_NAMES(X, BrLoopI32, ) \
   WSBX_CMP_NAMES(X, BrLoopI64, ) \
-  WSBX_CMP_NAMES(X, BrLoopI32, Imm)
+  WSBX_CMP_NAMES(X, BrLoopI32, Imm) \
+  X(I32AddShl)                   \
+  WSBX_MEM_NAMES(X, Add)
 
 enum class IOp : uint16_t {
 #define WSBX_OP(name, prefix, code, text, imm, sig) k##name,

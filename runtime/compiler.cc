@@ -164,6 +164,16 @@ IOp LoopForm(IOp op) {
   return CmpOp(IOp::kBrLoopI32EqImm, i);
 }
 
+// Core loads run from i32.load to i64.load32_u, then the stores to
+// i64.store32, in the same order as their fused forms (code.h).
+constexpr int kLastCoreLoad =
+    static_cast<int>(Opcode::kI64Load32U) - static_cast<int>(Opcode::kI32Load);
+constexpr int kLastCoreMemOp =
+    static_cast<int>(Opcode::kI64Store32) - static_cast<int>(Opcode::kI32Load);
+static_assert(kLastCoreLoad == 13 && kLastCoreMemOp == 22);
+static_assert(static_cast<int>(IOp::kI64Store32Add) -
+                  static_cast<int>(IOp::kI32LoadAdd) == kLastCoreMemOp);
+
 // A conditional jump's two handler choices and its operand word.
 struct CondJump {
   IOp if_true;   // jumps when the condition holds
@@ -265,6 +275,7 @@ class FunctionCompiler {
     producer_.end = kNoWord;
     last_const_.end = kNoWord;
     last_cmp_.end = kNoWord;
+    last_imm_.end = kNoWord;
   }
   // Charges one instruction to the current run (runtime/budget.h says what
   // costs fuel). Where a run ended (a branch or a block boundary) the next
@@ -297,6 +308,9 @@ class FunctionCompiler {
   // The condition on top of the stack, popped: a compare just emitted is
   // removed and fused into the jump.
   CondJump PopCondition();
+  // When the value in stack slot `slot` was just computed by `op` (the last
+  // instruction, [h][src|slot][imm]), removes it and returns its src and imm.
+  bool TakeImmOp(IOp op, uint32_t slot, uint32_t* src, uint32_t* imm);
   void CompileBinary(const Instr& in);
   absl::Status CompileInstr(const Instr& in);
   void CompileControl(const Instr& in);
@@ -359,6 +373,7 @@ class FunctionCompiler {
   };
   LastInstr last_const_;
   LastInstr last_cmp_;
+  LastInstr last_imm_;  // the last I32AddImm or I32ShlImm
 };
 
 void FunctionCompiler::MaterializeAll() {
@@ -621,6 +636,21 @@ bool FunctionCompiler::TakeConstant(uint32_t slot, uint32_t src,
   return true;
 }
 
+bool FunctionCompiler::TakeImmOp(IOp op, uint32_t slot, uint32_t* src,
+                                 uint32_t* imm) {
+  if (last_imm_.end != Pos() || last_imm_.op != op || Src(slot) != slot) {
+    return false;
+  }
+  const uint64_t w1 = code_[last_imm_.pos + 1];
+  if (static_cast<uint32_t>(w1 >> 32) != slot) return false;
+  *src = static_cast<uint32_t>(w1);
+  *imm = static_cast<uint32_t>(code_[last_imm_.pos + 2]);
+  code_.resize(last_imm_.pos);
+  last_imm_.end = kNoWord;
+  producer_.end = kNoWord;
+  return true;
+}
+
 CondJump FunctionCompiler::PopCondition() {
   const uint32_t slot = h_ - 1;
   const uint32_t src = PopSrc();
@@ -663,7 +693,25 @@ void FunctionCompiler::CompileBinary(const Instr& in) {
   uint64_t bits = 0;
   uint32_t at;
   IOp emitted = imm_op;
-  if (imm_op != IOp::kCount && TakeConstant(h_ - 1, Src(h_ - 1), &bits)) {
+  // a + (x << k) when the shift by a constant was just emitted for either
+  // operand.
+  uint32_t x = 0, k = 0, shifted = kNoWord;
+  if (in.op == Opcode::kI32Add) {
+    if (TakeImmOp(IOp::kI32ShlImm, h_ - 1, &x, &k)) {
+      shifted = h_ - 1;
+    } else if (TakeImmOp(IOp::kI32ShlImm, h_ - 2, &x, &k)) {
+      shifted = h_ - 2;
+    }
+  }
+  if (shifted != kNoWord) {
+    uint32_t b = PopSrc();
+    uint32_t a = PopSrc();
+    emitted = IOp::kI32AddShl;
+    at = Op(emitted);
+    Word(Pack(shifted == h_ ? b : a, x));
+    Produced(Word(Pack(h_, k & 31)), 0, h_);
+  } else if (imm_op != IOp::kCount &&
+             TakeConstant(h_ - 1, Src(h_ - 1), &bits)) {
     Pop();
     uint32_t a = PopSrc();
     at = Op(imm_op);
@@ -681,6 +729,9 @@ void FunctionCompiler::CompileBinary(const Instr& in) {
   const bool is_cmp = CmpIndex(ToIOp(in.op), IOp::kI32Eq) >= 0 ||
                       CmpIndex(ToIOp(in.op), IOp::kI64Eq) >= 0;
   if (is_cmp) last_cmp_ = {at, Pos(), emitted};
+  if (emitted == IOp::kI32ShlImm || emitted == IOp::kI32AddImm) {
+    last_imm_ = {at, Pos(), emitted};
+  }
   PushType(SigType(info.sig.back()));
 }
 
@@ -993,17 +1044,39 @@ void FunctionCompiler::CompileMemory(const Instr& in) {
   uint32_t params, results;
   std::string_view sig = GetOpcodeInfo(in.op).sig;
   SigArity(sig, &params, &results);
+  // A core load/store whose address was just computed by i32.add of a
+  // constant takes the add in as a trailing immediate.
+  const int core = static_cast<int>(in.op) - static_cast<int>(Opcode::kI32Load);
+  const bool folds = core >= 0 && core <= kLastCoreMemOp;
+  uint32_t base, imm;
   if (results == 1) {  // load: [addr|dst][offset]
-    uint32_t addr = PopSrc();
-    Op(ToIOp(in.op));
-    Produced(Word(Pack(addr, h_)), 32, h_);
+    if (folds && TakeImmOp(IOp::kI32AddImm, h_ - 1, &base, &imm)) {
+      Pop();
+      Op(static_cast<IOp>(static_cast<int>(IOp::kI32LoadAdd) + core));
+      Produced(Word(Pack(base, h_)), 32, h_);
+      Word(in.b);
+      Word(imm);
+    } else {
+      uint32_t addr = PopSrc();
+      Op(ToIOp(in.op));
+      Produced(Word(Pack(addr, h_)), 32, h_);
+      Word(in.b);
+    }
     PushType(SigType(sig.back()));
-    Word(in.b);
-    producer_.end = Pos();  // the offset word ends it
+    producer_.end = Pos();  // the trailing words end it
     return;
   }
   // store: [addr|value][offset]
   uint32_t value = PopSrc();
+  if (folds && TakeImmOp(IOp::kI32AddImm, h_ - 1, &base, &imm)) {
+    Pop();
+    Op(static_cast<IOp>(static_cast<int>(IOp::kI32StoreAdd) + core -
+                        (kLastCoreLoad + 1)));
+    Word(Pack(base, value));
+    Word(in.b);
+    Word(imm);
+    return;
+  }
   uint32_t addr = PopSrc();
   Op(ToIOp(in.op));
   Word(Pack(addr, value));

@@ -338,26 +338,34 @@ L_RefIsNull:
   NEXT();
 
   // ---- Memory ----
-#define LOAD_OP(name, T, put)                                     \
+#define LOAD_AT(name, T, put, addr, len)                          \
   L_##name: {                                                     \
-    uint64_t ea = uint64_t{U32(fp[LO(1)])} + pc[2];               \
+    uint64_t ea = uint64_t{addr} + pc[2];                         \
     if (ABSL_PREDICT_FALSE(ea + sizeof(T) > mem_size)) {          \
       TRAP(kMemoryOutOfBounds);                                   \
     }                                                             \
     fp[HI(1)] = put(num::Load<T>(mem + ea));                      \
-    pc += 3;                                                      \
+    pc += len;                                                    \
     NEXT();                                                       \
   }
-#define STORE_OP(name, T)                                         \
+#define STORE_AT(name, T, addr, len)                              \
   L_##name: {                                                     \
-    uint64_t ea = uint64_t{U32(fp[LO(1)])} + pc[2];               \
+    uint64_t ea = uint64_t{addr} + pc[2];                         \
     if (ABSL_PREDICT_FALSE(ea + sizeof(T) > mem_size)) {          \
       TRAP(kMemoryOutOfBounds);                                   \
     }                                                             \
     num::Store<T>(mem + ea, static_cast<T>(fp[HI(1)]));           \
-    pc += 3;                                                      \
+    pc += len;                                                    \
     NEXT();                                                       \
   }
+  // Each load/store also has a form with an i32.add of a constant folded
+  // into its address (wrapping at 32 bits like the add it replaces).
+#define LOAD_OP(name, T, put)                                     \
+  LOAD_AT(name, T, put, U32(fp[LO(1)]), 3)                        \
+  LOAD_AT(name##Add, T, put, U32(fp[LO(1)] + pc[3]), 4)
+#define STORE_OP(name, T)                                         \
+  STORE_AT(name, T, U32(fp[LO(1)]), 3)                            \
+  STORE_AT(name##Add, T, U32(fp[LO(1)] + pc[3]), 4)
   LOAD_OP(I32Load, uint32_t, R32)
   LOAD_OP(I64Load, uint64_t, R64)
   LOAD_OP(F32Load, uint32_t, R32)
@@ -383,6 +391,8 @@ L_RefIsNull:
   STORE_OP(I64Store32, uint32_t)
 #undef LOAD_OP
 #undef STORE_OP
+#undef LOAD_AT
+#undef STORE_AT
 
 L_MemorySize:
   fp[pc[1]] = mem_size / kPageSize;
@@ -791,6 +801,10 @@ L_ElemDrop:
   IMM_BINOPS(I32, U32, R32)
   IMM_BINOPS(I64, U64, R64)
 #undef IMM_BINOPS
+L_I32AddShl:
+  fp[LO(2)] = R32(U32(fp[LO(1)]) + (U32(fp[HI(1)]) << HI(2)));
+  pc += 3;
+  NEXT();
 #undef BR_REG
 #undef BR_IMM
 #undef CMP_IMM

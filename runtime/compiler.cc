@@ -526,6 +526,12 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
 absl::Status FunctionCompiler::ScanLoopConstants(const FunctionBody& body) {
   pool_.clear();
   std::span<const uint8_t> bytes(module_.bytes);
+  // Without a 0x03 byte anywhere the body holds no loop opcode.
+  const uint8_t* begin = bytes.data() + body.code_offset;
+  if (std::find(begin, bytes.data() + body.code_end, uint8_t{0x03}) ==
+      bytes.data() + body.code_end) {
+    return absl::OkStatus();
+  }
   Reader r(bytes.subspan(body.code_offset, body.code_end - body.code_offset),
            body.code_offset);
   Instr in;
@@ -1172,6 +1178,13 @@ absl::Status CompileModule(Module& module, const Limits& limits) {
   (void)limits;
   auto compiled = std::make_shared<CompiledCode>();
   compiled->funcs.resize(module.bodies.size());
+  // Internal code takes roughly one word per byte of wasm code; reserving
+  // that avoids most regrowth (shrink_to_fit trims the rest).
+  size_t code_bytes = 0;
+  for (const FunctionBody& b : module.bodies) {
+    code_bytes += b.code_end - b.code_offset;
+  }
+  compiled->code.reserve(code_bytes + 64);
   std::vector<CallFixup> call_fixups;
   const void* const* handlers = HandlerTable();
   for (size_t i = 0; i < module.bodies.size(); ++i) {

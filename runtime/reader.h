@@ -26,6 +26,8 @@ class Reader {
   size_t pos() const { return pos_; }
   size_t remaining() const { return data_.size() - pos_; }
   bool at_end() const { return pos_ == data_.size(); }
+  // Moves past n bytes the caller has already seen (n <= remaining()).
+  void Advance(size_t n) { pos_ += n; }
   std::span<const uint8_t> data() const { return data_; }
 
   // An error at the current offset: "at offset 0x1f: <what>".
@@ -83,6 +85,8 @@ class Reader {
   // last byte must be zero.
   template <typename T>
   absl::StatusOr<T> ReadUnsigned(int bits) {
+    // One-byte values (most indices and counts) skip the loop.
+    if (pos_ < data_.size() && data_[pos_] < 0x80) return T{data_[pos_++]};
     T result = 0;
     int shift = 0;
     const int max_bytes = (bits + 6) / 7;

@@ -120,33 +120,6 @@ int CmpIndex(IOp op, IOp family) {
   return i >= 0 && i < kCmpCount ? i : -1;
 }
 
-// The immediate form of a binary i32/i64 opcode, or IOp::kCount.
-IOp ImmForm(Opcode op) {
-  switch (op) {
-    case Opcode::kI32Add: return IOp::kI32AddImm;
-    case Opcode::kI32Sub: return IOp::kI32SubImm;
-    case Opcode::kI32Mul: return IOp::kI32MulImm;
-    case Opcode::kI32And: return IOp::kI32AndImm;
-    case Opcode::kI32Or: return IOp::kI32OrImm;
-    case Opcode::kI32Xor: return IOp::kI32XorImm;
-    case Opcode::kI32Shl: return IOp::kI32ShlImm;
-    case Opcode::kI32ShrS: return IOp::kI32ShrSImm;
-    case Opcode::kI32ShrU: return IOp::kI32ShrUImm;
-    case Opcode::kI64Add: return IOp::kI64AddImm;
-    case Opcode::kI64Sub: return IOp::kI64SubImm;
-    case Opcode::kI64Mul: return IOp::kI64MulImm;
-    case Opcode::kI64And: return IOp::kI64AndImm;
-    case Opcode::kI64Or: return IOp::kI64OrImm;
-    case Opcode::kI64Xor: return IOp::kI64XorImm;
-    case Opcode::kI64Shl: return IOp::kI64ShlImm;
-    case Opcode::kI64ShrS: return IOp::kI64ShrSImm;
-    case Opcode::kI64ShrU: return IOp::kI64ShrUImm;
-    default: break;
-  }
-  int i = CmpIndex(ToIOp(op), IOp::kI32Eq);
-  return i >= 0 ? CmpOp(IOp::kI32EqImm, i) : IOp::kCount;
-}
-
 // The form of a conditional jump that also charges fuel when taken (a
 // backward branch to a loop).
 IOp LoopForm(IOp op) {
@@ -625,122 +598,6 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
   return absl::OkStatus();
 }
 
-bool FunctionCompiler::TakeConstant(uint32_t slot, uint32_t src,
-                                    uint64_t* bits) {
-  if (src >= pool_base_ && src < pool_base_ + pool_.size()) {
-    *bits = pool_[src - pool_base_];
-    return true;
-  }
-  if (src != slot || last_const_.end != Pos() ||
-      code_[last_const_.pos + 1] != slot) {
-    return false;
-  }
-  *bits = code_[last_const_.pos + 2];
-  code_.resize(last_const_.pos);
-  last_const_.end = kNoWord;
-  producer_.end = kNoWord;
-  return true;
-}
-
-bool FunctionCompiler::TakeImmOp(IOp op, uint32_t slot, uint32_t* src,
-                                 uint32_t* imm) {
-  if (last_imm_.end != Pos() || last_imm_.op != op || Src(slot) != slot) {
-    return false;
-  }
-  const uint64_t w1 = code_[last_imm_.pos + 1];
-  if (static_cast<uint32_t>(w1 >> 32) != slot) return false;
-  *src = static_cast<uint32_t>(w1);
-  *imm = static_cast<uint32_t>(code_[last_imm_.pos + 2]);
-  code_.resize(last_imm_.pos);
-  last_imm_.end = kNoWord;
-  producer_.end = kNoWord;
-  return true;
-}
-
-CondJump FunctionCompiler::PopCondition() {
-  const uint32_t slot = h_ - 1;
-  const uint32_t src = PopSrc();
-  CondJump plain{IOp::kBrIf, IOp::kBrUnless, src};
-  if (src != slot || last_cmp_.end != Pos()) return plain;
-  const uint32_t at = last_cmp_.pos;
-  const IOp op = last_cmp_.op;
-  const uint64_t w1 = code_[at + 1];
-  const uint32_t lo = static_cast<uint32_t>(w1);
-  const uint32_t hi = static_cast<uint32_t>(w1 >> 32);
-  CondJump fused;
-  int i;
-  if (op == IOp::kI32Eqz) {
-    if (hi != slot) return plain;
-    fused = {IOp::kBrUnless, IOp::kBrIf, lo};
-  } else if ((i = CmpIndex(op, IOp::kI32EqImm)) >= 0) {
-    if (hi != slot) return plain;
-    fused = {CmpOp(IOp::kBrIfI32EqImm, i),
-             CmpOp(IOp::kBrIfI32EqImm, kNegatedCmp[i]),
-             Pack(lo, static_cast<uint32_t>(code_[at + 2]))};
-  } else {
-    IOp family = IOp::kBrIfI32Eq;
-    i = CmpIndex(op, IOp::kI32Eq);
-    if (i < 0) {
-      family = IOp::kBrIfI64Eq;
-      i = CmpIndex(op, IOp::kI64Eq);
-    }
-    if (i < 0 || code_[at + 2] != slot) return plain;
-    fused = {CmpOp(family, i), CmpOp(family, kNegatedCmp[i]), w1};
-  }
-  code_.resize(at);
-  last_cmp_.end = kNoWord;
-  producer_.end = kNoWord;
-  return fused;
-}
-
-void FunctionCompiler::CompileBinary(const Instr& in) {
-  const OpcodeInfo& info = GetOpcodeInfo(in.op);
-  const IOp imm_op = ImmForm(in.op);
-  uint64_t bits = 0;
-  uint32_t at;
-  IOp emitted = imm_op;
-  // a + (x << k) when the shift by a constant was just emitted for either
-  // operand.
-  uint32_t x = 0, k = 0, shifted = kNoWord;
-  if (in.op == Opcode::kI32Add) {
-    if (TakeImmOp(IOp::kI32ShlImm, h_ - 1, &x, &k)) {
-      shifted = h_ - 1;
-    } else if (TakeImmOp(IOp::kI32ShlImm, h_ - 2, &x, &k)) {
-      shifted = h_ - 2;
-    }
-  }
-  if (shifted != kNoWord) {
-    uint32_t b = PopSrc();
-    uint32_t a = PopSrc();
-    emitted = IOp::kI32AddShl;
-    at = Op(emitted);
-    Word(Pack(shifted == h_ ? b : a, x));
-    Produced(Word(Pack(h_, k & 31)), 0, h_);
-  } else if (imm_op != IOp::kCount &&
-             TakeConstant(h_ - 1, Src(h_ - 1), &bits)) {
-    Pop();
-    uint32_t a = PopSrc();
-    at = Op(imm_op);
-    Produced(Word(Pack(a, h_)), 32, h_);
-    Word(bits);
-    producer_.end = Pos();
-  } else {
-    uint32_t b = PopSrc();
-    uint32_t a = PopSrc();
-    emitted = ToIOp(in.op);
-    at = Op(emitted);
-    Word(Pack(a, b));
-    Produced(Word(h_), 0, h_);
-  }
-  const bool is_cmp = CmpIndex(ToIOp(in.op), IOp::kI32Eq) >= 0 ||
-                      CmpIndex(ToIOp(in.op), IOp::kI64Eq) >= 0;
-  if (is_cmp) last_cmp_ = {at, Pos(), emitted};
-  if (emitted == IOp::kI32ShlImm || emitted == IOp::kI32AddImm) {
-    last_imm_ = {at, Pos(), emitted};
-  }
-  PushType(SigType(info.sig.back()));
-}
-
 void FunctionCompiler::CompileControl(const Instr& in) {
   switch (in.op) {
     case Opcode::kUnreachable:
@@ -1170,6 +1027,7 @@ void FunctionCompiler::CompileGlobal(const Instr& in) {
   Word(Pack(src, in.a));
 }
 
+#include "runtime/compiler_fuse.inc"
 #include "runtime/compiler_simd.inc"
 
 }  // namespace

@@ -496,3 +496,75 @@ TEST_CASE("interpreter: globals and sign extension") {
 
 }  // namespace
 }  // namespace wsbx
+
+namespace wsbx {
+namespace {
+
+// The compiler fuses common pairs (constant operands, compare + branch,
+// shift + add, constant add + memory access); each must behave exactly as
+// the instructions it replaces.
+TEST_CASE("interpreter: fused instructions keep the unfused semantics") {
+  ModuleBuilder b;
+  b.Memory(1);
+  uint32_t i_i = b.Type({kI32}, {kI32});
+  uint32_t ii_i = b.Type({kI32, kI32}, {kI32});
+  // (x + 8) wraps at 32 bits before the access: 0xFFFFFFFC + 8 is address 4.
+  b.Func(ii_i,
+         Cat({Op({0x20, 0}), I32(8), Op({0x6A, 0x20, 1, 0x36, 2, 0}),
+              Op({0x20, 0}), I32(8), Op({0x6A, 0x28, 2, 0})}),
+         {0}, "store_load_wrapped");
+  b.Func(i_i, Cat({Op({0x20, 0}), I32(33), Op({0x74})}), {0}, "shl33");
+  b.Func(i_i, Cat({Op({0x20, 0}), I32(-1), Op({0x49})}), {0}, "lt_u_max");
+  b.Func(i_i, Cat({Op({0x20, 0}), I32(-1), Op({0x48})}), {0}, "lt_s_minus1");
+  // block (result i32) 1; x > 5 (signed); br_if 0; drop; 0 end
+  b.Func(i_i,
+         Cat({Op({0x02, kI32}), I32(1), Op({0x20, 0}), I32(5),
+              Op({0x4A, 0x0D, 0, 0x1A}), I32(0), Op({0x0B})}),
+         {0}, "gt5_br_if");
+  // block (result i32) 7; x == 0; br_if 0; drop; 9 end
+  b.Func(i_i,
+         Cat({Op({0x02, kI32}), I32(7), Op({0x20, 0, 0x45, 0x0D, 0, 0x1A}),
+              I32(9), Op({0x0B})}),
+         {0}, "eqz_br_if");
+  // (x << 2) + y, wrapping.
+  b.Func(ii_i, Cat({Op({0x20, 0}), I32(2), Op({0x74, 0x20, 1, 0x6A})}), {0},
+         "shl_add");
+  // if (a <u b) 1 else 0, on i64 operands.
+  b.Func(b.Type({kI64, kI64}, {kI32}),
+         Cat({Op({0x20, 0, 0x20, 1, 0x54, 0x04, kI32}), I32(1), Op({0x05}),
+              I32(0), Op({0x0B})}),
+         {0}, "i64_lt_u_if");
+  Harness h(b);
+  auto call = [&](const std::string& name, std::vector<Value> args) {
+    InvokeResult r = h.Call(name, args);
+    REQUIRE_MESSAGE(r.ok(), TrapMessage(r));
+    return r.values[0];
+  };
+  CHECK(call("store_load_wrapped", {Value::I32(0xFFFFFFFCu),
+                                    Value::I32(0x12345678)}) ==
+        Value::I32(0x12345678));
+  CHECK(call("store_load_wrapped", {Value::I32(0), Value::I32(5)}) ==
+        Value::I32(5));
+  CHECK(TrapMessage(h.Call("store_load_wrapped",
+                           {Value::I32(65532), Value::I32(1)})) ==
+        "out of bounds memory access");
+  CHECK(call("shl33", {Value::I32(3)}) == Value::I32(6));
+  CHECK(call("lt_u_max", {Value::I32(0xFFFFFFFEu)}) == Value::I32(1));
+  CHECK(call("lt_u_max", {Value::I32(0xFFFFFFFFu)}) == Value::I32(0));
+  CHECK(call("lt_s_minus1", {Value::I32(0x80000000u)}) == Value::I32(1));
+  CHECK(call("lt_s_minus1", {Value::I32(0)}) == Value::I32(0));
+  CHECK(call("gt5_br_if", {Value::I32(6)}) == Value::I32(1));
+  CHECK(call("gt5_br_if", {Value::I32(5)}) == Value::I32(0));
+  CHECK(call("gt5_br_if", {Value::I32(0xFFFFFFF9u)}) == Value::I32(0));
+  CHECK(call("eqz_br_if", {Value::I32(0)}) == Value::I32(7));
+  CHECK(call("eqz_br_if", {Value::I32(4)}) == Value::I32(9));
+  CHECK(call("shl_add", {Value::I32(0x40000001u), Value::I32(3)}) ==
+        Value::I32(7));
+  CHECK(call("i64_lt_u_if", {Value::I64(1), Value::I64(~0ull)}) ==
+        Value::I32(1));
+  CHECK(call("i64_lt_u_if", {Value::I64(~0ull), Value::I64(1)}) ==
+        Value::I32(0));
+}
+
+}  // namespace
+}  // namespace wsbx

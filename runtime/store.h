@@ -121,6 +121,30 @@ struct Extern {
   TableInstance* table = nullptr;
   MemoryInstance* memory = nullptr;
   GlobalInstance* global = nullptr;
+
+  static Extern Func(FunctionInstance* f) {
+    Extern e;
+    e.func = f;
+    return e;
+  }
+  static Extern Table(TableInstance* t) {
+    Extern e;
+    e.kind = ExternKind::kTable;
+    e.table = t;
+    return e;
+  }
+  static Extern Memory(MemoryInstance* m) {
+    Extern e;
+    e.kind = ExternKind::kMemory;
+    e.memory = m;
+    return e;
+  }
+  static Extern Global(GlobalInstance* g) {
+    Extern e;
+    e.kind = ExternKind::kGlobal;
+    e.global = g;
+    return e;
+  }
 };
 
 struct Instance {

@@ -23,20 +23,6 @@ TrapKind PrintNothing(HostContext&, std::span<const uint64_t>,
   return TrapKind::kNone;
 }
 
-Extern FuncExtern(FunctionInstance* f) {
-  Extern e;
-  e.kind = ExternKind::kFunc;
-  e.func = f;
-  return e;
-}
-
-Extern GlobalExtern(GlobalInstance* g) {
-  Extern e;
-  e.kind = ExternKind::kGlobal;
-  e.global = g;
-  return e;
-}
-
 }  // namespace
 
 absl::StatusOr<SpectestHost> SpectestHost::Create(Store& store) {
@@ -59,32 +45,26 @@ absl::StatusOr<SpectestHost> SpectestHost::Create(Store& store) {
       return absl::InternalError(
           absl::StrCat("cannot create spectest.", p.name));
     }
-    host.exports_[p.name] = FuncExtern(f);
+    host.exports_[p.name] = Extern::Func(f);
   }
   host.exports_["global_i32"] =
-      GlobalExtern(store.AddGlobal(GlobalType{kI32, false}, Value::I32(666)));
+      Extern::Global(store.AddGlobal(GlobalType{kI32, false}, Value::I32(666)));
   host.exports_["global_i64"] =
-      GlobalExtern(store.AddGlobal(GlobalType{kI64, false}, Value::I64(666)));
-  host.exports_["global_f32"] = GlobalExtern(
+      Extern::Global(store.AddGlobal(GlobalType{kI64, false}, Value::I64(666)));
+  host.exports_["global_f32"] = Extern::Global(
       store.AddGlobal(GlobalType{kF32, false}, Value::F32(666.6f)));
   host.exports_["global_f64"] =
-      GlobalExtern(store.AddGlobal(GlobalType{kF64, false}, Value::F64(666.6)));
+      Extern::Global(store.AddGlobal(GlobalType{kF64, false}, Value::F64(666.6)));
 
   absl::StatusOr<TableInstance*> table =
       store.AddTable(TableType{kFuncRef, SizeLimits{10, 20}});
   if (!table.ok()) return table.status();
-  Extern t;
-  t.kind = ExternKind::kTable;
-  t.table = *table;
-  host.exports_["table"] = t;
+  host.exports_["table"] = Extern::Table(*table);
 
   absl::StatusOr<MemoryInstance*> memory =
       store.AddMemory(MemoryType{SizeLimits{1, 2}});
   if (!memory.ok()) return memory.status();
-  Extern m;
-  m.kind = ExternKind::kMemory;
-  m.memory = *memory;
-  host.exports_["memory"] = m;
+  host.exports_["memory"] = Extern::Memory(*memory);
   return host;
 }
 

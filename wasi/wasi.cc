@@ -200,11 +200,8 @@ absl::StatusOr<std::vector<Extern>> Wasi::LinkImports(Store& store,
           "incompatible import type for ", imp.module, ".", imp.name,
           ": the signature differs from wasi_snapshot_preview1"));
     }
-    Extern ext;
-    ext.kind = ExternKind::kFunc;
-    ext.func = store.AddHostFunction(sig, std::move(fn),
-                                     absl::StrCat(imp.module, ".", imp.name));
-    externs.push_back(ext);
+    externs.push_back(Extern::Func(store.AddHostFunction(
+        sig, std::move(fn), absl::StrCat(imp.module, ".", imp.name))));
   }
   return externs;
 }

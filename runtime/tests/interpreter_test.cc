@@ -421,9 +421,7 @@ TEST_CASE("interpreter: host calls, traps with backtrace and re-entry") {
   Store store;
   store_ptr = &store;
   FuncType ft{{ValType::kI64}, {ValType::kI64}};
-  Extern e;
-  e.kind = ExternKind::kFunc;
-  e.func = store.AddHostFunction(ft, host, "host");
+  Extern e = Extern::Func(store.AddHostFunction(ft, host, "host"));
   auto module = LoadModule(b.Build());
   REQUIRE(module.ok());
   auto inst = store.Instantiate(*module, {&e, 1});
@@ -457,9 +455,7 @@ TEST_CASE("interpreter: unbounded host re-entry is capped") {
   uint32_t t = b.Type({}, {});
   b.Import("host", t);
   b.Func(t, Op({0x10, 0}), {0}, "f");
-  Extern e;
-  e.kind = ExternKind::kFunc;
-  e.func = store.AddHostFunction(FuncType{}, host, "host");
+  Extern e = Extern::Func(store.AddHostFunction(FuncType{}, host, "host"));
   auto module = LoadModule(b.Build(), limits);
   REQUIRE(module.ok());
   auto inst = store.Instantiate(*module, {&e, 1});

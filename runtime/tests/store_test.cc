@@ -34,30 +34,6 @@ Import MakeImport(ExternKind kind, std::string name) {
   return imp;
 }
 
-Extern FuncExtern(FunctionInstance* f) {
-  Extern e;
-  e.kind = ExternKind::kFunc;
-  e.func = f;
-  return e;
-}
-Extern TableExtern(TableInstance* t) {
-  Extern e;
-  e.kind = ExternKind::kTable;
-  e.table = t;
-  return e;
-}
-Extern MemoryExtern(MemoryInstance* m) {
-  Extern e;
-  e.kind = ExternKind::kMemory;
-  e.memory = m;
-  return e;
-}
-Extern GlobalExtern(GlobalInstance* g) {
-  Extern e;
-  e.kind = ExternKind::kGlobal;
-  e.global = g;
-  return e;
-}
 
 TrapKind NoopHost(HostContext&, std::span<const uint64_t>,
                   std::span<uint64_t>) {
@@ -226,7 +202,7 @@ TEST_CASE("import matching: functions and globals") {
       store.AddGlobal({ValType::kI32, false}, Value::I32(1));
   GlobalInstance* i64_g = store.AddGlobal({ValType::kI64, true}, Value::I64(1));
 
-  std::vector<Extern> ok = {FuncExtern(good_f), GlobalExtern(good_g)};
+  std::vector<Extern> ok = {Extern::Func(good_f), Extern::Global(good_g)};
   CHECK(store.Instantiate(m, ok).ok());
 
   auto expect_incompatible = [&](std::vector<Extern> imports) {
@@ -236,12 +212,12 @@ TEST_CASE("import matching: functions and globals") {
     CHECK(std::string(r.status().message()).find("incompatible import type") ==
           0);
   };
-  expect_incompatible({FuncExtern(bad_f), GlobalExtern(good_g)});
-  expect_incompatible({FuncExtern(good_f), GlobalExtern(immutable_g)});
-  expect_incompatible({FuncExtern(good_f), GlobalExtern(i64_g)});
-  expect_incompatible({GlobalExtern(good_g), FuncExtern(good_f)});
+  expect_incompatible({Extern::Func(bad_f), Extern::Global(good_g)});
+  expect_incompatible({Extern::Func(good_f), Extern::Global(immutable_g)});
+  expect_incompatible({Extern::Func(good_f), Extern::Global(i64_g)});
+  expect_incompatible({Extern::Global(good_g), Extern::Func(good_f)});
 
-  auto r = store.Instantiate(m, std::vector<Extern>{FuncExtern(good_f)});
+  auto r = store.Instantiate(m, std::vector<Extern>{Extern::Func(good_f)});
   REQUIRE(!r.ok());
   CHECK(std::string(r.status().message()).find("unknown import") == 0);
 }
@@ -264,7 +240,7 @@ TEST_CASE("import matching: tables and memories use current sizes") {
       *store.AddTable(TableType{ValType::kExternRef, {5, std::nullopt}});
 
   auto link = [&](MemoryInstance* mem, TableInstance* tab) {
-    std::vector<Extern> imports = {MemoryExtern(mem), TableExtern(tab)};
+    std::vector<Extern> imports = {Extern::Memory(mem), Extern::Table(tab)};
     return store.Instantiate(m, imports).status();
   };
   CHECK(!link(mem_ok, table).ok());  // table too small now
@@ -308,7 +284,7 @@ TEST_CASE("globals from constant expressions") {
   FunctionInstance* host = store.AddHostFunction(FuncType{}, NoopHost, "f");
   GlobalInstance* imported =
       store.AddGlobal({ValType::kI64, false}, Value::I64(1234));
-  std::vector<Extern> imports = {FuncExtern(host), GlobalExtern(imported)};
+  std::vector<Extern> imports = {Extern::Func(host), Extern::Global(imported)};
   auto inst = store.Instantiate(m, imports);
   REQUIRE(inst.ok());
   auto get = [&](int i) {
@@ -356,7 +332,7 @@ TEST_CASE("segments: order, drops and out-of-bounds traps") {
   m->exports.push_back(Export{"t", ExternKind::kTable, 0});
 
   MemoryInstance* mem = *store.AddMemory(MemoryType{{1, std::nullopt}});
-  std::vector<Extern> imports = {MemoryExtern(mem)};
+  std::vector<Extern> imports = {Extern::Memory(mem)};
   auto inst = store.Instantiate(m, imports);
   REQUIRE(inst.ok());
   CHECK(std::memcmp(mem->base() + 10, "ab", 2) == 0);
@@ -440,7 +416,7 @@ TEST_CASE("elements hold function references into a shared table") {
   FunctionInstance* host = store.AddHostFunction(FuncType{}, NoopHost, "f");
   TableInstance* table =
       *store.AddTable(TableType{ValType::kFuncRef, {3, std::nullopt}});
-  std::vector<Extern> imports = {FuncExtern(host), TableExtern(table)};
+  std::vector<Extern> imports = {Extern::Func(host), Extern::Table(table)};
   auto r = store.Instantiate(m, imports);
   REQUIRE(!r.ok());
   CHECK(r.status().message() == "out of bounds table access");
@@ -487,7 +463,7 @@ TEST_CASE("instantiate rejects bad inputs without crashing") {
   m->globals[0].init = Const(Opcode::kI32Add, 0);
   CHECK(!store.Instantiate(m, {}).ok());
   auto m2 = ModuleImportingMemory(0, std::nullopt);
-  std::vector<Extern> null_mem = {MemoryExtern(nullptr)};
+  std::vector<Extern> null_mem = {Extern::Memory(nullptr)};
   CHECK(!store.Instantiate(m2, null_mem).ok());
 }
 
@@ -536,7 +512,7 @@ TEST_CASE("end to end: start function, host import, typed invoke") {
         return TrapKind::kNone;
       },
       "note");
-  std::vector<Extern> imports = {MemoryExtern(mem), FuncExtern(note)};
+  std::vector<Extern> imports = {Extern::Memory(mem), Extern::Func(note)};
   auto inst = store.Instantiate(*module, imports);
   REQUIRE(inst.ok());
   CHECK(noted == 7);
@@ -567,7 +543,7 @@ TEST_CASE("end to end: a trapping start function keeps data writes") {
   REQUIRE(module.ok());
   Store store;
   MemoryInstance* mem = *store.AddMemory(MemoryType{{1, std::nullopt}});
-  std::vector<Extern> imports = {MemoryExtern(mem)};
+  std::vector<Extern> imports = {Extern::Memory(mem)};
   auto inst = store.Instantiate(*module, imports);
   REQUIRE(!inst.ok());
   CHECK(inst.status().code() == absl::StatusCode::kAborted);
@@ -609,7 +585,7 @@ TEST_CASE("end to end: functions of a failed instance stay callable") {
   Store store;
   TableInstance* table =
       *store.AddTable(TableType{ValType::kFuncRef, {2, std::nullopt}});
-  std::vector<Extern> imports = {TableExtern(table)};
+  std::vector<Extern> imports = {Extern::Table(table)};
   auto inst = store.Instantiate(*module, imports);
   REQUIRE(!inst.ok());
   CHECK(inst.status().message() == "out of bounds table access");

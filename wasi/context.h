@@ -121,6 +121,10 @@ class Context {
   uint16_t ResolveFailed(Call& c, const Resolved& r,
                          std::initializer_list<Arg> args);
   // Gathers up to IOV_MAX guest iovecs as host iovecs (bounds-checked).
+  // fd_pread / fd_pwrite: the same checks around preadv / pwritev.
+  using PositionedIoFn = ssize_t (*)(int, const struct iovec*, int, off_t);
+  uint16_t PositionedIo(Call& c, const uint64_t* a, uint64_t right,
+                        PositionedIoFn io);
   uint16_t GatherIovecs(Call& c, uint64_t iovs, uint64_t count,
                         std::vector<struct iovec>* out);
   uint16_t WaitIo(Call& c, FdEntry* e, short events);

@@ -233,38 +233,29 @@ uint16_t Context::FdFilestatSetTimes(Call& c, const uint64_t* a) {
   return futimens(e->host, ts) == 0 ? kSuccess : ErrnoFromHost(errno);
 }
 
-uint16_t Context::FdPread(Call& c, const uint64_t* a) {
+uint16_t Context::PositionedIo(Call& c, const uint64_t* a, uint64_t right,
+                               PositionedIoFn io) {
   FdEntry* e;
-  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdRead | rights::kFdSeek,
-                            &e)) {
+  if (uint16_t err = Lookup(c, U32(a[0]), right | rights::kFdSeek, &e)) {
     return err;
   }
   if (static_cast<int64_t>(a[3]) < 0) return kInval;
   std::vector<struct iovec> iov;
   if (uint16_t err = GatherIovecs(c, U32(a[1]), U32(a[2]), &iov)) return err;
   if (!c.mem.InBounds(U32(a[4]), 4)) return kFault;
-  ssize_t n = preadv(e->host, iov.data(), static_cast<int>(iov.size()),
-                     static_cast<off_t>(a[3]));
+  ssize_t n = io(e->host, iov.data(), static_cast<int>(iov.size()),
+                 static_cast<off_t>(a[3]));
   if (n < 0) return ErrnoFromHost(errno);
   c.mem.Store<uint32_t>(U32(a[4]), static_cast<uint32_t>(n));
   return kSuccess;
 }
 
+uint16_t Context::FdPread(Call& c, const uint64_t* a) {
+  return PositionedIo(c, a, rights::kFdRead, &preadv);
+}
+
 uint16_t Context::FdPwrite(Call& c, const uint64_t* a) {
-  FdEntry* e;
-  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdWrite | rights::kFdSeek,
-                            &e)) {
-    return err;
-  }
-  if (static_cast<int64_t>(a[3]) < 0) return kInval;
-  std::vector<struct iovec> iov;
-  if (uint16_t err = GatherIovecs(c, U32(a[1]), U32(a[2]), &iov)) return err;
-  if (!c.mem.InBounds(U32(a[4]), 4)) return kFault;
-  ssize_t n = pwritev(e->host, iov.data(), static_cast<int>(iov.size()),
-                      static_cast<off_t>(a[3]));
-  if (n < 0) return ErrnoFromHost(errno);
-  c.mem.Store<uint32_t>(U32(a[4]), static_cast<uint32_t>(n));
-  return kSuccess;
+  return PositionedIo(c, a, rights::kFdWrite, &pwritev);
 }
 
 uint16_t Context::FdPrestatGet(Call& c, const uint64_t* a) {

@@ -123,7 +123,14 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
   FunctionInstance* callee = nullptr;
   uint32_t argbase = 0;
 
-#define NEXT() goto* reinterpret_cast<void*>(pc[0])
+// The empty asm asks for memory 0's base and size in registers at every
+// dispatch, so GCC keeps them there instead of reloading them from the stack
+// in each load and store handler.
+#define NEXT()                                            \
+  do {                                                    \
+    __asm__("" : "+r"(mem), "+r"(mem_size));              \
+    goto* reinterpret_cast<void*>(pc[0]);                 \
+  } while (0)
 #define LO(w) static_cast<uint32_t>(pc[w])
 #define HI(w) static_cast<uint32_t>(pc[w] >> 32)
 #define TRAP(kind)             \

@@ -40,6 +40,8 @@ using CodeWord = uint64_t;
 //   BrIfI32<cmp> / BrIfI64<cmp>: [h][a|b][rel][fuel]  (compare + br_if)
 //   BrIfI32<cmp>Imm: [h][a|imm][rel][fuel]  (compare with constant b)
 //   I32AddShl: [h][a|x][dst|k]  (a + (x << k), a shifted index)
+//   SelectI32<cmp>: [h][x|y][a|b][dst]  (i32 compare + select: dst =
+//   a cmp b ? x : y); SelectI32<cmp>Imm: [h][x|y][a|imm][dst].
 //   <load>Add / <store>Add: the load/store layout plus [imm]; the address
 //   is the i32 sum of the addr slot and imm (an i32.add folded in).
 //   Backward branches to a loop skip the loop's Fuel op and charge its first
@@ -83,7 +85,9 @@ using CodeWord = uint64_t;
   WSBX_CMP_NAMES(X, BrLoopI64, ) \
   WSBX_CMP_NAMES(X, BrLoopI32, Imm) \
   X(I32AddShl)                   \
-  WSBX_MEM_NAMES(X, Add)
+  WSBX_MEM_NAMES(X, Add)         \
+  WSBX_CMP_NAMES(X, SelectI32, ) \
+  WSBX_CMP_NAMES(X, SelectI32, Imm)
 
 enum class IOp : uint16_t {
 #define WSBX_OP(name, prefix, code, text, imm, sig) k##name,

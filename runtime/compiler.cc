@@ -281,6 +281,10 @@ class FunctionCompiler {
   // The condition on top of the stack, popped: a compare just emitted is
   // removed and fused into the jump.
   CondJump PopCondition();
+  // The condition of a one-slot select, popped. When an i32 compare just
+  // computed it, the compare is removed and *fused / *operands receive the
+  // SelectI32<cmp> form and its compare operand word; else *fused is kCount.
+  uint32_t PopSelectCondition(IOp* fused, uint64_t* operands);
   // When the value in stack slot `slot` was just computed by `op` (the last
   // instruction, [h][src|slot][imm]), removes it and returns its src and imm.
   bool TakeImmOp(IOp op, uint32_t slot, uint32_t* src, uint32_t* imm);
@@ -700,7 +704,12 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       Pop(TopWidth());
       return;
     case Opcode::kSelect: case Opcode::kSelectT: {
-      uint32_t cond = PopSrc();
+      IOp fused = IOp::kCount;
+      uint64_t cmp_operands = 0;
+      // The value below the i32 condition: one slot unless it is a v128.
+      const bool narrow = !upper_[h_ - 2];
+      uint32_t cond = narrow ? PopSelectCondition(&fused, &cmp_operands)
+                             : PopSrc();
       const uint32_t width = TopWidth();
       uint32_t b = PopSrc();
       uint32_t a = PopSrc();
@@ -713,6 +722,14 @@ void FunctionCompiler::CompileControl(const Instr& in) {
           Word(Pack(cond, h_ + i));
         }
         PushType(ValType::kV128);
+        return;
+      }
+      if (fused != IOp::kCount) {
+        Op(fused);
+        Word(Pack(a, b));
+        Word(cmp_operands);
+        Produced(Word(h_), 0, h_);
+        Push();
         return;
       }
       Op(IOp::kSelect);

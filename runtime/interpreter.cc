@@ -795,6 +795,21 @@ L_ElemDrop:
 #undef LOOP_REG
 #undef LOOP_IMM
 #undef BRLOOP
+#define SELCMP(name, get, b_expr, cmp)                  \
+  L_##name: {                                          \
+    auto a = get(fp[LO(2)]);                           \
+    auto b = get(b_expr);                              \
+    fp[pc[3]] = a cmp b ? fp[LO(1)] : fp[HI(1)];       \
+    pc += 4;                                           \
+    NEXT();                                            \
+  }
+#define SEL_REG(name, get, cmp) SELCMP(name, get, fp[HI(2)], cmp)
+#define SEL_IMM(name, get, cmp) SELCMP(name, get, uint64_t{HI(2)}, cmp)
+  CMP_FAMILY(SEL_REG, SelectI32, , 32)
+  CMP_FAMILY(SEL_IMM, SelectI32, Imm, 32)
+#undef SEL_REG
+#undef SEL_IMM
+#undef SELCMP
 #define IMM_BINOPS(P, U, R)                                   \
   IMMOP(P##AddImm, U, R, a + b)                               \
   IMMOP(P##SubImm, U, R, a - b)                               \

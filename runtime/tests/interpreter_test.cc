@@ -530,6 +530,14 @@ TEST_CASE("interpreter: fused instructions keep the unfused semantics") {
          Cat({Op({0x20, 0, 0x20, 1, 0x54, 0x04, kI32}), I32(1), Op({0x05}),
               I32(0), Op({0x0B})}),
          {0}, "i64_lt_u_if");
+  // select(a, b, c <s d) and select(a, b, c >u 5), the latter via a local.
+  uint32_t iiii_i = b.Type({kI32, kI32, kI32, kI32}, {kI32});
+  b.Func(iiii_i, Op({0x20, 0, 0x20, 1, 0x20, 2, 0x20, 3, 0x48, 0x1B}), {0},
+         "select_lt_s");
+  b.Func(iiii_i,
+         Cat({Op({0x20, 0, 0x20, 1, 0x20, 2}), I32(5),
+              Op({0x4B, 0x1B, 0x21, 3, 0x20, 3})}),
+         {0}, "select_gt_u_imm");
   Harness h(b);
   auto call = [&](const std::string& name, std::vector<Value> args) {
     InvokeResult r = h.Call(name, args);
@@ -560,6 +568,16 @@ TEST_CASE("interpreter: fused instructions keep the unfused semantics") {
         Value::I32(1));
   CHECK(call("i64_lt_u_if", {Value::I64(~0ull), Value::I64(1)}) ==
         Value::I32(0));
+  auto four = [](uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+    return std::vector<Value>{Value::I32(a), Value::I32(b), Value::I32(c),
+                              Value::I32(d)};
+  };
+  CHECK(call("select_lt_s", four(10, 20, 0xFFFFFFFFu, 0)) == Value::I32(10));
+  CHECK(call("select_lt_s", four(10, 20, 0, 0xFFFFFFFFu)) == Value::I32(20));
+  CHECK(call("select_lt_s", four(10, 20, 3, 3)) == Value::I32(20));
+  CHECK(call("select_gt_u_imm", four(1, 2, 6, 0)) == Value::I32(1));
+  CHECK(call("select_gt_u_imm", four(1, 2, 5, 0)) == Value::I32(2));
+  CHECK(call("select_gt_u_imm", four(1, 2, 0xFFFFFFFFu, 0)) == Value::I32(1));
 }
 
 }  // namespace

@@ -6,9 +6,7 @@
 // --max-call-depth) map onto runtime/budget.h and Limits.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +14,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "cli/args.h"
+#include "cli/read_file.h"
 #include "cli/wasi_flags.h"
 #include "runtime/budget.h"
 #include "runtime/engine.h"
@@ -53,13 +52,6 @@ struct RunOptions {
   bool path_walk = false;  // force the portable path resolver (tests)
 };
 
-bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in),
-              std::istreambuf_iterator<char>());
-  return !in.bad();
-}
 
 int Fail(int code, const std::string& message) {
   std::fprintf(stderr, "wsbx: %s\n", message.c_str());
@@ -76,9 +68,9 @@ int TrapExit(const Trap& trap) {
 }
 
 int CmdValidate(const std::string& file) {
-  std::vector<uint8_t> bytes;
-  if (!ReadFile(file, &bytes)) return Fail(kExitLoadError, "cannot read " + file);
-  absl::Status status = ValidateBinary(bytes);
+  auto bytes = ReadModuleFile(file, Limits().max_module_bytes);
+  if (!bytes.ok()) return Fail(kExitLoadError, std::string(bytes.status().message()));
+  absl::Status status = ValidateBinary(*bytes);
   if (!status.ok()) {
     return Fail(kExitLoadError, file + ": " + std::string(status.message()));
   }
@@ -222,9 +214,9 @@ int CmdRun(const RunOptions& opts) {
   const Limits& limits = budget.limits;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (budget.timeout) deadline = start + *budget.timeout;
-  std::vector<uint8_t> bytes;
-  if (!ReadFile(opts.file, &bytes)) return Fail(kExitLoadError, "cannot read " + opts.file);
-  auto module = LoadModule(bytes, limits);
+  auto bytes = ReadModuleFile(opts.file, limits.max_module_bytes);
+  if (!bytes.ok()) return Fail(kExitLoadError, std::string(bytes.status().message()));
+  auto module = LoadModule(*bytes, limits);
   if (!module.ok()) {
     return Fail(kExitLoadError, opts.file + ": " + std::string(module.status().message()));
   }

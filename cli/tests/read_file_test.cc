@@ -1,0 +1,51 @@
+// Module file reading: directories, missing files and endless inputs are
+// errors, never exceptions or unbounded reads.
+#include "cli/read_file.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <string>
+
+namespace wsbx {
+namespace {
+
+bool Contains(const absl::Status& s, const std::string& text) {
+  return std::string(s.message()).find(text) != std::string::npos;
+}
+
+TEST_CASE("reading a module file") {
+  std::string path = "/tmp/wsbx-read-file-test.bin";
+  const uint8_t header[8] = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  REQUIRE(f != nullptr);
+  std::fwrite(header, 1, sizeof header, f);
+  std::fclose(f);
+  auto ok = ReadModuleFile(path, 1 << 20);
+  REQUIRE(ok.ok());
+  CHECK(*ok == std::vector<uint8_t>(header, header + 8));
+  auto small = ReadModuleFile(path, 4);
+  CHECK_FALSE(small.ok());
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a directory is an error, not an exception") {
+  auto r = ReadModuleFile("/tmp", 1 << 20);
+  REQUIRE_FALSE(r.ok());
+  CHECK(Contains(r.status(), "Is a directory"));
+}
+
+TEST_CASE("a missing file is an error") {
+  auto r = ReadModuleFile("/nonexistent/wsbx.wasm", 1 << 20);
+  REQUIRE_FALSE(r.ok());
+  CHECK(Contains(r.status(), "No such file"));
+}
+
+TEST_CASE("an endless input stops at the size limit") {
+  auto r = ReadModuleFile("/dev/zero", 1 << 20);
+  REQUIRE_FALSE(r.ok());
+  CHECK(Contains(r.status(), "larger than the module size limit"));
+}
+
+}  // namespace
+}  // namespace wsbx

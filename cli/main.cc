@@ -5,7 +5,9 @@
 // (--fuel, --timeout) and the caps (--mem, --max-table-elements, --stack,
 // --max-call-depth) map onto runtime/budget.h and Limits.
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -225,6 +227,15 @@ int CmdRun(const RunOptions& opts) {
   if (!MakeWasiOptions(opts, &wasi_opts, &error)) return Fail(kExitUsage, error);
   absl::StatusOr<std::unique_ptr<Wasi>> wasi = Wasi::Create(std::move(wasi_opts));
   if (!wasi.ok()) return Fail(kExitUsage, std::string(wasi.status().message()));
+  if (!opts.audit.empty()) {
+    // Refuse to run at all when the audit log could not be written later.
+    std::FILE* probe = std::fopen(opts.audit.c_str(), "wb");
+    if (probe == nullptr) {
+      return Fail(kExitUsage, absl::StrFormat("--audit: cannot write %s: %s",
+                                              opts.audit, std::strerror(errno)));
+    }
+    std::fclose(probe);
+  }
   Store store(limits);
   SetFuel(store, budget.fuel);
   SetDeadline(store, deadline);

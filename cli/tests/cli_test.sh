@@ -39,6 +39,7 @@ expect "wrong argument count" 2 "" "takes 1 argument" -- "$wsbx" run "$fib" --in
 expect "bad argument" 2 "" "cannot parse 'x1' as i32" -- "$wsbx" run "$fib" --invoke fib x1
 expect "unknown import" 1 "" "unknown import env.missing" -- "$wsbx" run "$import"
 expect "missing file" 1 "" "cannot read" -- "$wsbx" run "$tmp/none.wasm"
+expect "unwritable audit log is refused before running" 2 "" "--audit: cannot write" -- "$wsbx" run "$fib" --audit "$tmp/missing/a.jsonl" --invoke fib 1
 expect "a directory is not a module" 1 "" "Is a directory" -- "$wsbx" validate "$tmp"
 expect "run a directory" 1 "" "Is a directory" -- "$wsbx" run "$tmp"
 expect "module from a pipe" 0 "6765" "" -- sh -c "cat '$fib' | '$wsbx' run /dev/stdin --invoke fib 20"

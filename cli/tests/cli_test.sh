@@ -7,24 +7,7 @@ failures=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# expect NAME WANT_CODE WANT_OUT_SUBSTRING WANT_ERR_SUBSTRING -- CMD...
-expect() {
-  local name=$1 want_code=$2 want_out=$3 want_err=$4
-  shift 5
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local code=$?
-  local ok=1
-  [ "$code" = "$want_code" ] || ok=0
-  [ -z "$want_out" ] || grep -qF -- "$want_out" "$tmp/out" || ok=0
-  [ -z "$want_err" ] || grep -qF -- "$want_err" "$tmp/err" || ok=0
-  if [ $ok = 1 ]; then
-    echo "ok   $name"
-  else
-    echo "FAIL $name: exit $code (want $want_code)"
-    sed 's/^/  out: /' "$tmp/out"; sed 's/^/  err: /' "$tmp/err"
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/expect.sh"
 
 expect "invoke fib" 0 "6765" "" -- "$wsbx" run "$fib" --invoke fib 20
 expect "invoke i64 result" 0 "5000050000" "" -- "$wsbx" run "$fib" --invoke sum_to 100000

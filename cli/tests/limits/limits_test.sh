@@ -14,30 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
-# expect NAME WANT_CODE WANT_OUT WANT_ERR -- CMD...: runs CMD (stdin from
-# /dev/null unless the caller redirected it), checks code and substrings;
-# leaves the elapsed time in $elapsed_ms.
-expect() {
-  local name=$1 want_code=$2 want_out=$3 want_err=$4
-  shift 5
-  local t0; t0=$(now_ms)
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local code=$?
-  elapsed_ms=$(( $(now_ms) - t0 ))
-  local ok=1
-  [ "$code" = "$want_code" ] || ok=0
-  [ -z "$want_out" ] || grep -qF -- "$want_out" "$tmp/out" || ok=0
-  [ -z "$want_err" ] || grep -qF -- "$want_err" "$tmp/err" || ok=0
-  if [ $ok = 1 ]; then
-    echo "ok   $name (${elapsed_ms} ms)"
-  else
-    echo "FAIL $name: exit $code (want $want_code), ${elapsed_ms} ms"
-    sed 's/^/  out: /' "$tmp/out"; sed 's/^/  err: /' "$tmp/err" | head -20
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/../expect.sh"
 
 # within NAME LIMIT_MS: the last command took at most LIMIT_MS + slack.
 within() {

@@ -23,9 +23,9 @@ using CodeWord = uint64_t;
 //   Enter:  [h][first_local|count][frame_slots][fuel][pool_slot|n][bits]*n
 //           (zeroes the declared locals, then fills n constant slots)
 //   Fuel:   [h][count]              Copy:   [h][dst|src]
-//   Const:  [h][dst][bits]          Jump:   [h][rel]
-//   BrIf / BrUnless: [h][cond][rel][fuel]  (fuel: charged on fall-through)
-//   BrTable: [h][index|n][rel_0]...[rel_n]  (rel_n is the default)
+//   Const:  [h][dst][bits]
+//   BrTable: [h][index|n][rel_0][fuel_0]...[rel_n][fuel_n]  (n: default;
+//            fuel_i is charged when entry i is taken)
 //   Return: [h][first|count]
 //   Call:   [h][argbase|func_index][rel to the callee's Enter]
 //   CallImport: [h][argbase|func_index]
@@ -37,17 +37,21 @@ using CodeWord = uint64_t;
 //   Fused forms chosen by the compiler (each charges exactly the fuel of the
 //   instructions it replaces, which the run's count already holds):
 //   I32<op>Imm / I64<op>Imm: [h][a|dst][imm]  (binary op, constant b)
-//   BrIfI32<cmp> / BrIfI64<cmp>: [h][a|b][rel][fuel]  (compare + br_if)
-//   BrIfI32<cmp>Imm: [h][a|imm][rel][fuel]  (compare with constant b)
+//   BrIfI32<cmp> / BrIfI64<cmp> (compare + br_if, operands [a|b]),
+//   BrIfI32<cmp>Imm (compare with constant b, operands [a|imm]), like the
+//   wasm BrIf (operand [cond]) and BrUnless, are never emitted:
+//   they name the compare a branch tests, and the compiler emits the
+//   charging form below.
 //   I32AddShl: [h][a|x][dst|k]  (a + (x << k), a shifted index)
 //   SelectI32<cmp>: [h][x|y][a|b][dst]  (i32 compare + select: dst =
 //   a cmp b ? x : y); SelectI32<cmp>Imm: [h][x|y][a|imm][dst].
 //   <load>Add / <store>Add: the load/store layout plus [imm]; the address
 //   is the i32 sum of the addr slot and imm (an i32.add folded in).
-//   Backward branches to a loop skip the loop's Fuel op and charge its first
-//   run themselves when taken: JumpLoop: [h][rel][fuel];
-//   BrLoop<form>: as the BrIf form plus [taken_fuel] (BrLoopIf and
-//   BrLoopUnless take BrIf's and BrUnless's operands).
+//   Branches charge the run they land in when taken, and a conditional one
+//   the run it falls through to otherwise, so no Fuel op is needed at a
+//   label: JumpFuel: [h][rel][fuel];
+//   BrFuel<form>: [h][operands][rel][fall_fuel][taken_fuel], operands as
+//   named above (BrFuelIf: [cond] nonzero; BrFuelUnless: [cond] zero).
 #define WSBX_IMM_BINOPS(X, P) \
   X(P##AddImm) X(P##SubImm) X(P##MulImm) X(P##AndImm) X(P##OrImm) \
   X(P##XorImm) X(P##ShlImm) X(P##ShrSImm) X(P##ShrUImm)
@@ -66,7 +70,6 @@ using CodeWord = uint64_t;
   X(Fuel)                        \
   X(Copy)                        \
   X(Const)                       \
-  X(Jump)                        \
   X(BrUnless)                    \
   X(CallImport)                  \
   X(Exit)                        \
@@ -78,12 +81,12 @@ using CodeWord = uint64_t;
   WSBX_CMP_NAMES(X, BrIfI32, )   \
   WSBX_CMP_NAMES(X, BrIfI64, )   \
   WSBX_CMP_NAMES(X, BrIfI32, Imm)   \
-  X(JumpLoop)                    \
-  X(BrLoopIf)                    \
-  X(BrLoopUnless)                \
-  WSBX_CMP_NAMES(X, BrLoopI32, ) \
-  WSBX_CMP_NAMES(X, BrLoopI64, ) \
-  WSBX_CMP_NAMES(X, BrLoopI32, Imm) \
+  X(JumpFuel)                    \
+  X(BrFuelIf)                    \
+  X(BrFuelUnless)                \
+  WSBX_CMP_NAMES(X, BrFuelI32, ) \
+  WSBX_CMP_NAMES(X, BrFuelI64, ) \
+  WSBX_CMP_NAMES(X, BrFuelI32, Imm) \
   X(I32AddShl)                   \
   WSBX_MEM_NAMES(X, Add)         \
   WSBX_CMP_NAMES(X, SelectI32, ) \

@@ -27,6 +27,8 @@ namespace wsbx {
 namespace {
 
 constexpr uint32_t kNoWord = UINT32_MAX;
+// fuel_word_ of a run no instruction charges on entry: only branches do.
+constexpr uint32_t kVirtualRun = UINT32_MAX - 1;
 // Distinct constants used inside loops that get a frame slot, written once
 // by Enter, so that reading them costs no instruction.
 constexpr size_t kMaxPooledConstants = 16;
@@ -40,10 +42,13 @@ uint64_t ConstBits(const Instr& in) {
   return 0;
 }
 
-// A branch offset still to be written: `word` gets target - `instr`.
+// A branch offset still to be written: `word` gets target - `instr`. A
+// forward branch to a label also has a `fuel` word: what it charges when
+// taken, the count of the run from the label on.
 struct Fixup {
   uint32_t instr;
   uint32_t word;
+  uint32_t fuel = kNoWord;
 };
 
 struct CallFixup {
@@ -87,7 +92,13 @@ struct Label {
   std::span<const ValType> param_types;
   std::span<const ValType> result_types;
   uint32_t loop_start = 0;      // kLoop: the branch target
-  Fixup else_fixup{0, kNoWord};  // kIf: the BrUnless to the else arm
+  // kLoop: the count of the run holding loop_start when the loop opened, and
+  // once that run has ended, the count from loop_start to its end (what a
+  // backward branch charges).
+  uint64_t loop_snapshot = 0;
+  uint64_t loop_fuel = 0;
+  bool loop_fuel_known = false;
+  Fixup else_fixup{0, kNoWord};  // kIf: the branch to the else arm
   std::vector<Fixup> fixups;     // forward branches to the end
 };
 
@@ -120,21 +131,21 @@ int CmpIndex(IOp op, IOp family) {
   return i >= 0 && i < kCmpCount ? i : -1;
 }
 
-// The form of a conditional jump that also charges fuel when taken (a
-// backward branch to a loop).
-IOp LoopForm(IOp op) {
-  if (op == IOp::kBrIf) return IOp::kBrLoopIf;
-  if (op == IOp::kBrUnless) return IOp::kBrLoopUnless;
+// The form of a conditional jump that also charges fuel when taken (every
+// conditional branch to a label: the run from the label on).
+IOp ChargingForm(IOp op) {
+  if (op == IOp::kBrIf) return IOp::kBrFuelIf;
+  if (op == IOp::kBrUnless) return IOp::kBrFuelUnless;
   int i;
   if ((i = CmpIndex(op, IOp::kBrIfI32Eq)) >= 0) {
-    return CmpOp(IOp::kBrLoopI32Eq, i);
+    return CmpOp(IOp::kBrFuelI32Eq, i);
   }
   if ((i = CmpIndex(op, IOp::kBrIfI64Eq)) >= 0) {
-    return CmpOp(IOp::kBrLoopI64Eq, i);
+    return CmpOp(IOp::kBrFuelI64Eq, i);
   }
   i = CmpIndex(op, IOp::kBrIfI32EqImm);
   assert(i >= 0);
-  return CmpOp(IOp::kBrLoopI32EqImm, i);
+  return CmpOp(IOp::kBrFuelI32EqImm, i);
 }
 
 // Core loads run from i32.load to i64.load32_u, then the stores to
@@ -237,25 +248,66 @@ class FunctionCompiler {
     producer_ = {Pos(), word, shift, slot};
   }
   void SetLocal(uint32_t local, bool tee);
+  // Fuel is charged per straight-line run: a run starts after a branch or
+  // at a label nothing falls into, and ends at the next branch, return or
+  // unreachable (runtime/budget.h says what costs fuel). Labels reached by
+  // falling through do not end the run: its count goes on, and every branch
+  // to such a label charges the run's count from the label on itself, so
+  // no Fuel instruction is needed there. A run's count lives in the word
+  // that charges it on entry (Enter's, or a conditional branch's
+  // fall-through word), or in virtual_count_ for a run entered only by
+  // branches. A call does not end a run: the code after it is charged with
+  // the code before it, which is exact whenever the call returns.
   void OpenRun(uint32_t word) {
     fuel_word_ = word;
-    code_[word] = 0;
+    if (word == kVirtualRun) {
+      virtual_count_ = 0;
+    } else {
+      code_[word] = 0;
+    }
   }
-  // Every control instruction ends a straight-line run; no producer may be
-  // retargeted across it (its slot may be a branch's destination).
-  void CloseRun() {
-    fuel_word_ = kNoWord;
+  uint64_t RunCount() const {
+    return fuel_word_ == kVirtualRun ? virtual_count_ : code_[fuel_word_];
+  }
+  // No producer or constant may be fused or retargeted across a label or a
+  // branch (its slot may be a branch's destination).
+  void EndFusion() {
     producer_.end = kNoWord;
     last_const_.end = kNoWord;
     last_cmp_.end = kNoWord;
     last_imm_.end = kNoWord;
   }
-  // Charges one instruction to the current run (runtime/budget.h says what
-  // costs fuel). Where a run ended (a branch or a block boundary) the next
-  // counted instruction opens a new one with a Fuel op, so every path pays
-  // for exactly the instructions it executes. A call does not end a run:
-  // the code after it is charged with the code before it, which is exact
-  // whenever the call returns.
+  // Ends the current run: branches to labels inside it learn their charge.
+  void CloseRun() {
+    if (fuel_word_ != kNoWord) {
+      const uint64_t total = RunCount();
+      for (const auto& [word, snapshot] : pending_fuel_) {
+        code_[word] = total - snapshot;
+      }
+      for (uint32_t i : run_loops_) {
+        Label& loop = labels_[i];
+        loop.loop_fuel = total - loop.loop_snapshot;
+        loop.loop_fuel_known = true;
+      }
+    }
+    pending_fuel_.clear();
+    run_loops_.clear();
+    fuel_word_ = kNoWord;
+    EndFusion();
+  }
+  // A label branches land at: the run falling into it goes on; without one,
+  // a run opens that only the branches charge.
+  void EnterLabel() {
+    EndFusion();
+    if (fuel_word_ == kNoWord) OpenRun(kVirtualRun);
+  }
+  // The branch whose taken-fuel word is `word` lands here: it charges the
+  // rest of the current run, known when the run ends.
+  void ChargeFromHere(uint32_t word) {
+    pending_fuel_.emplace_back(word, RunCount());
+  }
+  // Charges one instruction to the current run. Only unreachable code could
+  // find no run open; a Fuel op then opens one.
   void CountInstr(Opcode op) {
     if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kElse ||
         op == Opcode::kEnd) {
@@ -265,7 +317,11 @@ class FunctionCompiler {
       Op(IOp::kFuel);
       OpenRun(Word(0));
     }
-    ++code_[fuel_word_];
+    if (fuel_word_ == kVirtualRun) {
+      ++virtual_count_;
+    } else {
+      ++code_[fuel_word_];
+    }
   }
   void SetUnreachable() { labels_.back().unreachable = true; }
   void BlockTypes(const BlockType& bt, std::span<const ValType>* params,
@@ -302,19 +358,10 @@ class FunctionCompiler {
   void EmitBranch(uint32_t depth);
   // True when a branch to `depth` is a single jump with no value moves.
   bool IsPlainJump(uint32_t depth) const;
-  void EmitJumpTo(Label& label, uint32_t instr, uint32_t word);
-  // True when `label` is a loop whose first run opens with a Fuel op: a
-  // backward branch may then skip that op (jump to loop_start + 2) and
-  // charge *fuel, the run's final count, itself.
-  bool LoopFuel(const Label& label, uint64_t* fuel) const {
-    if (label.kind != Label::kLoop || label.loop_start + 2 > Pos() ||
-        code_[label.loop_start] !=
-            reinterpret_cast<uintptr_t>(handlers_[static_cast<int>(IOp::kFuel)])) {
-      return false;
-    }
-    *fuel = code_[label.loop_start + 1];
-    return true;
-  }
+  // Points the branch at `instr` (offset word `word`, taken-fuel word
+  // `fuel`) at `label`: a loop's start, whose run has ended, or the label's
+  // end, patched when it is reached.
+  void EmitJumpTo(Label& label, uint32_t instr, uint32_t word, uint32_t fuel);
   void EmitReturn();
 
   const Module& module_;
@@ -325,7 +372,12 @@ class FunctionCompiler {
   uint32_t h_ = 0;
   uint32_t max_h_ = 0;
   uint32_t skip_depth_ = 0;
-  uint32_t fuel_word_ = kNoWord;
+  uint32_t fuel_word_ = kNoWord;   // the current run's count, or kVirtualRun
+  uint64_t virtual_count_ = 0;
+  // Taken-fuel words of branches into the current run, with the run's count
+  // where they land.
+  std::vector<std::pair<uint32_t, uint64_t>> pending_fuel_;
+  std::vector<uint32_t> run_loops_;  // labels_ indexes of loops starting in it
   uint32_t stack_base_ = 0;        // first operand-stack slot
   uint32_t pool_base_ = 0;         // first constant-pool slot
   std::vector<uint64_t> pool_;     // pooled constant bits
@@ -614,11 +666,13 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       return;
     case Opcode::kBlock: case Opcode::kLoop: case Opcode::kIf: {
       CondJump cond{};
-      if (in.op == Opcode::kIf) cond = PopCondition();
-      // No branch lands at a block's start: its run goes on into the block.
-      const uint32_t run = fuel_word_;
-      CloseRun();
-      if (in.op == Opcode::kBlock) fuel_word_ = run;
+      if (in.op == Opcode::kIf) {
+        cond = PopCondition();
+        CloseRun();
+      } else {
+        // No branch lands at a block's start; a loop's start is a label.
+        EndFusion();
+      }
       std::span<const ValType> param_types, result_types;
       BlockTypes(in.block, &param_types, &result_types);
       const uint32_t params = SlotsOf(param_types);
@@ -633,13 +687,18 @@ void FunctionCompiler::CompileControl(const Instr& in) {
         label.kind = Label::kBlock;
       } else if (in.op == Opcode::kLoop) {
         label.kind = Label::kLoop;
-        label.loop_start = Pos();  // the body's first run opens here
+        label.loop_start = Pos();
+        EnterLabel();
+        label.loop_snapshot = RunCount();
+        run_loops_.push_back(static_cast<uint32_t>(labels_.size()));
       } else {
         label.kind = Label::kIf;
-        uint32_t at = Op(cond.if_false);
+        uint32_t at = Op(ChargingForm(cond.if_false));
         Word(cond.operand);
-        label.else_fixup = {at, Word(0)};
-        OpenRun(Word(0));  // the then arm's first run, charged on entry
+        uint32_t rel = Word(0);
+        uint32_t then_fuel = Word(0);
+        label.else_fixup = {at, rel, Word(0)};
+        OpenRun(then_fuel);  // the then arm's first run, charged on entry
       }
       labels_.push_back(std::move(label));
       return;
@@ -650,10 +709,13 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       Label& label = labels_.back();
       assert(label.kind == Label::kIf);
       if (!label.unreachable) {
-        uint32_t at = Op(IOp::kJump);
-        label.fixups.push_back({at, Word(0)});
+        uint32_t at = Op(IOp::kJumpFuel);
+        uint32_t rel = Word(0);
+        label.fixups.push_back({at, rel, Word(0)});
       }
       Patch(label.else_fixup, Pos());
+      EnterLabel();
+      ChargeFromHere(label.else_fixup.fuel);
       label.else_fixup.word = kNoWord;
       label.kind = Label::kBlock;
       label.unreachable = false;
@@ -671,26 +733,23 @@ void FunctionCompiler::CompileControl(const Instr& in) {
       CondJump cond = PopCondition();
       CloseRun();
       MaterializeAll();
-      Label& target = labels_[labels_.size() - 1 - in.a];
-      uint64_t loop_fuel;
-      if (IsPlainJump(in.a) && LoopFuel(target, &loop_fuel)) {
-        uint32_t at = Op(LoopForm(cond.if_true));
+      if (IsPlainJump(in.a)) {
+        uint32_t at = Op(ChargingForm(cond.if_true));
         Word(cond.operand);
-        Patch({at, Word(0)}, target.loop_start + 2);
-        OpenRun(Word(0));  // the fall-through run, charged when not taken
-        Word(loop_fuel);
-      } else if (IsPlainJump(in.a)) {
-        uint32_t at = Op(cond.if_true);
-        Word(cond.operand);
-        EmitJumpTo(labels_[labels_.size() - 1 - in.a], at, Word(0));
-        OpenRun(Word(0));  // the fall-through run, charged when not taken
+        uint32_t rel = Word(0);
+        uint32_t fall_fuel = Word(0);
+        EmitJumpTo(labels_[labels_.size() - 1 - in.a], at, rel, Word(0));
+        OpenRun(fall_fuel);  // the fall-through run, charged when not taken
       } else {
-        uint32_t at = Op(cond.if_false);
+        // Skip the value moves and the jump when the condition fails.
+        uint32_t at = Op(ChargingForm(cond.if_false));
         Word(cond.operand);
         Fixup skip{at, Word(0)};
         Word(0);  // the branch's moves cost no fuel
+        uint32_t skip_fuel = Word(0);
         EmitBranch(in.a);
         Patch(skip, Pos());
+        OpenRun(skip_fuel);  // the fall-through run, charged by the skip
       }
       return;
     }
@@ -744,16 +803,27 @@ void FunctionCompiler::CompileControl(const Instr& in) {
 }
 
 void FunctionCompiler::CompileEnd() {
-  CloseRun();
   if (!labels_.back().unreachable) MaterializeAll();
   Label& label = labels_.back();
   if (label.kind == Label::kFunc) {
+    CloseRun();
     if (!label.unreachable) EmitReturn();
     labels_.pop_back();
     return;
   }
-  if (label.else_fixup.word != kNoWord) Patch(label.else_fixup, Pos());
-  for (const Fixup& f : label.fixups) Patch(f, Pos());
+  if (label.kind == Label::kLoop && !run_loops_.empty() &&
+      run_loops_.back() == labels_.size() - 1) {
+    run_loops_.pop_back();  // no branch can reach the loop any more
+  }
+  EnterLabel();
+  if (label.else_fixup.word != kNoWord) {
+    Patch(label.else_fixup, Pos());
+    ChargeFromHere(label.else_fixup.fuel);
+  }
+  for (const Fixup& f : label.fixups) {
+    Patch(f, Pos());
+    ChargeFromHere(f.fuel);
+  }
   SetHeight(label.height);
   PushTypes(label.result_types);
   labels_.pop_back();
@@ -767,11 +837,15 @@ bool FunctionCompiler::IsPlainJump(uint32_t depth) const {
   return h_ - arity == label.height;
 }
 
-void FunctionCompiler::EmitJumpTo(Label& label, uint32_t instr, uint32_t word) {
+void FunctionCompiler::EmitJumpTo(Label& label, uint32_t instr, uint32_t word,
+                                  uint32_t fuel) {
   if (label.kind == Label::kLoop) {
+    // Branches end runs, so the run holding the loop's start has ended.
+    assert(label.loop_fuel_known);
     Patch({instr, word}, label.loop_start);
+    code_[fuel] = label.loop_fuel;
   } else {
-    label.fixups.push_back({instr, word});
+    label.fixups.push_back({instr, word, fuel});
   }
 }
 
@@ -791,15 +865,9 @@ void FunctionCompiler::EmitBranch(uint32_t depth) {
       Word(Pack(label.height + i, src + i));
     }
   }
-  uint64_t loop_fuel;
-  if (LoopFuel(label, &loop_fuel)) {
-    uint32_t at = Op(IOp::kJumpLoop);
-    Patch({at, Word(0)}, label.loop_start + 2);
-    Word(loop_fuel);
-    return;
-  }
-  uint32_t at = Op(IOp::kJump);
-  EmitJumpTo(label, at, Word(0));
+  uint32_t at = Op(IOp::kJumpFuel);
+  uint32_t rel = Word(0);
+  EmitJumpTo(label, at, rel, Word(0));
 }
 
 void FunctionCompiler::EmitReturn() {
@@ -816,14 +884,18 @@ void FunctionCompiler::CompileBrTable(const Instr& in) {
   uint32_t at = Op(IOp::kBrTable);
   Word(Pack(index, n));
   uint32_t first = Pos();
-  for (uint32_t i = 0; i <= n; ++i) Word(0);
+  for (uint32_t i = 0; i <= n; ++i) {
+    Word(0);  // offset
+    Word(0);  // fuel charged when taken (a stub charges its own)
+  }
   // Targets needing value moves or a return get a stub after the table;
   // equal targets share one.
   std::vector<std::pair<uint32_t, uint32_t>> stubs;  // (depth, position)
   for (uint32_t i = 0; i <= n; ++i) {
     uint32_t depth = in.targets[i];
     if (IsPlainJump(depth)) {
-      EmitJumpTo(labels_[labels_.size() - 1 - depth], at, first + i);
+      EmitJumpTo(labels_[labels_.size() - 1 - depth], at, first + 2 * i,
+                 first + 2 * i + 1);
       continue;
     }
     uint32_t stub = kNoWord;
@@ -835,7 +907,7 @@ void FunctionCompiler::CompileBrTable(const Instr& in) {
       stubs.emplace_back(depth, stub);
       EmitBranch(depth);
     }
-    Patch({at, first + i}, stub);
+    Patch({at, first + 2 * i}, stub);
   }
   SetUnreachable();
 }

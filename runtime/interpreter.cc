@@ -198,36 +198,17 @@ L_Const:
   fp[pc[1]] = pc[2];
   pc += 3;
   NEXT();
-L_Jump:
-  pc += static_cast<int64_t>(pc[1]);
-  NEXT();
-L_JumpLoop:
+L_JumpFuel:
   CHARGE(pc[2]);
   pc += static_cast<int64_t>(pc[1]);
-  NEXT();
-  // A conditional branch charges the run it falls through to, which saves
-  // that run a Fuel instruction of its own.
-L_BrIf:
-  if (U32(fp[pc[1]]) != 0) {
-    pc += static_cast<int64_t>(pc[2]);
-  } else {
-    CHARGE(pc[3]);
-    pc += 4;
-  }
-  NEXT();
-L_BrUnless:
-  if (U32(fp[pc[1]]) == 0) {
-    pc += static_cast<int64_t>(pc[2]);
-  } else {
-    CHARGE(pc[3]);
-    pc += 4;
-  }
   NEXT();
 L_BrTable: {
   uint32_t i = U32(fp[LO(1)]);
   uint32_t n = HI(1);
   if (i > n) i = n;
-  pc += static_cast<int64_t>(pc[2 + i]);
+  const CodeWord* entry = pc + 2 + 2 * size_t{i};
+  CHARGE(entry[1]);
+  pc += static_cast<int64_t>(entry[0]);
   NEXT();
 }
 L_Select:
@@ -320,9 +301,16 @@ call_function: {
 
   // Wasm opcodes that never appear in internal code: the compiler resolves
   // them into slots, copies and jumps.
+  // Branches that do not charge when taken only name a compare for the
+  // compiler, which emits the charging forms (BrFuel*, JumpFuel).
+#define NOT_EMITTED(name) L_##name:
 L_Nop: L_Block: L_Loop: L_If: L_Else: L_End: L_Br: L_Drop: L_SelectT:
 L_LocalGet: L_LocalSet: L_LocalTee: L_I32Const: L_I64Const: L_F32Const:
-L_F64Const: L_RefNull:
+L_F64Const: L_RefNull: L_BrIf: L_BrUnless:
+  WSBX_CMP_NAMES(NOT_EMITTED, BrIfI32, )
+  WSBX_CMP_NAMES(NOT_EMITTED, BrIfI64, )
+  WSBX_CMP_NAMES(NOT_EMITTED, BrIfI32, Imm)
+#undef NOT_EMITTED
   assert(false && "instruction not emitted by the compiler");
   TRAP(kUnreachable);
 
@@ -747,19 +735,7 @@ L_ElemDrop:
     pc += 3;                        \
     NEXT();                         \
   }
-#define BRCMP(name, get, b_expr, cmp) \
-  L_##name: {                         \
-    auto a = get(fp[LO(1)]);          \
-    auto b = get(b_expr);             \
-    if (a cmp b) {                    \
-      pc += static_cast<int64_t>(pc[2]); \
-    } else {                          \
-      CHARGE(pc[3]);                  \
-      pc += 4;                        \
-    }                                 \
-    NEXT();                           \
-  }
-#define BRLOOP(name, get, b_expr, cmp)   \
+#define BRFUEL(name, get, b_expr, cmp)   \
   L_##name: {                            \
     auto a = get(fp[LO(1)]);             \
     auto b = get(b_expr);                \
@@ -779,22 +755,17 @@ L_ElemDrop:
   M(P##LeS##SUF, S##__VA_ARGS__, <=) M(P##LeU##SUF, U##__VA_ARGS__, <=)   \
   M(P##GeS##SUF, S##__VA_ARGS__, >=) M(P##GeU##SUF, U##__VA_ARGS__, >=)
 #define CMP_IMM(name, get, cmp) IMMOP(name, get, R32, a cmp b)
-#define BR_REG(name, get, cmp) BRCMP(name, get, fp[HI(1)], cmp)
-#define BR_IMM(name, get, cmp) BRCMP(name, get, uint64_t{HI(1)}, cmp)
   CMP_FAMILY(CMP_IMM, I32, Imm, 32)
-  CMP_FAMILY(BR_REG, BrIfI32, , 32)
-  CMP_FAMILY(BR_REG, BrIfI64, , 64)
-  CMP_FAMILY(BR_IMM, BrIfI32, Imm, 32)
-#define LOOP_REG(name, get, cmp) BRLOOP(name, get, fp[HI(1)], cmp)
-#define LOOP_IMM(name, get, cmp) BRLOOP(name, get, uint64_t{HI(1)}, cmp)
-  CMP_FAMILY(LOOP_REG, BrLoopI32, , 32)
-  CMP_FAMILY(LOOP_REG, BrLoopI64, , 64)
-  CMP_FAMILY(LOOP_IMM, BrLoopI32, Imm, 32)
-  BRLOOP(BrLoopIf, U32, uint64_t{0}, !=)
-  BRLOOP(BrLoopUnless, U32, uint64_t{0}, ==)
-#undef LOOP_REG
-#undef LOOP_IMM
-#undef BRLOOP
+#define FUEL_REG(name, get, cmp) BRFUEL(name, get, fp[HI(1)], cmp)
+#define FUEL_IMM(name, get, cmp) BRFUEL(name, get, uint64_t{HI(1)}, cmp)
+  CMP_FAMILY(FUEL_REG, BrFuelI32, , 32)
+  CMP_FAMILY(FUEL_REG, BrFuelI64, , 64)
+  CMP_FAMILY(FUEL_IMM, BrFuelI32, Imm, 32)
+  BRFUEL(BrFuelIf, U32, uint64_t{0}, !=)
+  BRFUEL(BrFuelUnless, U32, uint64_t{0}, ==)
+#undef FUEL_REG
+#undef FUEL_IMM
+#undef BRFUEL
 #define SELCMP(name, get, b_expr, cmp)                  \
   L_##name: {                                          \
     auto a = get(fp[LO(2)]);                           \
@@ -827,11 +798,8 @@ L_I32AddShl:
   fp[LO(2)] = R32(U32(fp[LO(1)]) + (U32(fp[HI(1)]) << HI(2)));
   pc += 3;
   NEXT();
-#undef BR_REG
-#undef BR_IMM
 #undef CMP_IMM
 #undef CMP_FAMILY
-#undef BRCMP
 #undef IMMOP
 #undef UNOP
 #undef BINOP

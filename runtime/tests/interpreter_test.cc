@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/budget.h"
 #include "runtime/engine.h"
 #include "runtime/exec_context.h"
 #include "runtime/store.h"
@@ -578,6 +579,72 @@ TEST_CASE("interpreter: fused instructions keep the unfused semantics") {
   CHECK(call("select_gt_u_imm", four(1, 2, 6, 0)) == Value::I32(1));
   CHECK(call("select_gt_u_imm", four(1, 2, 5, 0)) == Value::I32(2));
   CHECK(call("select_gt_u_imm", four(1, 2, 0xFFFFFFFFu, 0)) == Value::I32(1));
+}
+
+// Fuel is charged per straight-line run, and a branch charges the run it
+// lands in; runs go on across labels reached by falling through. Each path
+// must cost exactly the instructions it executes (all but block, loop, else
+// and end cost 1), counted here by hand.
+TEST_CASE("interpreter: every branch form charges exactly what runs") {
+  ModuleBuilder b;
+  uint32_t i_i = b.Type({kI32}, {kI32});
+  // block $end block $c block $b
+  //   local.get 0  br_table $b $c $c $end          ;; x = 0, 1, 2, else
+  // end ($b)  i32.const 10  local.set 1  br $end
+  // end ($c)  local.get 0  i32.const 1  i32.sub
+  //   if  i32.const 20 local.set 1  else  i32.const 30 local.set 1  end
+  // end ($end)
+  // loop $l  local.get 1  i32.const 7  i32.sub  local.tee 1
+  //   i32.const 7  i32.gt_s  br_if $l  end
+  // local.get 1
+  b.Func(i_i,
+         Op({0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x20, 0,    0x0E, 3,
+             0,    1,    1,    2,    0x0B, 0x41, 10,   0x21, 1,    0x0C,
+             1,    0x0B, 0x20, 0,    0x41, 1,    0x6B, 0x04, 0x40, 0x41,
+             20,   0x21, 1,    0x05, 0x41, 30,   0x21, 1,    0x0B, 0x0B,
+             0x03, 0x40, 0x20, 1,    0x41, 7,    0x6B, 0x22, 1,    0x41,
+             7,    0x4A, 0x0D, 0,    0x0B, 0x20, 1}),
+         {1, 1, kI32}, "paths");
+  // block (result i32)  i32.const 1  i32.const 2  local.get 0  br_if 0
+  //   drop drop i32.const 3  end  i32.const 10  i32.add
+  // (the br_if moves its value down a slot: the branch with value moves)
+  b.Func(i_i,
+         Op({0x02, kI32, 0x41, 1, 0x41, 2, 0x20, 0, 0x0D, 0, 0x1A, 0x1A, 0x41,
+             3, 0x0B, 0x41, 10, 0x6A}),
+         {0}, "moves");
+  Harness h(b);
+  struct Case {
+    const char* func;
+    int32_t arg;
+    int32_t result;
+    uint64_t fuel;
+  };
+  // paths, x = 0: br_table, $b's run, 1 loop iteration (10 -> 3), get.
+  // x = 1: else arm, 4 iterations (30 -> 2); x = 2: then arm, 2 (20 -> 6);
+  // x = 3 or 9: the default straight to $end, 1 iteration (0 -> -7).
+  const Case cases[] = {
+      {"paths", 0, 3, 2 + 3 + 7 + 1},     {"paths", 1, 2, 2 + 4 + 2 + 28 + 1},
+      {"paths", 2, 6, 2 + 4 + 2 + 14 + 1}, {"paths", 3, -7, 2 + 7 + 1},
+      {"paths", 9, -7, 2 + 7 + 1},        {"moves", 1, 12, 4 + 2},
+      {"moves", 0, 13, 4 + 3 + 2},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.func);
+    CAPTURE(c.arg);
+    SetFuel(h.store, std::nullopt);
+    uint64_t before = FuelConsumed(h.store);
+    InvokeResult r = h.Call(c.func, {Value::I32(c.arg)});
+    REQUIRE(r.ok());
+    CHECK(r.values[0] == Value::I32(c.result));
+    CHECK(FuelConsumed(h.store) - before == c.fuel);
+    // The budget boundary is the same count.
+    SetFuel(h.store, c.fuel);
+    CHECK(h.Call(c.func, {Value::I32(c.arg)}).ok());
+    SetFuel(h.store, c.fuel - 1);
+    InvokeResult short_run = h.Call(c.func, {Value::I32(c.arg)});
+    REQUIRE_FALSE(short_run.ok());
+    CHECK(short_run.trap->kind == TrapKind::kFuelExhausted);
+  }
 }
 
 }  // namespace

@@ -90,7 +90,43 @@ using CodeWord = uint64_t;
   X(I32AddShl)                   \
   WSBX_MEM_NAMES(X, Add)         \
   WSBX_CMP_NAMES(X, SelectI32, ) \
-  WSBX_CMP_NAMES(X, SelectI32, Imm)
+  WSBX_CMP_NAMES(X, SelectI32, Imm) \
+  WSBX_PAIRS(WSBX_PAIR_NAME, X)
+
+// Pairs of instructions that one handler runs back to back, chosen by
+// measuring which pairs the bench programs dispatch most: P(X, A, words of
+// A, B, words of B (0: variable)). The compiler's last pass (pairs.cc)
+// rewrites the handler word of each A followed by a B to the handler A##B,
+// which runs both and goes on after B. B's own word is left as it was, so a
+// branch to B, or another pair starting at B, still runs B alone; nothing
+// moves, and no branch needs patching.
+#define WSBX_PAIRS(P, X)                     \
+  P(X, I32AddShl, 3, I32Load, 3)             \
+  P(X, I32AddShl, 3, I64Load, 3)             \
+  P(X, Copy, 2, Copy, 2)                     \
+  P(X, I32AddImm, 3, I32AddShl, 3)           \
+  P(X, I32Store8, 3, I32AddImm, 3)           \
+  P(X, I32AddImm, 3, I32AddImm, 3)           \
+  P(X, I32Load8UAdd, 4, I32Store8, 3)        \
+  P(X, I32AddImm, 3, I32Store8, 3)           \
+  P(X, F64Mul, 3, F64Mul, 3)                 \
+  P(X, F64Add, 3, F64Store, 3)               \
+  P(X, F64Load, 3, F64Mul, 3)                \
+  P(X, F64Sub, 3, F64Mul, 3)                 \
+  P(X, I32AddImm, 3, Copy, 2)                \
+  P(X, Copy, 2, I32AddImm, 3)                \
+  P(X, I32Store8, 3, I32Add, 3)              \
+  P(X, I64Add, 3, BrFuelI64LeU, 5)           \
+  P(X, I32AddImm, 3, BrFuelI32NeImm, 5)      \
+  P(X, I32AddImm, 3, BrFuelI32LtS, 5)        \
+  P(X, I32AddImm, 3, I32Load8U, 3)           \
+  P(X, I32Load8U, 3, BrTable, 0)             \
+  P(X, I32WrapI64, 2, BrTable, 0)            \
+  P(X, I64Load, 3, BrFuelI64GtU, 5)          \
+  P(X, I32Load, 3, I32AddImm, 3)             \
+  P(X, Copy, 2, JumpFuel, 3)                 \
+  P(X, I32AddImm, 3, JumpFuel, 3)
+#define WSBX_PAIR_NAME(X, a, la, b, lb) X(a##b)
 
 enum class IOp : uint16_t {
 #define WSBX_OP(name, prefix, code, text, imm, sig) k##name,

@@ -21,6 +21,7 @@
 
 #include "runtime/code.h"
 #include "runtime/instr.h"
+#include "runtime/pairs.h"
 #include "runtime/status_macros.h"
 
 namespace wsbx {
@@ -183,7 +184,13 @@ class FunctionCompiler {
     uint32_t at = Pos();
     const void* handler = handlers_[static_cast<int>(op)];
     code_.push_back(reinterpret_cast<uintptr_t>(handler));
+    instrs_.push_back({at, op});
     return at;
+  }
+  // Removes the instructions from `pos` on (a fused form replaces them).
+  void Truncate(uint32_t pos) {
+    code_.resize(pos);
+    while (!instrs_.empty() && instrs_.back().pos >= pos) instrs_.pop_back();
   }
   uint32_t Word(uint64_t w) {
     code_.push_back(w);
@@ -378,6 +385,7 @@ class FunctionCompiler {
   // where they land.
   std::vector<std::pair<uint32_t, uint64_t>> pending_fuel_;
   std::vector<uint32_t> run_loops_;  // labels_ indexes of loops starting in it
+  std::vector<InstrStart> instrs_;   // this function's instructions
   uint32_t stack_base_ = 0;        // first operand-stack slot
   uint32_t pool_base_ = 0;         // first constant-pool slot
   std::vector<uint64_t> pool_;     // pooled constant bits
@@ -549,6 +557,7 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   }
   out->frame_slots = max_h_;
   code_[frame_word] = max_h_;
+  FusePairs(instrs_, handlers_, code_);
   return absl::OkStatus();
 }
 

@@ -159,6 +159,75 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
     if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_exit; \
   } while (0)
 
+// Instruction bodies by shape, reading the instruction's operand words at
+// pc[o + 1] on: single handlers run one at o = 0, pair handlers (below) run
+// two in a row, the second at the first one's length. They leave pc alone,
+// except that a branch taken jumps and dispatches itself.
+#define UN_BODY(o, get, put, expr) \
+  {                                \
+    auto a = get(fp[LO(o + 1)]);   \
+    fp[HI(o + 1)] = put(expr);     \
+  }
+#define BIN_BODY(o, get, put, expr) \
+  {                                 \
+    auto a = get(fp[LO(o + 1)]);    \
+    auto b = get(fp[HI(o + 1)]);    \
+    fp[pc[o + 2]] = put(expr);      \
+  }
+#define IMM_BODY(o, get, put, expr) \
+  {                                 \
+    auto a = get(fp[LO(o + 1)]);    \
+    auto b = get(pc[o + 2]);        \
+    fp[HI(o + 1)] = put(expr);      \
+  }
+#define LOAD_BODY(o, T, put, addr)                         \
+  {                                                        \
+    uint64_t ea = uint64_t{addr} + pc[o + 2];              \
+    if (ABSL_PREDICT_FALSE(ea + sizeof(T) > mem_size)) {   \
+      TRAP(kMemoryOutOfBounds);                            \
+    }                                                      \
+    fp[HI(o + 1)] = put(num::Load<T>(mem + ea));           \
+  }
+#define STORE_BODY(o, T, addr)                                 \
+  {                                                            \
+    uint64_t ea = uint64_t{addr} + pc[o + 2];                  \
+    if (ABSL_PREDICT_FALSE(ea + sizeof(T) > mem_size)) {       \
+      TRAP(kMemoryOutOfBounds);                                \
+    }                                                          \
+    num::Store<T>(mem + ea, static_cast<T>(fp[HI(o + 1)]));    \
+  }
+// A conditional branch charges the run it lands in or falls through to.
+#define BRFUEL_BODY(o, get, b_expr, cmp)            \
+  {                                                 \
+    auto a = get(fp[LO(o + 1)]);                    \
+    auto b = get(b_expr);                           \
+    if (a cmp b) {                                  \
+      CHARGE(pc[o + 4]);                            \
+      pc += o + static_cast<int64_t>(pc[o + 2]);    \
+      NEXT();                                       \
+    }                                               \
+    CHARGE(pc[o + 3]);                              \
+  }
+#define JUMP_FUEL_BODY(o)                        \
+  {                                              \
+    CHARGE(pc[o + 2]);                           \
+    pc += o + static_cast<int64_t>(pc[o + 1]);   \
+    NEXT();                                      \
+  }
+#define BR_TABLE_BODY(o)                                        \
+  {                                                             \
+    uint32_t i = U32(fp[LO(o + 1)]);                            \
+    const uint32_t n = HI(o + 1);                               \
+    if (i > n) i = n;                                           \
+    const CodeWord* entry = pc + o + 2 + 2 * size_t{i};         \
+    CHARGE(entry[1]);                                           \
+    pc += o + static_cast<int64_t>(entry[0]);                   \
+    NEXT();                                                     \
+  }
+#define COPY_BODY(o) fp[LO(o + 1)] = fp[HI(o + 1)];
+#define ADD_SHL_BODY(o) \
+  fp[LO(o + 2)] = R32(U32(fp[LO(o + 1)]) + (U32(fp[HI(o + 1)]) << HI(o + 2)));
+
   RELOAD_MEM();
   NEXT();
 
@@ -191,7 +260,7 @@ L_Fuel:
   pc += 2;
   NEXT();
 L_Copy:
-  fp[LO(1)] = fp[HI(1)];
+  COPY_BODY(0)
   pc += 2;
   NEXT();
 L_Const:
@@ -199,18 +268,9 @@ L_Const:
   pc += 3;
   NEXT();
 L_JumpFuel:
-  CHARGE(pc[2]);
-  pc += static_cast<int64_t>(pc[1]);
-  NEXT();
-L_BrTable: {
-  uint32_t i = U32(fp[LO(1)]);
-  uint32_t n = HI(1);
-  if (i > n) i = n;
-  const CodeWord* entry = pc + 2 + 2 * size_t{i};
-  CHARGE(entry[1]);
-  pc += static_cast<int64_t>(entry[0]);
-  NEXT();
-}
+  JUMP_FUEL_BODY(0)
+L_BrTable:
+  BR_TABLE_BODY(0)
 L_Select:
   fp[HI(2)] = U32(fp[LO(2)]) != 0 ? fp[LO(1)] : fp[HI(1)];
   pc += 3;
@@ -333,25 +393,17 @@ L_RefIsNull:
   NEXT();
 
   // ---- Memory ----
-#define LOAD_AT(name, T, put, addr, len)                          \
-  L_##name: {                                                     \
-    uint64_t ea = uint64_t{addr} + pc[2];                         \
-    if (ABSL_PREDICT_FALSE(ea + sizeof(T) > mem_size)) {          \
-      TRAP(kMemoryOutOfBounds);                                   \
-    }                                                             \
-    fp[HI(1)] = put(num::Load<T>(mem + ea));                      \
-    pc += len;                                                    \
-    NEXT();                                                       \
+#define LOAD_AT(name, T, put, addr, len) \
+  L_##name: {                            \
+    LOAD_BODY(0, T, put, addr)           \
+    pc += len;                           \
+    NEXT();                              \
   }
-#define STORE_AT(name, T, addr, len)                              \
-  L_##name: {                                                     \
-    uint64_t ea = uint64_t{addr} + pc[2];                         \
-    if (ABSL_PREDICT_FALSE(ea + sizeof(T) > mem_size)) {          \
-      TRAP(kMemoryOutOfBounds);                                   \
-    }                                                             \
-    num::Store<T>(mem + ea, static_cast<T>(fp[HI(1)]));           \
-    pc += len;                                                    \
-    NEXT();                                                       \
+#define STORE_AT(name, T, addr, len) \
+  L_##name: {                        \
+    STORE_BODY(0, T, addr)           \
+    pc += len;                       \
+    NEXT();                          \
   }
   // Each load/store also has a form with an i32.add of a constant folded
   // into its address (wrapping at 32 bits like the add it replaces).
@@ -550,16 +602,13 @@ L_ElemDrop:
   // ---- Numeric ----
 #define UNOP(name, get, put, expr) \
   L_##name: {                      \
-    auto a = get(fp[LO(1)]);       \
-    fp[HI(1)] = put(expr);         \
+    UN_BODY(0, get, put, expr)     \
     pc += 2;                       \
     NEXT();                        \
   }
 #define BINOP(name, get, put, expr) \
   L_##name: {                       \
-    auto a = get(fp[LO(1)]);        \
-    auto b = get(fp[HI(1)]);        \
-    fp[pc[2]] = put(expr);          \
+    BIN_BODY(0, get, put, expr)     \
     pc += 3;                        \
     NEXT();                         \
   }
@@ -729,24 +778,15 @@ L_ElemDrop:
   // ---- Fused forms (code.h) ----
 #define IMMOP(name, get, put, expr) \
   L_##name: {                       \
-    auto a = get(fp[LO(1)]);        \
-    auto b = get(pc[2]);            \
-    fp[HI(1)] = put(expr);          \
+    IMM_BODY(0, get, put, expr)     \
     pc += 3;                        \
     NEXT();                         \
   }
-#define BRFUEL(name, get, b_expr, cmp)   \
-  L_##name: {                            \
-    auto a = get(fp[LO(1)]);             \
-    auto b = get(b_expr);                \
-    if (a cmp b) {                       \
-      CHARGE(pc[4]);                     \
-      pc += static_cast<int64_t>(pc[2]); \
-    } else {                             \
-      CHARGE(pc[3]);                     \
-      pc += 5;                           \
-    }                                    \
-    NEXT();                              \
+#define BRFUEL(name, get, b_expr, cmp)  \
+  L_##name: {                           \
+    BRFUEL_BODY(0, get, b_expr, cmp)    \
+    pc += 5;                            \
+    NEXT();                             \
   }
 #define CMP_FAMILY(M, P, SUF, ...)                                        \
   M(P##Eq##SUF, U##__VA_ARGS__, ==) M(P##Ne##SUF, U##__VA_ARGS__, !=)     \
@@ -795,9 +835,49 @@ L_ElemDrop:
   IMM_BINOPS(I64, U64, R64)
 #undef IMM_BINOPS
 L_I32AddShl:
-  fp[LO(2)] = R32(U32(fp[LO(1)]) + (U32(fp[HI(1)]) << HI(2)));
+  ADD_SHL_BODY(0)
   pc += 3;
   NEXT();
+
+  // ---- Pair handlers (code.h, WSBX_PAIRS) ----
+  // The bodies of the instructions pairs combine, as their single handlers
+  // above run them.
+#define BODY_Copy(o) COPY_BODY(o)
+#define BODY_I32AddShl(o) ADD_SHL_BODY(o)
+#define BODY_I32AddImm(o) IMM_BODY(o, U32, R32, a + b)
+#define BODY_I32Add(o) BIN_BODY(o, U32, R32, a + b)
+#define BODY_I64Add(o) BIN_BODY(o, U64, R64, a + b)
+#define BODY_F64Add(o) BIN_BODY(o, F64, RF64, a + b)
+#define BODY_F64Sub(o) BIN_BODY(o, F64, RF64, a - b)
+#define BODY_F64Mul(o) BIN_BODY(o, F64, RF64, a * b)
+#define BODY_I32WrapI64(o) UN_BODY(o, U64, R32, static_cast<uint32_t>(a))
+#define MEM_ADDR(o) U32(fp[LO(o + 1)])
+#define BODY_I32Load(o) LOAD_BODY(o, uint32_t, R32, MEM_ADDR(o))
+#define BODY_I64Load(o) LOAD_BODY(o, uint64_t, R64, MEM_ADDR(o))
+#define BODY_F64Load(o) LOAD_BODY(o, uint64_t, R64, MEM_ADDR(o))
+#define BODY_I32Load8U(o) LOAD_BODY(o, uint8_t, R32, MEM_ADDR(o))
+#define BODY_I32Load8UAdd(o) \
+  LOAD_BODY(o, uint8_t, R32, U32(fp[LO(o + 1)] + pc[o + 3]))
+#define BODY_I32Store8(o) STORE_BODY(o, uint8_t, MEM_ADDR(o))
+#define BODY_F64Store(o) STORE_BODY(o, uint64_t, MEM_ADDR(o))
+#define BODY_BrFuelI32NeImm(o) \
+  BRFUEL_BODY(o, U32, uint64_t{HI(o + 1)}, !=)
+#define BODY_BrFuelI32LtS(o) BRFUEL_BODY(o, S32, fp[HI(o + 1)], <)
+#define BODY_BrFuelI64LeU(o) BRFUEL_BODY(o, U64, fp[HI(o + 1)], <=)
+#define BODY_BrFuelI64GtU(o) BRFUEL_BODY(o, U64, fp[HI(o + 1)], >)
+#define BODY_JumpFuel(o) JUMP_FUEL_BODY(o)
+#define BODY_BrTable(o) BR_TABLE_BODY(o)
+  // A branch as the second body dispatches itself when taken.
+#define PAIR_HANDLER(X, a, la, b, lb) \
+  L_##a##b: {                         \
+    BODY_##a(0)                       \
+    BODY_##b(la)                      \
+    pc += la + lb;                    \
+    NEXT();                           \
+  }
+  WSBX_PAIRS(PAIR_HANDLER, )
+#undef PAIR_HANDLER
+#undef MEM_ADDR
 #undef CMP_IMM
 #undef CMP_FAMILY
 #undef IMMOP

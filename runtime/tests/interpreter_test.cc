@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -645,6 +646,82 @@ TEST_CASE("interpreter: every branch form charges exactly what runs") {
     REQUIRE_FALSE(short_run.ok());
     CHECK(short_run.trap->kind == TrapKind::kFuelExhausted);
   }
+}
+
+// How many instructions of the instance's code run through `op`'s handler.
+size_t CountHandler(const Instance* instance, IOp op) {
+  const uintptr_t h =
+      reinterpret_cast<uintptr_t>(HandlerTable()[static_cast<int>(op)]);
+  const std::vector<CodeWord>& code = instance->module->code->code;
+  return static_cast<size_t>(std::count(code.begin(), code.end(), h));
+}
+
+// Pair handlers (code.h, WSBX_PAIRS) run two instructions in one dispatch;
+// each must act as the two do, also when a branch lands on the second one
+// or the second one traps.
+TEST_CASE("interpreter: paired instructions act as the two they replace") {
+  ModuleBuilder b;
+  b.Memory(1);
+  uint32_t ii_i = b.Type({kI32, kI32}, {kI32});
+  uint32_t iii_i = b.Type({kI32, kI32, kI32}, {kI32});
+  uint32_t i_i = b.Type({kI32}, {kI32});
+  uint32_t v_v = b.Type({}, {});
+  // Stores 100, 101, ... 107 at addresses 0, 4, ... 28.
+  Bytes init;
+  for (int i = 0; i < 8; ++i) {
+    init = Cat({init, I32(4 * i), I32(100 + i), Op({0x36, 2, 0})});
+  }
+  b.Func(v_v, init, {0}, "init");
+  // base + (i << 2), then i32.load: I32AddShl + I32Load.
+  const Bytes index = Op({0x20, 0, 0x20, 1, 0x41, 2, 0x74, 0x6A});
+  b.Func(ii_i, Cat({index, Op({0x28, 2, 0})}), {0}, "load");
+  // block (result i32) local.get 0; local.get 2; br_if 0; drop; base + (i
+  // << 2) end; i32.load: the br_if lands on the load that the pair holds.
+  b.Func(iii_i,
+         Cat({Op({0x02, kI32, 0x20, 0, 0x20, 2, 0x0D, 0, 0x1A}), index,
+              Op({0x0B, 0x28, 2, 0})}),
+         {0}, "load_or_base");
+  // sub(local 0, local 1) as a call: the arguments are two copies.
+  uint32_t sub = b.Func(ii_i, Op({0x20, 0, 0x20, 1, 0x6B}));
+  b.Func(ii_i, Op({0x20, 0, 0x20, 1, 0x10, static_cast<uint8_t>(sub)}), {0},
+         "call_sub");
+  // (x + 3) * (x + 5) through two locals: two I32AddImm in a row.
+  b.Func(i_i,
+         Cat({Op({0x20, 0}), I32(3), Op({0x6A, 0x21, 1, 0x20, 0}), I32(5),
+              Op({0x6A, 0x21, 2, 0x20, 1, 0x20, 2, 0x6C})}),
+         {1, 2, kI32}, "two_adds");
+  // Counts x down to 0 in steps of 1 while adding 2 to local 1:
+  // loop  local.get 1 i32.const 2 i32.add local.set 1
+  //       local.get 0 i32.const -1 i32.add local.tee 0 i32.const 0 i32.ne
+  //       br_if 0  end  local.get 1
+  b.Func(i_i,
+         Cat({Op({0x03, 0x40, 0x20, 1}), I32(2), Op({0x6A, 0x21, 1, 0x20, 0}),
+              I32(-1), Op({0x6A, 0x22, 0}), I32(0),
+              Op({0x47, 0x0D, 0, 0x0B, 0x20, 1})}),
+         {1, 1, kI32}, "count_down");
+  Harness h(b);
+  CHECK(CountHandler(h.instance, IOp::kI32AddShlI32Load) == 2);
+  CHECK(CountHandler(h.instance, IOp::kCopyCopy) == 1);
+  CHECK(CountHandler(h.instance, IOp::kI32AddImmI32AddImm) >= 1);
+  CHECK(CountHandler(h.instance, IOp::kI32AddImmBrFuelI32NeImm) == 1);
+
+  REQUIRE(h.Call("init").ok());
+  auto call = [&h](const char* name, std::vector<Value> args) {
+    InvokeResult r = h.Call(name, std::move(args));
+    REQUIRE(r.ok());
+    return r.values[0];
+  };
+  CHECK(call("load", {Value::I32(0), Value::I32(3)}) == Value::I32(103));
+  CHECK(call("load", {Value::I32(8), Value::I32(1)}) == Value::I32(103));
+  InvokeResult oob = h.Call("load", {Value::I32(65532), Value::I32(1)});
+  REQUIRE_FALSE(oob.ok());
+  CHECK(oob.trap->kind == TrapKind::kMemoryOutOfBounds);
+  const Value base = Value::I32(4), i = Value::I32(5);
+  CHECK(call("load_or_base", {base, i, Value::I32(0)}) == Value::I32(106));
+  CHECK(call("load_or_base", {base, i, Value::I32(1)}) == Value::I32(101));
+  CHECK(call("call_sub", {Value::I32(10), Value::I32(3)}) == Value::I32(7));
+  CHECK(call("two_adds", {Value::I32(2)}) == Value::I32(35));
+  CHECK(call("count_down", {Value::I32(5)}) == Value::I32(10));
 }
 
 }  // namespace

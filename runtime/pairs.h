@@ -1,0 +1,29 @@
+// The compiler's last pass over a function: instruction pairs that one
+// handler runs back to back (code.h, WSBX_PAIRS).
+#ifndef WSBX_RUNTIME_PAIRS_H_
+#define WSBX_RUNTIME_PAIRS_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "runtime/code.h"
+
+namespace wsbx {
+
+// Where one instruction of a function's internal code starts, and what it is.
+struct InstrStart {
+  uint32_t pos;
+  IOp op;
+};
+
+// Rewrites the handler word of every instruction in `instrs` (one function's
+// instructions in code order, positions into `code`, which ends with that
+// function) that starts a listed pair with the instruction after it, to the
+// pair's handler.
+void FusePairs(std::span<const InstrStart> instrs, const void* const* handlers,
+               std::vector<CodeWord>& code);
+
+}  // namespace wsbx
+
+#endif  // WSBX_RUNTIME_PAIRS_H_

@@ -764,7 +764,6 @@ void FunctionCompiler::CompileControl(const Instr& in) {
     }
     case Opcode::kReturn:
       CloseRun();
-      MaterializeAll();
       EmitReturn();
       SetUnreachable();
       return;
@@ -812,7 +811,6 @@ void FunctionCompiler::CompileControl(const Instr& in) {
 }
 
 void FunctionCompiler::CompileEnd() {
-  if (!labels_.back().unreachable) MaterializeAll();
   Label& label = labels_.back();
   if (label.kind == Label::kFunc) {
     CloseRun();
@@ -820,6 +818,7 @@ void FunctionCompiler::CompileEnd() {
     labels_.pop_back();
     return;
   }
+  if (!label.unreachable) MaterializeAll();
   if (label.kind == Label::kLoop && !run_loops_.empty() &&
       run_loops_.back() == labels_.size() - 1) {
     run_loops_.pop_back();  // no branch can reach the loop any more
@@ -880,9 +879,27 @@ void FunctionCompiler::EmitBranch(uint32_t depth) {
 }
 
 void FunctionCompiler::EmitReturn() {
-  uint32_t n = labels_.front().num_results;
+  const uint32_t n = labels_.front().num_results;
+  const uint32_t first = h_ - n;
+  // Results still aliasing consecutive locals are returned from there;
+  // other values on the stack are dropped, so need no copies.
+  uint32_t from = first;
+  if (n > 0 && alias_[first] != kNoWord) {
+    from = alias_[first];
+    for (uint32_t i = 1; i < n; ++i) {
+      if (alias_[first + i] != from + i) from = first;
+    }
+  }
+  if (from == first) {
+    for (uint32_t slot = first; slot < h_; ++slot) {
+      if (alias_[slot] == kNoWord) continue;
+      Op(IOp::kCopy);
+      Word(Pack(slot, alias_[slot]));
+      alias_[slot] = kNoWord;
+    }
+  }
   Op(IOp::kReturn);
-  Word(Pack(h_ - n, n));
+  Word(Pack(from, n));
 }
 
 void FunctionCompiler::CompileBrTable(const Instr& in) {

@@ -304,7 +304,7 @@ L_Call: {
   f.func_index = HI(1);
   fp += LO(1);
   pc += static_cast<int64_t>(pc[2]);
-  NEXT();
+  goto L_Enter;  // every function's code starts with Enter
 }
 L_CallImport:
   callee = inst->funcs[HI(1)];
@@ -356,7 +356,7 @@ call_function: {
   pc = cc.code.data() +
        cc.funcs[callee->func_index - m.num_imported_funcs].entry;
   RELOAD_MEM();
-  NEXT();
+  goto L_Enter;
 }
 
   // Wasm opcodes that never appear in internal code: the compiler resolves

@@ -724,5 +724,31 @@ TEST_CASE("interpreter: paired instructions act as the two they replace") {
   CHECK(call("count_down", {Value::I32(5)}) == Value::I32(10));
 }
 
+// Results still held by locals are returned from there (no copy first);
+// results that are not consecutive locals are copied into place.
+TEST_CASE("interpreter: results returned straight from locals") {
+  ModuleBuilder b;
+  uint32_t iii_ii = b.Type({kI32, kI32, kI32}, {kI32, kI32});
+  b.Func(iii_ii, Op({0x20, 1, 0x20, 2}), {0}, "middle");   // (b, c)
+  b.Func(iii_ii, Op({0x20, 2, 0x20, 0}), {0}, "swapped");  // (c, a)
+  b.Func(iii_ii, Op({0x20, 0, 0x20, 0}), {0}, "twice");    // (a, a)
+  // 5, then (c, b) with `return`, over an extra value left on the stack.
+  b.Func(iii_ii, Cat({I32(5), Op({0x20, 2, 0x20, 1, 0x0F})}), {0},
+         "early");
+  Harness h(b);
+  const std::vector<Value> args = {Value::I32(1), Value::I32(2),
+                                   Value::I32(3)};
+  auto results = [&](const char* name) {
+    InvokeResult r = h.Call(name, args);
+    REQUIRE(r.ok());
+    REQUIRE(r.values.size() == 2);
+    return std::pair(r.values[0].i32(), r.values[1].i32());
+  };
+  CHECK(results("middle") == std::pair(2u, 3u));
+  CHECK(results("swapped") == std::pair(3u, 1u));
+  CHECK(results("twice") == std::pair(1u, 1u));
+  CHECK(results("early") == std::pair(3u, 2u));
+}
+
 }  // namespace
 }  // namespace wsbx

@@ -97,7 +97,8 @@ using CodeWord = uint64_t;
 // measuring which pairs the bench programs dispatch most: P(X, A, words of
 // A, B, words of B (0: variable)). The compiler's last pass (pairs.cc)
 // rewrites the handler word of each A followed by a B to the handler A##B,
-// which runs both and goes on after B. B's own word is left as it was, so a
+// which runs both and goes on after B (a branch as A goes on to B only when
+// it falls through). B's own word is left as it was, so a
 // branch to B, or another pair starting at B, still runs B alone; nothing
 // moves, and no branch needs patching.
 #define WSBX_PAIRS(P, X)                     \
@@ -125,7 +126,34 @@ using CodeWord = uint64_t;
   P(X, I64Load, 3, BrFuelI64GtU, 5)          \
   P(X, I32Load, 3, I32AddImm, 3)             \
   P(X, Copy, 2, JumpFuel, 3)                 \
-  P(X, I32AddImm, 3, JumpFuel, 3)
+  P(X, I32AddImm, 3, JumpFuel, 3)            \
+  P(X, I32Load, 3, I32Load, 3)               \
+  P(X, I32Mul, 3, I32Add, 3)                 \
+  P(X, I32Store, 3, I32AddImm, 3)            \
+  P(X, I32Load, 3, I32LoadAdd, 4)            \
+  P(X, I32AddImm, 3, BrFuelIf, 5)            \
+  P(X, I32AddImm, 3, I32LoadAdd, 4)          \
+  P(X, I32LoadAdd, 4, I32Store, 3)           \
+  P(X, I32LoadAdd, 4, I32ShlImm, 3)          \
+  P(X, I32ShrUImm, 3, I32Or, 3)              \
+  P(X, I32Or, 3, I32Store, 3)                \
+  P(X, I32Add, 3, I32Load8U, 3)              \
+  P(X, I32Load8U, 3, BrFuelIf, 5)            \
+  P(X, I64AddImm, 3, BrFuelI64Ne, 5)         \
+  P(X, I32WrapI64, 2, I32Add, 3)             \
+  P(X, I32Add, 3, I32AddImm, 3)              \
+  P(X, I32AddImm, 3, I32Add, 3)              \
+  P(X, F64Mul, 3, F64Sub, 3)                 \
+  P(X, F64Mul, 3, F64Add, 3)                 \
+  P(X, F64Load, 3, F64Load, 3)               \
+  P(X, F64Load, 3, F64Add, 3)                \
+  P(X, F64Sub, 3, F64Store, 3)               \
+  P(X, F64Store, 3, F64Load, 3)              \
+  P(X, F64LoadAdd, 4, F64Sub, 3)             \
+  P(X, I64Add, 3, I64Add, 3)                 \
+  P(X, I64MulImm, 3, I64ShrUImm, 3)          \
+  P(X, I64Xor, 3, I64Rotl, 3)                \
+  P(X, BrFuelI32GeS, 5, Copy, 2)
 #define WSBX_PAIR_NAME(X, a, la, b, lb) X(a##b)
 
 enum class IOp : uint16_t {

@@ -865,9 +865,26 @@ L_I32AddShl:
 #define BODY_BrFuelI32LtS(o) BRFUEL_BODY(o, S32, fp[HI(o + 1)], <)
 #define BODY_BrFuelI64LeU(o) BRFUEL_BODY(o, U64, fp[HI(o + 1)], <=)
 #define BODY_BrFuelI64GtU(o) BRFUEL_BODY(o, U64, fp[HI(o + 1)], >)
+#define BODY_I32Mul(o) BIN_BODY(o, U32, R32, a * b)
+#define BODY_I32Or(o) BIN_BODY(o, U32, R32, a | b)
+#define BODY_I32ShlImm(o) IMM_BODY(o, U32, R32, num::Shl(a, b))
+#define BODY_I32ShrUImm(o) IMM_BODY(o, U32, R32, num::ShrU(a, b))
+#define BODY_I64AddImm(o) IMM_BODY(o, U64, R64, a + b)
+#define BODY_I64MulImm(o) IMM_BODY(o, U64, R64, a * b)
+#define BODY_I64ShrUImm(o) IMM_BODY(o, U64, R64, num::ShrU(a, b))
+#define BODY_I64Xor(o) BIN_BODY(o, U64, R64, a ^ b)
+#define BODY_I64Rotl(o) BIN_BODY(o, U64, R64, num::Rotl(a, b))
+#define BODY_I32LoadAdd(o) \
+  LOAD_BODY(o, uint32_t, R32, U32(fp[LO(o + 1)] + pc[o + 3]))
+#define BODY_F64LoadAdd(o) \
+  LOAD_BODY(o, uint64_t, R64, U32(fp[LO(o + 1)] + pc[o + 3]))
+#define BODY_I32Store(o) STORE_BODY(o, uint32_t, MEM_ADDR(o))
+#define BODY_BrFuelIf(o) BRFUEL_BODY(o, U32, uint64_t{0}, !=)
+#define BODY_BrFuelI64Ne(o) BRFUEL_BODY(o, U64, fp[HI(o + 1)], !=)
+#define BODY_BrFuelI32GeS(o) BRFUEL_BODY(o, S32, fp[HI(o + 1)], >=)
 #define BODY_JumpFuel(o) JUMP_FUEL_BODY(o)
 #define BODY_BrTable(o) BR_TABLE_BODY(o)
-  // A branch as the second body dispatches itself when taken.
+  // A branch dispatches itself when taken.
 #define PAIR_HANDLER(X, a, la, b, lb) \
   L_##a##b: {                         \
     BODY_##a(0)                       \

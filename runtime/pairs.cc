@@ -15,16 +15,30 @@ struct PairInfo {
 };
 
 #define WSBX_PAIR_INFO(X, a, la, b, lb) {IOp::k##a, la, IOp::k##b, lb, IOp::k##a##b},
-constexpr PairInfo kPairs[] = {WSBX_PAIRS(WSBX_PAIR_INFO, )};
+constexpr PairInfo kPairList[] = {WSBX_PAIRS(WSBX_PAIR_INFO, )};
 #undef WSBX_PAIR_INFO
+constexpr size_t kNumPairs = sizeof(kPairList) / sizeof(kPairList[0]);
+constexpr size_t kNumOps = static_cast<size_t>(IOp::kCount);
 
-// Per IOp: whether some pair starts with it (most instructions do not).
-constexpr std::array<bool, static_cast<size_t>(IOp::kCount)> MakeStarts() {
-  std::array<bool, static_cast<size_t>(IOp::kCount)> starts{};
-  for (const PairInfo& p : kPairs) starts[static_cast<size_t>(p.first)] = true;
-  return starts;
+// The pairs grouped by first instruction: those starting with op are
+// pairs[first[op]] up to pairs[first[op + 1]].
+struct PairIndex {
+  std::array<PairInfo, kNumPairs> pairs{};
+  std::array<uint16_t, kNumOps + 1> first{};
+};
+constexpr PairIndex MakeIndex() {
+  PairIndex index;
+  size_t n = 0;
+  for (size_t op = 0; op < kNumOps; ++op) {
+    index.first[op] = static_cast<uint16_t>(n);
+    for (const PairInfo& p : kPairList) {
+      if (static_cast<size_t>(p.first) == op) index.pairs[n++] = p;
+    }
+  }
+  index.first[kNumOps] = static_cast<uint16_t>(n);
+  return index;
 }
-constexpr auto kStartsPair = MakeStarts();
+constexpr PairIndex kIndex = MakeIndex();
 
 }  // namespace
 
@@ -34,10 +48,11 @@ void FusePairs(std::span<const InstrStart> instrs, const void* const* handlers,
   for (size_t i = 0; i + 1 < instrs.size(); ++i) {
     const InstrStart& a = instrs[i];
     const InstrStart& b = instrs[i + 1];
-    if (!kStartsPair[static_cast<size_t>(a.op)]) continue;
-    const uint32_t b_end = i + 2 < instrs.size() ? instrs[i + 2].pos : end;
-    for (const PairInfo& p : kPairs) {
-      if (p.first != a.op || p.second != b.op) continue;
+    const size_t op = static_cast<size_t>(a.op);
+    for (size_t k = kIndex.first[op]; k < kIndex.first[op + 1]; ++k) {
+      const PairInfo& p = kIndex.pairs[k];
+      if (p.second != b.op) continue;
+      const uint32_t b_end = i + 2 < instrs.size() ? instrs[i + 2].pos : end;
       // The layouts the handler assumes (a mismatch is a compiler bug).
       if (b.pos - a.pos != p.first_words ||
           (p.second_words != 0 && b_end - b.pos != p.second_words)) {

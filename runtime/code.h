@@ -91,7 +91,8 @@ using CodeWord = uint64_t;
   WSBX_MEM_NAMES(X, Add)         \
   WSBX_CMP_NAMES(X, SelectI32, ) \
   WSBX_CMP_NAMES(X, SelectI32, Imm) \
-  WSBX_PAIRS(WSBX_PAIR_NAME, X)
+  WSBX_PAIRS(WSBX_PAIR_NAME, X)     \
+  WSBX_TRIPLES(WSBX_TRIPLE_NAME, X)
 
 // Pairs of instructions that one handler runs back to back, chosen by
 // measuring which pairs the bench programs dispatch most: P(X, A, words of
@@ -155,6 +156,16 @@ using CodeWord = uint64_t;
   P(X, I64Xor, 3, I64Rotl, 3)                \
   P(X, BrFuelI32GeS, 5, Copy, 2)
 #define WSBX_PAIR_NAME(X, a, la, b, lb) X(a##b)
+// Triples, the same way (T(X, A, words, B, words, C, words)); the compiler
+// tries them before pairs. Chiefly the dispatch step of interpreters
+// written in C (advance, load the opcode, br_table) and byte-copy loops.
+#define WSBX_TRIPLES(T, X)                                 \
+  T(X, I32AddImm, 3, I32WrapI64, 2, BrTable, 0)            \
+  T(X, I32AddImm, 3, I32Load8U, 3, BrTable, 0)             \
+  T(X, I32AddImm, 3, I32Load8UAdd, 4, I32Store8, 3)        \
+  T(X, I32AddImm, 3, I32LoadAdd, 4, I32Store, 3)           \
+  T(X, I32Load, 3, I32Mul, 3, I32Add, 3)
+#define WSBX_TRIPLE_NAME(X, a, la, b, lb, c, lc) X(a##b##c)
 
 enum class IOp : uint16_t {
 #define WSBX_OP(name, prefix, code, text, imm, sig) k##name,

@@ -894,6 +894,16 @@ L_I32AddShl:
   }
   WSBX_PAIRS(PAIR_HANDLER, )
 #undef PAIR_HANDLER
+#define TRIPLE_HANDLER(X, a, la, b, lb, c, lc) \
+  L_##a##b##c: {                               \
+    BODY_##a(0)                                \
+    BODY_##b(la)                               \
+    BODY_##c(la + lb)                          \
+    pc += la + lb + lc;                        \
+    NEXT();                                    \
+  }
+  WSBX_TRIPLES(TRIPLE_HANDLER, )
+#undef TRIPLE_HANDLER
 #undef MEM_ADDR
 #undef CMP_IMM
 #undef CMP_FAMILY

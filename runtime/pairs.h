@@ -1,5 +1,5 @@
-// The compiler's last pass over a function: instruction pairs that one
-// handler runs back to back (code.h, WSBX_PAIRS).
+// The compiler's last pass over a function: instruction pairs and triples
+// that one handler runs back to back (code.h, WSBX_PAIRS, WSBX_TRIPLES).
 #ifndef WSBX_RUNTIME_PAIRS_H_
 #define WSBX_RUNTIME_PAIRS_H_
 
@@ -19,8 +19,8 @@ struct InstrStart {
 
 // Rewrites the handler word of every instruction in `instrs` (one function's
 // instructions in code order, positions into `code`, which ends with that
-// function) that starts a listed pair with the instruction after it, to the
-// pair's handler.
+// function) that starts a listed triple or pair with the instructions after
+// it, to that group's handler; triples are tried first.
 void FusePairs(std::span<const InstrStart> instrs, const void* const* handlers,
                std::vector<CodeWord>& code);
 

@@ -666,11 +666,14 @@ TEST_CASE("interpreter: paired instructions act as the two they replace") {
   uint32_t iii_i = b.Type({kI32, kI32, kI32}, {kI32});
   uint32_t i_i = b.Type({kI32}, {kI32});
   uint32_t v_v = b.Type({}, {});
-  // Stores 100, 101, ... 107 at addresses 0, 4, ... 28.
+  // Stores 100, 101, ... 107 at addresses 0, 4, ... 28 ...
   Bytes init;
   for (int i = 0; i < 8; ++i) {
     init = Cat({init, I32(4 * i), I32(100 + i), Op({0x36, 2, 0})});
   }
+  // ... and the bytecode program 0 0 1 0 1 2 at 101 (memory starts zeroed).
+  init = Cat({init, I32(103), I32(1), Op({0x3A, 0, 0}), I32(105), I32(1),
+              Op({0x3A, 0, 0}), I32(106), I32(2), Op({0x3A, 0, 0})});
   b.Func(v_v, init, {0}, "init");
   // base + (i << 2), then i32.load: I32AddShl + I32Load.
   const Bytes index = Op({0x20, 0, 0x20, 1, 0x41, 2, 0x74, 0x6A});
@@ -699,7 +702,23 @@ TEST_CASE("interpreter: paired instructions act as the two they replace") {
               I32(-1), Op({0x6A, 0x22, 0}), I32(0),
               Op({0x47, 0x0D, 0, 0x0B, 0x20, 1})}),
          {1, 1, kI32}, "count_down");
+  // A bytecode loop as C interpreters compile: p += 1; switch (mem[p]):
+  // 0 adds 1 to local 1, 1 doubles it, anything else stops.
+  //   loop block block block
+  //     local.get 0 i32.const 1 i32.add local.tee 0 i32.load8_u
+  //     br_table 0 1 2
+  //   end local.get 1 i32.const 1 i32.add local.set 1 br 2
+  //   end local.get 1 i32.const 1 i32.shl local.set 1 br 1
+  //   end end local.get 1
+  b.Func(i_i,
+         Op({0x03, 0x40, 0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x20, 0,
+             0x41, 1,    0x6A, 0x22, 0,    0x2D, 0,    0,    0x0E, 2,
+             0,    1,    2,    0x0B, 0x20, 1,    0x41, 1,    0x6A, 0x21,
+             1,    0x0C, 2,    0x0B, 0x20, 1,    0x41, 1,    0x74, 0x21,
+             1,    0x0C, 1,    0x0B, 0x0B, 0x20, 1}),
+         {1, 1, kI32}, "bytecode");
   Harness h(b);
+  CHECK(CountHandler(h.instance, IOp::kI32AddImmI32Load8UBrTable) == 1);
   CHECK(CountHandler(h.instance, IOp::kI32AddShlI32Load) == 2);
   CHECK(CountHandler(h.instance, IOp::kCopyCopy) == 1);
   CHECK(CountHandler(h.instance, IOp::kI32AddImmI32AddImm) >= 1);
@@ -722,6 +741,8 @@ TEST_CASE("interpreter: paired instructions act as the two they replace") {
   CHECK(call("call_sub", {Value::I32(10), Value::I32(3)}) == Value::I32(7));
   CHECK(call("two_adds", {Value::I32(2)}) == Value::I32(35));
   CHECK(call("count_down", {Value::I32(5)}) == Value::I32(10));
+  // The program at 101 (init): 0 0 1 0 1 2, so ((1 + 1) * 2 + 1) * 2.
+  CHECK(call("bytecode", {Value::I32(100)}) == Value::I32(10));
 }
 
 // Results still held by locals are returned from there (no copy first);

@@ -154,7 +154,9 @@ using CodeWord = uint64_t;
   P(X, I64Add, 3, I64Add, 3)                 \
   P(X, I64MulImm, 3, I64ShrUImm, 3)          \
   P(X, I64Xor, 3, I64Rotl, 3)                \
-  P(X, BrFuelI32GeS, 5, Copy, 2)
+  P(X, BrFuelI32GeS, 5, Copy, 2)             \
+  P(X, I32Load8U, 3, I32Store8, 3)           \
+  P(X, I32AddImm, 3, BrFuelI32GtUImm, 5)
 #define WSBX_PAIR_NAME(X, a, la, b, lb) X(a##b)
 // Triples, the same way (T(X, A, words, B, words, C, words)); the compiler
 // tries them before pairs. Chiefly the dispatch step of interpreters
@@ -164,7 +166,9 @@ using CodeWord = uint64_t;
   T(X, I32AddImm, 3, I32Load8U, 3, BrTable, 0)             \
   T(X, I32AddImm, 3, I32Load8UAdd, 4, I32Store8, 3)        \
   T(X, I32AddImm, 3, I32LoadAdd, 4, I32Store, 3)           \
-  T(X, I32Load, 3, I32Mul, 3, I32Add, 3)
+  T(X, I32Load, 3, I32Mul, 3, I32Add, 3)                   \
+  T(X, I32LoadAdd, 4, I32ShlImm, 3, I32ShrUImm, 3)         \
+  T(X, I32Or, 3, I32Store, 3, I32AddImm, 3)
 #define WSBX_TRIPLE_NAME(X, a, la, b, lb, c, lc) X(a##b##c)
 
 enum class IOp : uint16_t {

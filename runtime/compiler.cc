@@ -306,6 +306,7 @@ class FunctionCompiler {
   // a run opens that only the branches charge.
   void EnterLabel() {
     EndFusion();
+    zero_locals_end_ = zero_locals_begin_;  // control may arrive from anywhere
     if (fuel_word_ == kNoWord) OpenRun(kVirtualRun);
   }
   // The branch whose taken-fuel word is `word` lands here: it charges the
@@ -386,6 +387,11 @@ class FunctionCompiler {
   std::vector<std::pair<uint32_t, uint64_t>> pending_fuel_;
   std::vector<uint32_t> run_loops_;  // labels_ indexes of loops starting in it
   std::vector<InstrStart> instrs_;   // this function's instructions
+  // Until the first label, the declared locals' slots [begin, end) hold
+  // zero unless written_ (indexed from begin) says otherwise.
+  uint32_t zero_locals_begin_ = 0;
+  uint32_t zero_locals_end_ = 0;
+  std::vector<uint8_t> written_;
   uint32_t stack_base_ = 0;        // first operand-stack slot
   uint32_t pool_base_ = 0;         // first constant-pool slot
   std::vector<uint64_t> pool_;     // pooled constant bits
@@ -442,6 +448,26 @@ void FunctionCompiler::SetLocal(uint32_t index, bool tee) {
   if (alias_[slot] == local) {  // local.set x of local.get x
     if (!tee) Pop(width);
     return;
+  }
+  // Declared locals start at zero: storing a constant zero into one that
+  // nothing has written yet, before any label, changes nothing.
+  if (width == 1 && local >= zero_locals_begin_ && local < zero_locals_end_ &&
+      !written_[local - zero_locals_begin_] && last_const_.end == Pos() &&
+      code_[last_const_.pos + 1] == slot && code_[last_const_.pos + 2] == 0) {
+    Truncate(last_const_.pos);
+    last_const_.end = kNoWord;
+    producer_.end = kNoWord;
+    Pop(width);
+    if (tee) {
+      PushType(type);
+      alias_[slot] = local;
+    }
+    return;
+  }
+  for (uint32_t i = local; i < local + width; ++i) {
+    if (i >= zero_locals_begin_ && i < zero_locals_end_) {
+      written_[i - zero_locals_begin_] = 1;
+    }
   }
   uint32_t src = Src(slot);
   Pop(width);
@@ -514,6 +540,9 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   const uint32_t local_slots =
       SlotsOf(std::span<const ValType>(local_type_).subspan(type.params.size()));
   pool_base_ = num_params + local_slots;
+  zero_locals_begin_ = num_params;
+  zero_locals_end_ = pool_base_;
+  written_.assign(local_slots, 0);
   const uint32_t pool_size = static_cast<uint32_t>(pool_.size());
   h_ = max_h_ = stack_base_ = pool_base_ + pool_size;
   alias_.assign(h_, kNoWord);

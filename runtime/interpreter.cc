@@ -882,6 +882,8 @@ L_I32AddShl:
 #define BODY_BrFuelIf(o) BRFUEL_BODY(o, U32, uint64_t{0}, !=)
 #define BODY_BrFuelI64Ne(o) BRFUEL_BODY(o, U64, fp[HI(o + 1)], !=)
 #define BODY_BrFuelI32GeS(o) BRFUEL_BODY(o, S32, fp[HI(o + 1)], >=)
+#define BODY_BrFuelI32GtUImm(o) \
+  BRFUEL_BODY(o, U32, uint64_t{HI(o + 1)}, >)
 #define BODY_JumpFuel(o) JUMP_FUEL_BODY(o)
 #define BODY_BrTable(o) BR_TABLE_BODY(o)
   // A branch dispatches itself when taken.

@@ -771,5 +771,39 @@ TEST_CASE("interpreter: results returned straight from locals") {
   CHECK(results("early") == std::pair(3u, 2u));
 }
 
+// Declared locals start at zero, so the compiler drops a constant zero
+// stored into one not yet written before any label; any other zero store
+// must still happen.
+TEST_CASE("interpreter: zero stores into fresh locals") {
+  // l1 = 0 (dropped); l2 = 5; l2 = 0 (kept: l2 was written);
+  // result l1 * 100 + l2 + x
+  ModuleBuilder straight;
+  straight.Func(straight.Type({kI32}, {kI32}),
+                Cat({Op({0x41, 0, 0x21, 1, 0x41, 5, 0x21, 2, 0x41, 0, 0x21, 2,
+                         0x20, 1}),
+                     I32(100), Op({0x6C, 0x20, 2, 0x6A, 0x20, 0, 0x6A})}),
+                {1, 2, kI32}, "f");
+  Harness h(straight);
+  // Left: 5 and the second zero (100 becomes an immediate operand).
+  CHECK(CountHandler(h.instance, IOp::kConst) == 2);
+  InvokeResult r = h.Call("f", {Value::I32(3)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0] == Value::I32(3));
+
+  // In a loop the zero store runs on every iteration:
+  // loop: l3 = 0; l1 += l3; l3 = 7; --x; br_if  end  l1 * 100 + l3
+  ModuleBuilder looped;
+  looped.Func(looped.Type({kI32}, {kI32}),
+              Cat({Op({0x03, 0x40, 0x41, 0, 0x21, 3, 0x20, 3, 0x20, 1, 0x6A,
+                       0x21, 1, 0x41, 7, 0x21, 3, 0x20, 0, 0x41, 0x7F, 0x6A,
+                       0x22, 0, 0x0D, 0, 0x0B, 0x20, 1}),
+                   I32(100), Op({0x6C, 0x20, 3, 0x6A})}),
+              {1, 3, kI32}, "f");
+  Harness hl(looped);
+  r = hl.Call("f", {Value::I32(3)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0] == Value::I32(7));
+}
+
 }  // namespace
 }  // namespace wsbx

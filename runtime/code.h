@@ -156,11 +156,13 @@ using CodeWord = uint64_t;
   P(X, I64Xor, 3, I64Rotl, 3)                \
   P(X, BrFuelI32GeS, 5, Copy, 2)             \
   P(X, I32Load8U, 3, I32Store8, 3)           \
-  P(X, I32AddImm, 3, BrFuelI32GtUImm, 5)
+  P(X, I32AddImm, 3, BrFuelI32GtUImm, 5)     \
+  P(X, Copy, 2, Call, 3)                     \
+  P(X, I32Add, 3, Return, 2)
 #define WSBX_PAIR_NAME(X, a, la, b, lb) X(a##b)
 // Triples, the same way (T(X, A, words, B, words, C, words)); the compiler
 // tries them before pairs. Chiefly the dispatch step of interpreters
-// written in C (advance, load the opcode, br_table) and byte-copy loops.
+// written in C (advance, load the opcode, br_table), copy loops and calls.
 #define WSBX_TRIPLES(T, X)                                 \
   T(X, I32AddImm, 3, I32WrapI64, 2, BrTable, 0)            \
   T(X, I32AddImm, 3, I32Load8U, 3, BrTable, 0)             \
@@ -168,7 +170,8 @@ using CodeWord = uint64_t;
   T(X, I32AddImm, 3, I32LoadAdd, 4, I32Store, 3)           \
   T(X, I32Load, 3, I32Mul, 3, I32Add, 3)                   \
   T(X, I32LoadAdd, 4, I32ShlImm, 3, I32ShrUImm, 3)         \
-  T(X, I32Or, 3, I32Store, 3, I32AddImm, 3)
+  T(X, I32Or, 3, I32Store, 3, I32AddImm, 3)               \
+  T(X, Copy, 2, Copy, 2, Call, 3)
 #define WSBX_TRIPLE_NAME(X, a, la, b, lb, c, lc) X(a##b##c)
 
 enum class IOp : uint16_t {

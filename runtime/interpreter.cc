@@ -225,6 +225,36 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
     NEXT();                                                     \
   }
 #define COPY_BODY(o) fp[LO(o + 1)] = fp[HI(o + 1)];
+#define RETURN_BODY(o)                                                   \
+  {                                                                      \
+    const uint64_t* results = fp + LO(o + 1);                            \
+    for (uint32_t i = 0, n = HI(o + 1); i < n; ++i) fp[i] = results[i];  \
+    const Frame& f = frames[--ctx->depth];                               \
+    pc = f.ret_pc;                                                       \
+    fp = f.fp;                                                           \
+    if (f.inst != inst) {                                                \
+      inst = f.inst;                                                     \
+      RELOAD_MEM();                                                      \
+    } else if (mem0 != nullptr) {                                        \
+      mem_size = mem0->size_bytes(); /* the callee may have grown it */  \
+    }                                                                    \
+    NEXT();                                                              \
+  }
+// Every function's code starts with Enter, so a call goes straight there.
+#define CALL_BODY(o)                                          \
+  {                                                           \
+    if (ABSL_PREDICT_FALSE(ctx->depth >= ctx->max_depth)) {   \
+      TRAP(kCallStackExhausted);                              \
+    }                                                         \
+    Frame& f = frames[ctx->depth++];                          \
+    f.ret_pc = pc + o + 3;                                    \
+    f.fp = fp;                                                \
+    f.inst = inst;                                            \
+    f.func_index = HI(o + 1);                                 \
+    fp += LO(o + 1);                                          \
+    pc += o + static_cast<int64_t>(pc[o + 2]);                \
+    goto L_Enter;                                             \
+  }
 #define ADD_SHL_BODY(o) \
   fp[LO(o + 2)] = R32(U32(fp[LO(o + 1)]) + (U32(fp[HI(o + 1)]) << HI(o + 2)));
 
@@ -277,35 +307,12 @@ L_Select:
   NEXT();
 L_Unreachable:
   TRAP(kUnreachable);
-L_Return: {
-  const uint64_t* results = fp + LO(1);
-  for (uint32_t i = 0, n = HI(1); i < n; ++i) fp[i] = results[i];
-  const Frame& f = frames[--ctx->depth];
-  pc = f.ret_pc;
-  fp = f.fp;
-  if (f.inst != inst) {
-    inst = f.inst;
-    RELOAD_MEM();
-  } else if (mem0 != nullptr) {
-    mem_size = mem0->size_bytes();  // the callee may have grown it
-  }
-  NEXT();
-}
+L_Return:
+  RETURN_BODY(0)
 L_Exit:
   return TrapKind::kNone;
-L_Call: {
-  if (ABSL_PREDICT_FALSE(ctx->depth >= ctx->max_depth)) {
-    TRAP(kCallStackExhausted);
-  }
-  Frame& f = frames[ctx->depth++];
-  f.ret_pc = pc + 3;
-  f.fp = fp;
-  f.inst = inst;
-  f.func_index = HI(1);
-  fp += LO(1);
-  pc += static_cast<int64_t>(pc[2]);
-  goto L_Enter;  // every function's code starts with Enter
-}
+L_Call:
+  CALL_BODY(0)
 L_CallImport:
   callee = inst->funcs[HI(1)];
   argbase = LO(1);
@@ -885,6 +892,8 @@ L_I32AddShl:
 #define BODY_BrFuelI32GtUImm(o) \
   BRFUEL_BODY(o, U32, uint64_t{HI(o + 1)}, >)
 #define BODY_JumpFuel(o) JUMP_FUEL_BODY(o)
+#define BODY_Call(o) CALL_BODY(o)
+#define BODY_Return(o) RETURN_BODY(o)
 #define BODY_BrTable(o) BR_TABLE_BODY(o)
   // A branch dispatches itself when taken.
 #define PAIR_HANDLER(X, a, la, b, lb) \

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -218,7 +219,8 @@ int CmdRun(const RunOptions& opts) {
   if (budget.timeout) deadline = start + *budget.timeout;
   auto bytes = ReadModuleFile(opts.file, limits.max_module_bytes);
   if (!bytes.ok()) return Fail(kExitLoadError, std::string(bytes.status().message()));
-  auto module = LoadModule(*bytes, limits);
+  // The file's buffer becomes the module's (no second copy of the binary).
+  auto module = LoadModule(std::move(*bytes), limits);
   if (!module.ok()) {
     return Fail(kExitLoadError, opts.file + ": " + std::string(module.status().message()));
   }

@@ -819,17 +819,30 @@ absl::Status ModuleDecoder::ReadConstExpr(Reader& r, ConstExpr* out) {
   }
 }
 
+absl::Status CheckModuleSize(size_t size, const Limits& limits) {
+  if (size > limits.max_module_bytes || size > UINT32_MAX) {
+    return Reader::ErrorAt(
+        0, absl::StrFormat("module too large (%u bytes, limit %u)", size,
+                           limits.max_module_bytes));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Module>> DecodeModule(
     std::span<const uint8_t> bytes, const Limits& limits) {
-  if (bytes.size() > limits.max_module_bytes || bytes.size() > UINT32_MAX) {
-    return Reader::ErrorAt(
-        0, absl::StrFormat("module too large (%u bytes, limit %u)",
-                           bytes.size(), limits.max_module_bytes));
-  }
+  WSBX_RETURN_IF_ERROR(CheckModuleSize(bytes.size(), limits));
   auto module = std::make_unique<Module>();
   module->bytes.assign(bytes.begin(), bytes.end());
+  return ModuleDecoder(std::move(module), limits).Decode();
+}
+
+absl::StatusOr<std::unique_ptr<Module>> DecodeModule(
+    std::vector<uint8_t>&& bytes, const Limits& limits) {
+  WSBX_RETURN_IF_ERROR(CheckModuleSize(bytes.size(), limits));
+  auto module = std::make_unique<Module>();
+  module->bytes = std::move(bytes);
   return ModuleDecoder(std::move(module), limits).Decode();
 }
 

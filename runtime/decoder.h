@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "runtime/limits.h"
@@ -16,6 +17,9 @@ namespace wsbx {
 
 absl::StatusOr<std::unique_ptr<Module>> DecodeModule(
     std::span<const uint8_t> bytes, const Limits& limits = Limits());
+// The same, taking over `bytes` as Module::bytes instead of copying them.
+absl::StatusOr<std::unique_ptr<Module>> DecodeModule(
+    std::vector<uint8_t>&& bytes, const Limits& limits = Limits());
 
 }  // namespace wsbx
 

@@ -1,6 +1,9 @@
 // LoadModule and ValidateBinary: the decode -> validate -> compile pipeline.
 #include "runtime/engine.h"
 
+#include <utility>
+#include <vector>
+
 #include "runtime/compiler.h"
 #include "runtime/decoder.h"
 #include "runtime/status_macros.h"
@@ -8,13 +11,50 @@
 
 namespace wsbx {
 
+namespace {
+
+// Once compiled, a module's function bodies and custom sections are never
+// read again; only data segments are copied out of Module::bytes (at
+// instantiation and by memory.init). Keeping just those means a loaded
+// module costs its decoded form and internal code, not also its binary
+// (which for a C program is mostly debug sections).
+void KeepOnlyDataBytes(Module& module) {
+  size_t total = 0;
+  for (const DataSegment& d : module.datas) total += d.data_size;
+  std::vector<uint8_t> kept;
+  kept.reserve(total);
+  for (DataSegment& d : module.datas) {
+    const uint8_t* from = module.bytes.data() + d.data_offset;
+    d.data_offset = static_cast<uint32_t>(kept.size());
+    kept.insert(kept.end(), from, from + d.data_size);
+  }
+  for (FunctionBody& body : module.bodies) body.code_offset = body.code_end = 0;
+  module.customs = {};
+  module.bytes = std::move(kept);
+}
+
+absl::StatusOr<std::shared_ptr<const Module>> ValidateAndCompile(
+    std::unique_ptr<Module> module, const Limits& limits) {
+  WSBX_RETURN_IF_ERROR(ValidateModule(*module, limits));
+  WSBX_RETURN_IF_ERROR(CompileModule(*module, limits));
+  KeepOnlyDataBytes(*module);
+  return std::shared_ptr<const Module>(std::move(module));
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const Module>> LoadModule(
     std::span<const uint8_t> bytes, const Limits& limits) {
   WSBX_ASSIGN_OR_RETURN(std::unique_ptr<Module> module,
                         DecodeModule(bytes, limits));
-  WSBX_RETURN_IF_ERROR(ValidateModule(*module, limits));
-  WSBX_RETURN_IF_ERROR(CompileModule(*module, limits));
-  return std::shared_ptr<const Module>(std::move(module));
+  return ValidateAndCompile(std::move(module), limits);
+}
+
+absl::StatusOr<std::shared_ptr<const Module>> LoadModule(
+    std::vector<uint8_t>&& bytes, const Limits& limits) {
+  WSBX_ASSIGN_OR_RETURN(std::unique_ptr<Module> module,
+                        DecodeModule(std::move(bytes), limits));
+  return ValidateAndCompile(std::move(module), limits);
 }
 
 absl::Status ValidateBinary(std::span<const uint8_t> bytes,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -16,9 +17,14 @@
 
 namespace wsbx {
 
-// Decode + validate + compile. Errors name the offset and the reason.
+// Decode + validate + compile. Errors name the offset and the reason. The
+// loaded module keeps only what instances need: of the binary, just the data
+// segments' contents (module.h, Module::bytes).
 absl::StatusOr<std::shared_ptr<const Module>> LoadModule(
     std::span<const uint8_t> bytes, const Limits& limits = Limits());
+// The same, taking over `bytes` instead of copying them first.
+absl::StatusOr<std::shared_ptr<const Module>> LoadModule(
+    std::vector<uint8_t>&& bytes, const Limits& limits = Limits());
 
 // Decode + validate only (what `wsbx validate` runs).
 absl::Status ValidateBinary(std::span<const uint8_t> bytes,

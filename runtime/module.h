@@ -99,7 +99,11 @@ struct CustomSection {
 };
 
 struct Module {
-  std::vector<uint8_t> bytes;  // the binary; bodies and data point into it
+  // The binary, which bodies, data segments and custom sections point into.
+  // LoadModule then keeps only the data segments' contents here (their
+  // offsets rewritten), zeroes the bodies' code ranges and drops `customs`:
+  // nothing reads them after compilation.
+  std::vector<uint8_t> bytes;
 
   std::vector<FuncType> types;
   std::vector<Import> imports;

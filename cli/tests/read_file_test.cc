@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace wsbx {
 namespace {
@@ -27,6 +28,30 @@ TEST_CASE("reading a module file") {
   auto small = ReadModuleFile(path, 4);
   CHECK_FALSE(small.ok());
   std::remove(path.c_str());
+}
+
+TEST_CASE("a regular file is read into one buffer of its size") {
+  std::string path = "/tmp/wsbx-read-file-test-large.bin";
+  std::vector<uint8_t> data(200000);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 7);
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  REQUIRE(f != nullptr);
+  std::fwrite(data.data(), 1, data.size(), f);
+  std::fclose(f);
+  auto r = ReadModuleFile(path, 1 << 20);
+  std::remove(path.c_str());
+  REQUIRE(r.ok());
+  CHECK(*r == data);
+  // Not regrown in chunks: at most the one byte that saw the end is spare.
+  CHECK(r->capacity() <= data.size() + 1);
+}
+
+TEST_CASE("a file whose size is not known ahead is read to its end") {
+  // /proc files are regular files that report size 0.
+  auto r = ReadModuleFile("/proc/self/status", 1 << 20);
+  REQUIRE(r.ok());
+  std::string text(r->begin(), r->end());
+  CHECK(text.find("VmRSS:") != std::string::npos);
 }
 
 TEST_CASE("a directory is an error, not an exception") {

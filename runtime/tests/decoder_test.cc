@@ -583,6 +583,15 @@ TEST_CASE("decoder: hostile counts are refused before allocating") {
   limits = Limits();
   limits.max_module_bytes = 8;
   CheckMalformed(Mod({Sec(1, {0x00})}), "module too large", limits);
+  // The form that takes the bytes over checks the same limit.
+  auto taken = DecodeModule(Mod({Sec(1, {0x00})}), limits);
+  REQUIRE_FALSE(taken.ok());
+  CHECK(std::string(taken.status().message()).find("module too large") !=
+        std::string::npos);
+  Bytes header = kHeader;
+  auto whole = DecodeModule(std::move(header));
+  REQUIRE(whole.ok());
+  CHECK((*whole)->bytes == kHeader);
 }
 
 TEST_CASE("decoder: element items are capped over all segments") {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -549,6 +550,51 @@ TEST_CASE("end to end: a trapping start function keeps data writes") {
   CHECK(inst.status().code() == absl::StatusCode::kAborted);
   CHECK(inst.status().message() == "unreachable");
   CHECK(std::memcmp(mem->base(), "hi", 2) == 0);
+}
+
+// (module
+//   (memory (export "mem") 1)
+//   (data (i32.const 16) "abc")
+//   (data $p "wxyz")
+//   (func (export "init") (param i32)
+//     (memory.init $p (local.get 0) (i32.const 1) (i32.const 3))))
+// followed by a custom section "note" holding 01 02 03.
+const std::vector<uint8_t> kDataAndCustom = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60,
+    0x01, 0x7f, 0x00, 0x03, 0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01,
+    0x07, 0x0e, 0x02, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00, 0x04, 0x69, 0x6e,
+    0x69, 0x74, 0x00, 0x00, 0x0c, 0x01, 0x02, 0x0a, 0x0e, 0x01, 0x0c, 0x00,
+    0x20, 0x00, 0x41, 0x01, 0x41, 0x03, 0xfc, 0x08, 0x01, 0x00, 0x0b, 0x0b,
+    0x0f, 0x02, 0x00, 0x41, 0x10, 0x0b, 0x03, 0x61, 0x62, 0x63, 0x01, 0x04,
+    0x77, 0x78, 0x79, 0x7a, 0x00, 0x08, 0x04, 0x6e, 0x6f, 0x74, 0x65, 0x01,
+    0x02, 0x03,
+};
+
+TEST_CASE("a loaded module keeps only its data segments' bytes") {
+  std::vector<uint8_t> bytes = kDataAndCustom;
+  auto module = LoadModule(std::move(bytes));
+  REQUIRE(module.ok());
+  const Module& m = **module;
+  CHECK(m.bytes == std::vector<uint8_t>{'a', 'b', 'c', 'w', 'x', 'y', 'z'});
+  REQUIRE(m.datas.size() == 2);
+  CHECK(m.datas[1].data_offset == 3);
+  CHECK(m.customs.empty());
+  // Each instance gets the active segment, and memory.init reads the
+  // passive one, from the kept bytes.
+  for (int i = 0; i < 2; ++i) {
+    Store store;
+    auto inst = store.Instantiate(*module, {});
+    REQUIRE(inst.ok());
+    MemoryInstance* mem = (*inst)->memories[0];
+    CHECK(std::memcmp(mem->base() + 16, "abc", 3) == 0);
+    std::vector<Value> at = {Value::I32(100)};
+    REQUIRE(store.Invoke((*inst)->FindExport("init")->func, at).ok());
+    CHECK(std::memcmp(mem->base() + 100, "xyz", 3) == 0);
+  }
+  // The span form copies and ends the same way.
+  auto copied = LoadModule(std::span<const uint8_t>(kDataAndCustom));
+  REQUIRE(copied.ok());
+  CHECK((*copied)->bytes == m.bytes);
 }
 
 TEST_CASE("end to end: host traps surface through invoke") {

@@ -73,6 +73,7 @@ def run_rss(cmd):
 
 class Suite:
     def __init__(self, build_dir, runs):
+        self.build_dir = build_dir
         self.bench = os.path.join(build_dir, "bench")
         self.wsbx = os.path.join(build_dir, "cli", "wsbx")
         self.runs = runs
@@ -235,29 +236,39 @@ def initial_memory_bytes(path):
     return 0
 
 
+# Peak RSS cases: label, module (from the build directory), wsbx arguments,
+# native program and its argument (or None).
+RSS_CASES = [
+    ("one_func", "bench/one_func.wasm", ["--invoke", "f"], None, None),
+    ("recursion", "bench/recursion.wasm", ["--invoke", "run", "1"], None, None),
+    ("cli fib", "cli/fib.wasm", ["--invoke", "fib", "20"], None, None),
+    ("fib", "bench/fib.wasm", ["--", "20"], "fib-native", "20"),
+    ("exprs", "bench/exprs.wasm", ["--", "1"], "exprs-native", "1"),
+]
+RSS_GOAL_KIB = 3e6 / 1024  # 3 MB beyond linear memory for small modules
+
+
 def rss(suite):
     if not os.path.exists(TIME):
         print("\nPeak RSS: skipped (%s not installed)" % TIME)
         return
-    print("\nPeak RSS (GNU time %M, median of 3):")
-    cases = (("recursion", ["--invoke", "run", "1"], None, None),
-             ("fib", ["--", "20"], "fib-native", "20"),
-             ("exprs", ["--", "1"], "exprs-native", "1"))
-    for name, args, native, arg in cases:
-        wasm = name + ".wasm"
-        w = statistics.median(run_rss(suite.wsbx_cmd(wasm, args))
-                              for _ in range(3))
-        line = "  %-9s wsbx %5.1f MiB" % (name, w / 1024)
+    print("\nPeak RSS (GNU time %%M, median of 5; goal for small modules:"
+          " %.2f MiB beyond linear memory):" % (RSS_GOAL_KIB / 1024))
+    for name, module, args, native, arg in RSS_CASES:
+        wasm = os.path.join(suite.build_dir, module)
+        w = statistics.median(run_rss([suite.wsbx, "run", wasm] + args)
+                              for _ in range(5))
+        line = "  %-9s wsbx %5.2f MiB" % (name, w / 1024)
         if native:
             n = statistics.median(run_rss([suite.path(native), arg])
-                                  for _ in range(3))
-            line += " (native build %4.1f MiB)" % (n / 1024)
+                                  for _ in range(5))
+            line += " (native build %4.2f MiB)" % (n / 1024)
         else:
-            line += " " * 25
-        mem = initial_memory_bytes(suite.path(wasm)) / 1024
-        size = os.path.getsize(suite.path(wasm)) / 1024
+            line += " " * 26
+        mem = initial_memory_bytes(wasm) / 1024
+        size = os.path.getsize(wasm) / 1024
         print(line + "; module %6.1f KiB, linear memory %5.0f KiB;"
-              " beyond linear memory %5.1f MiB" % (size, mem, (w - mem) / 1024))
+              " beyond linear memory %5.2f MiB" % (size, mem, (w - mem) / 1024))
 
 
 def main():

@@ -92,7 +92,8 @@ using CodeWord = uint64_t;
   WSBX_CMP_NAMES(X, SelectI32, ) \
   WSBX_CMP_NAMES(X, SelectI32, Imm) \
   WSBX_PAIRS(WSBX_PAIR_NAME, X)     \
-  WSBX_TRIPLES(WSBX_TRIPLE_NAME, X)
+  WSBX_TRIPLES(WSBX_TRIPLE_NAME, X)  \
+  WSBX_QUADS(WSBX_QUAD_NAME, X)
 
 // Pairs of instructions that one handler runs back to back, chosen by
 // measuring which pairs the bench programs dispatch most: P(X, A, words of
@@ -158,7 +159,8 @@ using CodeWord = uint64_t;
   P(X, I32Load8U, 3, I32Store8, 3)           \
   P(X, I32AddImm, 3, BrFuelI32GtUImm, 5)     \
   P(X, Copy, 2, Call, 3)                     \
-  P(X, I32Add, 3, Return, 2)
+  P(X, I32Add, 3, Return, 2)                 \
+  P(X, I64Store, 3, JumpFuel, 3)
 #define WSBX_PAIR_NAME(X, a, la, b, lb) X(a##b)
 // Triples, the same way (T(X, A, words, B, words, C, words)); the compiler
 // tries them before pairs. Chiefly the dispatch step of interpreters
@@ -171,8 +173,16 @@ using CodeWord = uint64_t;
   T(X, I32Load, 3, I32Mul, 3, I32Add, 3)                   \
   T(X, I32LoadAdd, 4, I32ShlImm, 3, I32ShrUImm, 3)         \
   T(X, I32Or, 3, I32Store, 3, I32AddImm, 3)               \
-  T(X, Copy, 2, Copy, 2, Call, 3)
+  T(X, Copy, 2, Copy, 2, Call, 3)                          \
+  T(X, F64Load, 3, F64Add, 3, F64Store, 3)                 \
+  T(X, I32AddImm, 3, F64Mul, 3, F64Mul, 3)
 #define WSBX_TRIPLE_NAME(X, a, la, b, lb, c, lc) X(a##b##c)
+// And quadruples, tried first: two indexed loads (a sort's compare), and a
+// bytecode interpreter's operand fetch with its bounds check.
+#define WSBX_QUADS(Q, X)                                                  \
+  Q(X, I32AddShl, 3, I32Load, 3, I32AddShl, 3, I32Load, 3)                \
+  Q(X, I32AddImm, 3, I32AddShl, 3, I64Load, 3, BrFuelI64GtU, 5)
+#define WSBX_QUAD_NAME(X, a, la, b, lb, c, lc, d, ld) X(a##b##c##d)
 
 enum class IOp : uint16_t {
 #define WSBX_OP(name, prefix, code, text, imm, sig) k##name,

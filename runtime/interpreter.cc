@@ -867,6 +867,7 @@ L_I32AddShl:
   LOAD_BODY(o, uint8_t, R32, U32(fp[LO(o + 1)] + pc[o + 3]))
 #define BODY_I32Store8(o) STORE_BODY(o, uint8_t, MEM_ADDR(o))
 #define BODY_F64Store(o) STORE_BODY(o, uint64_t, MEM_ADDR(o))
+#define BODY_I64Store(o) STORE_BODY(o, uint64_t, MEM_ADDR(o))
 #define BODY_BrFuelI32NeImm(o) \
   BRFUEL_BODY(o, U32, uint64_t{HI(o + 1)}, !=)
 #define BODY_BrFuelI32LtS(o) BRFUEL_BODY(o, S32, fp[HI(o + 1)], <)
@@ -915,6 +916,17 @@ L_I32AddShl:
   }
   WSBX_TRIPLES(TRIPLE_HANDLER, )
 #undef TRIPLE_HANDLER
+#define QUAD_HANDLER(X, a, la, b, lb, c, lc, d, ld) \
+  L_##a##b##c##d: {                                 \
+    BODY_##a(0)                                     \
+    BODY_##b(la)                                    \
+    BODY_##c(la + lb)                               \
+    BODY_##d(la + lb + lc)                          \
+    pc += la + lb + lc + ld;                        \
+    NEXT();                                         \
+  }
+  WSBX_QUADS(QUAD_HANDLER, )
+#undef QUAD_HANDLER
 #undef MEM_ADDR
 #undef CMP_IMM
 #undef CMP_FAMILY

@@ -6,27 +6,35 @@
 namespace wsbx {
 namespace {
 
-// One listed pair or triple: its instructions and their lengths in words
-// (0: variable, only for a last branch table), and the handler running it.
+// One listed group: its instructions and their lengths in words (0:
+// variable, only for a last branch table), and the handler running it.
 struct Group {
-  IOp ops[3];
-  uint32_t words[3];
+  IOp ops[4];
+  uint32_t words[4];
   int size;
   IOp fused;
 };
 
-#define WSBX_PAIR_GROUP(X, a, la, b, lb) \
-  {{IOp::k##a, IOp::k##b, IOp::kCount}, {la, lb, 0}, 2, IOp::k##a##b},
-#define WSBX_TRIPLE_GROUP(X, a, la, b, lb, c, lc)  \
-  {{IOp::k##a, IOp::k##b, IOp::k##c}, {la, lb, lc}, 3, IOp::k##a##b##c},
-constexpr Group kGroups[] = {WSBX_TRIPLES(WSBX_TRIPLE_GROUP, )
-                                 WSBX_PAIRS(WSBX_PAIR_GROUP, )};
+#define WSBX_PAIR_GROUP(X, a, la, b, lb)                             \
+  {{IOp::k##a, IOp::k##b, IOp::kCount, IOp::kCount}, {la, lb, 0, 0}, 2, \
+   IOp::k##a##b},
+#define WSBX_TRIPLE_GROUP(X, a, la, b, lb, c, lc)                       \
+  {{IOp::k##a, IOp::k##b, IOp::k##c, IOp::kCount}, {la, lb, lc, 0}, 3,  \
+   IOp::k##a##b##c},
+#define WSBX_QUAD_GROUP(X, a, la, b, lb, c, lc, d, ld)                  \
+  {{IOp::k##a, IOp::k##b, IOp::k##c, IOp::k##d}, {la, lb, lc, ld}, 4,   \
+   IOp::k##a##b##c##d},
+// Longer groups first: the first match wins.
+constexpr Group kGroups[] = {WSBX_QUADS(WSBX_QUAD_GROUP, )
+                                 WSBX_TRIPLES(WSBX_TRIPLE_GROUP, )
+                                     WSBX_PAIRS(WSBX_PAIR_GROUP, )};
 #undef WSBX_PAIR_GROUP
 #undef WSBX_TRIPLE_GROUP
+#undef WSBX_QUAD_GROUP
 constexpr size_t kNumGroups = sizeof(kGroups) / sizeof(kGroups[0]);
 constexpr size_t kNumOps = static_cast<size_t>(IOp::kCount);
 
-// The groups by first instruction, triples first: those starting with op
+// The groups by first instruction, longest first: those starting with op
 // are groups[first[op]] up to groups[first[op + 1]].
 struct GroupIndex {
   std::array<Group, kNumGroups> groups{};

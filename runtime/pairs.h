@@ -1,5 +1,6 @@
-// The compiler's last pass over a function: instruction pairs and triples
-// that one handler runs back to back (code.h, WSBX_PAIRS, WSBX_TRIPLES).
+// The compiler's last pass over a function: instruction pairs, triples and
+// quadruples that one handler runs back to back (code.h, WSBX_PAIRS,
+// WSBX_TRIPLES, WSBX_QUADS).
 #ifndef WSBX_RUNTIME_PAIRS_H_
 #define WSBX_RUNTIME_PAIRS_H_
 
@@ -19,8 +20,8 @@ struct InstrStart {
 
 // Rewrites the handler word of every instruction in `instrs` (one function's
 // instructions in code order, positions into `code`, which ends with that
-// function) that starts a listed triple or pair with the instructions after
-// it, to that group's handler; triples are tried first.
+// function) that starts a listed group with the instructions after it, to
+// that group's handler; longer groups are tried first.
 void FusePairs(std::span<const InstrStart> instrs, const void* const* handlers,
                std::vector<CodeWord>& code);
 

@@ -3,12 +3,16 @@
 
     bench/run.py --build-dir build            # full suite (a few minutes)
     bench/run.py --build-dir build --check    # quick checksum test only
+    bench/run.py --build-dir new --baseline old/cli/wsbx fib vm   # before/after
 
 Every program prints one checksum line; the native and the wasm run must
 print the same one, or the script fails. Times are medians of --runs runs,
 native and wsbx interleaved, and every ratio is taken within this one run of
 the script. When `wsbx run --help` lists --fuel, wsbx also runs with a huge
-fuel budget and the counter-on / counter-off ratio is printed.
+fuel budget and the counter-on / counter-off ratio is printed. --baseline
+adds another wsbx binary (e.g. an older build), run interleaved with the
+others on the same programs (with the fuel budget when it has --fuel), so
+before and after are compared within one run.
 """
 import argparse
 import math
@@ -72,7 +76,8 @@ def run_rss(cmd):
 
 
 class Suite:
-    def __init__(self, build_dir, runs):
+    def __init__(self, build_dir, runs, baseline=None):
+        self.baseline = baseline
         self.build_dir = build_dir
         self.bench = os.path.join(build_dir, "bench")
         self.wsbx = os.path.join(build_dir, "cli", "wsbx")
@@ -84,6 +89,13 @@ class Suite:
         help_text = subprocess.run([self.wsbx, "run", "--help"],
                                    capture_output=True, text=True).stdout
         self.has_fuel = "--fuel" in help_text
+        self.baseline_fuel = False
+        if baseline:
+            if not os.path.exists(baseline):
+                raise BenchError("%s not found" % baseline)
+            self.baseline_fuel = "--fuel" in subprocess.run(
+                [baseline, "run", "--help"], capture_output=True,
+                text=True).stdout
 
     def path(self, name):
         return os.path.join(self.bench, name)
@@ -100,6 +112,10 @@ class Suite:
                  "wsbx": self.wsbx_cmd(wasm, ["--", str(arg)])}
         if self.has_fuel:
             modes["fuel"] = self.wsbx_cmd(wasm, ["--", str(arg)], fuel=True)
+        if self.baseline:
+            modes["baseline"] = ([self.baseline, "run"] +
+                                 (["--fuel", FUEL] if self.baseline_fuel else []) +
+                                 [self.path(wasm), "--", str(arg)])
         times = {m: [] for m in modes}
         reference = None
         for _ in range(runs):
@@ -161,10 +177,12 @@ def full(suite, only):
 def programs(suite, only):
     head = "| program | arg | native s | wsbx s | wsbx/native |"
     if suite.has_fuel:
-        head += " wsbx --fuel s | fuel on/off |"
+        head += " wsbx --fuel s | --fuel/native | fuel on/off |"
+    if suite.baseline:
+        head += " baseline s | baseline/native |"
     print("\n" + head)
     print("|" + "---|" * (head.count("|") - 1))
-    ratios, fuel_ratios = [], []
+    ratios, fuel_ratios, fuel_native, base_ratios = [], [], [], []
     for name, wasm, native, arg, _ in PROGRAMS:
         if only and name not in only:
             continue
@@ -175,12 +193,20 @@ def programs(suite, only):
                                                     t["wsbx"], ratio)
         if suite.has_fuel:
             fuel_ratios.append(t["fuel"] / t["wsbx"])
-            line += " %.3f | %.3f |" % (t["fuel"], fuel_ratios[-1])
+            fuel_native.append(t["fuel"] / t["native"])
+            line += " %.3f | %.1f | %.3f |" % (t["fuel"], fuel_native[-1],
+                                               fuel_ratios[-1])
+        if suite.baseline:
+            base_ratios.append(t["baseline"] / t["native"])
+            line += " %.3f | %.1f |" % (t["baseline"], base_ratios[-1])
         print(line, flush=True)
     if ratios:
         line = "| **geomean** | | | | **%.1f** |" % geomean(ratios)
         if suite.has_fuel:
-            line += " | **%.3f** |" % geomean(fuel_ratios)
+            line += " | **%.1f** | **%.3f** |" % (geomean(fuel_native),
+                                                  geomean(fuel_ratios))
+        if suite.baseline:
+            line += " | **%.1f** |" % geomean(base_ratios)
         print(line)
 
 
@@ -275,13 +301,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build-dir", default="build")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", metavar="WSBX",
+                        help="another wsbx binary to time on the same programs")
     parser.add_argument("--check", action="store_true",
                         help="only check checksums at small sizes (the meson test)")
     parser.add_argument("only", nargs="*",
                         help="program or case names (also 'load', 'rss') to run")
     args = parser.parse_args()
     try:
-        suite = Suite(args.build_dir, args.runs)
+        suite = Suite(args.build_dir, args.runs, args.baseline)
         if args.check:
             check(suite)
         else:

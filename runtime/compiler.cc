@@ -176,7 +176,10 @@ class FunctionCompiler {
         handlers_(handlers),
         call_fixups_(call_fixups) {}
 
-  absl::Status Compile(const FunctionBody& body, FuncCode* out);
+  // Compiles one body from its decoded instructions. One FunctionCompiler
+  // serves every body of a module, so its vectors are allocated once.
+  absl::Status Compile(const FunctionBody& body, std::span<const Instr> instrs,
+                       FuncCode* out);
 
  private:
   uint32_t Pos() const { return static_cast<uint32_t>(code_.size()); }
@@ -338,7 +341,7 @@ class FunctionCompiler {
   void CompileSimd(const Instr& in);
   void CompileGlobal(const Instr& in);
 
-  absl::Status ScanLoopConstants(const FunctionBody& body);
+  void ScanLoopConstants(std::span<const Instr> instrs);
   // True when the value in stack slot `slot` (read from `src`) is a known
   // constant: a pooled one, or the Const just emitted, which is removed.
   bool TakeConstant(uint32_t slot, uint32_t src, uint64_t* bits);
@@ -395,6 +398,7 @@ class FunctionCompiler {
   uint32_t stack_base_ = 0;        // first operand-stack slot
   uint32_t pool_base_ = 0;         // first constant-pool slot
   std::vector<uint64_t> pool_;     // pooled constant bits
+  std::vector<bool> is_loop_;      // ScanLoopConstants: per open block
   std::vector<uint32_t> alias_;    // per slot: the aliased local or kNoWord
   std::vector<uint8_t> upper_;     // per slot: 1 for the high half of a v128
   std::vector<uint32_t> local_slot_;  // per local index: its first slot
@@ -528,6 +532,7 @@ void FunctionCompiler::SetupLocals(const FuncType& type,
 }
 
 absl::Status FunctionCompiler::Compile(const FunctionBody& body,
+                                       std::span<const Instr> instrs,
                                        FuncCode* out) {
   const FuncType& type = module_.types[body.type_index];
   const uint32_t num_params = SlotsOf(type.params);
@@ -535,7 +540,15 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   out->entry = Pos();
   out->num_params = num_params;
   out->num_results = num_results;
-  WSBX_RETURN_IF_ERROR(ScanLoopConstants(body));
+  // The previous body's state (its vectors keep their storage).
+  labels_.clear();
+  instrs_.clear();
+  pending_fuel_.clear();
+  run_loops_.clear();
+  skip_depth_ = 0;
+  fuel_word_ = kNoWord;
+  EndFusion();
+  ScanLoopConstants(instrs);
   SetupLocals(type, body);
   const uint32_t local_slots =
       SlotsOf(std::span<const ValType>(local_type_).subspan(type.params.size()));
@@ -561,12 +574,9 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   func.result_types = type.results;
   labels_.push_back(std::move(func));
 
-  std::span<const uint8_t> bytes(module_.bytes);
-  Reader r(bytes.subspan(body.code_offset, body.code_end - body.code_offset),
-           body.code_offset);
-  Instr in;
-  while (!r.at_end() && !labels_.empty()) {
-    WSBX_RETURN_IF_ERROR(ReadInstr(r, &in, UINT32_MAX));
+  size_t i = 0;
+  for (; i < instrs.size() && !labels_.empty(); ++i) {
+    const Instr& in = instrs[i];
     if (labels_.back().unreachable) {
       Opcode op = in.op;
       if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf) {
@@ -581,8 +591,8 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
     CountInstr(in.op);
     WSBX_RETURN_IF_ERROR(CompileInstr(in));
   }
-  if (!labels_.empty() || !r.at_end()) {
-    return Reader::ErrorAt(r.offset(), "function body does not end cleanly");
+  if (!labels_.empty() || i != instrs.size()) {
+    return Reader::ErrorAt(body.code_end, "function body does not end cleanly");
   }
   out->frame_slots = max_h_;
   code_[frame_word] = max_h_;
@@ -590,31 +600,22 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   return absl::OkStatus();
 }
 
-absl::Status FunctionCompiler::ScanLoopConstants(const FunctionBody& body) {
+void FunctionCompiler::ScanLoopConstants(std::span<const Instr> instrs) {
   pool_.clear();
-  std::span<const uint8_t> bytes(module_.bytes);
-  // Without a 0x03 byte anywhere the body holds no loop opcode.
-  const uint8_t* begin = bytes.data() + body.code_offset;
-  if (std::find(begin, bytes.data() + body.code_end, uint8_t{0x03}) ==
-      bytes.data() + body.code_end) {
-    return absl::OkStatus();
-  }
-  Reader r(bytes.subspan(body.code_offset, body.code_end - body.code_offset),
-           body.code_offset);
-  Instr in;
-  std::vector<bool> is_loop;  // per open block
+  is_loop_.clear();  // per open block
   uint32_t loops = 0;
-  while (!r.at_end() && pool_.size() < kMaxPooledConstants) {
-    WSBX_RETURN_IF_ERROR(ReadInstr(r, &in, UINT32_MAX));
+  for (size_t i = 0; i < instrs.size() && pool_.size() < kMaxPooledConstants;
+       ++i) {
+    const Instr& in = instrs[i];
     switch (in.op) {
       case Opcode::kBlock: case Opcode::kIf: case Opcode::kLoop:
-        is_loop.push_back(in.op == Opcode::kLoop);
+        is_loop_.push_back(in.op == Opcode::kLoop);
         loops += in.op == Opcode::kLoop;
         break;
       case Opcode::kEnd:
-        if (!is_loop.empty()) {
-          loops -= is_loop.back();
-          is_loop.pop_back();
+        if (!is_loop_.empty()) {
+          loops -= is_loop_.back();
+          is_loop_.pop_back();
         }
         break;
       case Opcode::kI32Const: case Opcode::kI64Const: case Opcode::kF32Const:
@@ -630,7 +631,6 @@ absl::Status FunctionCompiler::ScanLoopConstants(const FunctionBody& body) {
         break;
     }
   }
-  return absl::OkStatus();
 }
 
 absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
@@ -1176,30 +1176,66 @@ void FunctionCompiler::CompileGlobal(const Instr& in) {
 
 }  // namespace
 
-absl::Status CompileModule(Module& module, const Limits& limits) {
-  (void)limits;
-  auto compiled = std::make_shared<CompiledCode>();
-  compiled->funcs.resize(module.bodies.size());
+struct BodyCompiler::State {
+  explicit State(Module& m)
+      : module(m),
+        compiled(std::make_shared<CompiledCode>()),
+        fc(m, compiled->code, HandlerTable(), call_fixups) {}
+  Module& module;
+  std::shared_ptr<CompiledCode> compiled;
+  std::vector<CallFixup> call_fixups;
+  FunctionCompiler fc;
+};
+
+BodyCompiler::BodyCompiler(Module& module)
+    : state_(std::make_unique<State>(module)) {
+  CompiledCode& compiled = *state_->compiled;
+  compiled.funcs.resize(module.bodies.size());
   // Internal code takes roughly one word per byte of wasm code; reserving
   // that avoids most regrowth (shrink_to_fit trims the rest).
   size_t code_bytes = 0;
   for (const FunctionBody& b : module.bodies) {
     code_bytes += b.code_end - b.code_offset;
   }
-  compiled->code.reserve(code_bytes + 64);
-  std::vector<CallFixup> call_fixups;
-  const void* const* handlers = HandlerTable();
+  compiled.code.reserve(code_bytes + 64);
+}
+
+BodyCompiler::~BodyCompiler() = default;
+
+absl::Status BodyCompiler::Compile(uint32_t index,
+                                   std::span<const Instr> instrs) {
+  return state_->fc.Compile(state_->module.bodies[index], instrs,
+                            &state_->compiled->funcs[index]);
+}
+
+void BodyCompiler::Finish() {
+  CompiledCode& compiled = *state_->compiled;
+  for (const CallFixup& c : state_->call_fixups) {
+    int64_t rel = int64_t{compiled.funcs[c.callee].entry} - int64_t{c.at.instr};
+    compiled.code[c.at.word] = static_cast<uint64_t>(rel);
+  }
+  compiled.code.shrink_to_fit();
+  state_->module.code = std::move(state_->compiled);
+}
+
+absl::Status CompileModule(Module& module, const Limits& limits) {
+  (void)limits;
+  BodyCompiler compiler(module);
+  std::vector<Instr> instrs;
+  std::span<const uint8_t> bytes(module.bytes);
   for (size_t i = 0; i < module.bodies.size(); ++i) {
-    FunctionCompiler fc(module, compiled->code, handlers, call_fixups);
-    WSBX_RETURN_IF_ERROR(fc.Compile(module.bodies[i], &compiled->funcs[i]));
+    const FunctionBody& body = module.bodies[i];
+    Reader r(bytes.subspan(body.code_offset, body.code_end - body.code_offset),
+             body.code_offset);
+    size_t n = 0;
+    while (!r.at_end()) {
+      if (n == instrs.size()) instrs.emplace_back();
+      WSBX_RETURN_IF_ERROR(ReadInstr(r, &instrs[n++], UINT32_MAX));
+    }
+    WSBX_RETURN_IF_ERROR(compiler.Compile(
+        static_cast<uint32_t>(i), std::span<const Instr>(instrs.data(), n)));
   }
-  for (const CallFixup& c : call_fixups) {
-    int64_t rel =
-        int64_t{compiled->funcs[c.callee].entry} - int64_t{c.at.instr};
-    compiled->code[c.at.word] = static_cast<uint64_t>(rel);
-  }
-  compiled->code.shrink_to_fit();
-  module.code = std::move(compiled);
+  compiler.Finish();
   return absl::OkStatus();
 }
 

@@ -3,7 +3,12 @@
 #ifndef WSBX_RUNTIME_COMPILER_H_
 #define WSBX_RUNTIME_COMPILER_H_
 
+#include <cstdint>
+#include <memory>
+#include <span>
+
 #include "absl/status/status.h"
+#include "runtime/instr.h"
 #include "runtime/limits.h"
 #include "runtime/module.h"
 
@@ -11,6 +16,27 @@ namespace wsbx {
 
 // Requires a module that ValidateModule accepted; sets module.code.
 absl::Status CompileModule(Module& module, const Limits& limits = Limits());
+
+// Compiles bodies from instructions already decoded, as LoadModule does with
+// the ones the validator hands over, then resolves calls. `module` must
+// outlive it and its bodies must be valid.
+class BodyCompiler {
+ public:
+  explicit BodyCompiler(Module& module);
+  ~BodyCompiler();
+  BodyCompiler(const BodyCompiler&) = delete;
+  BodyCompiler& operator=(const BodyCompiler&) = delete;
+
+  // Body `index` (among the defined functions): its instructions through
+  // the final `end`. Each body once, in any order.
+  absl::Status Compile(uint32_t index, std::span<const Instr> instrs);
+  // After every body: resolves calls and sets module.code.
+  void Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace wsbx
 

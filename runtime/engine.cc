@@ -1,6 +1,8 @@
 // LoadModule and ValidateBinary: the decode -> validate -> compile pipeline.
 #include "runtime/engine.h"
 
+#include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -35,8 +37,15 @@ void KeepOnlyDataBytes(Module& module) {
 
 absl::StatusOr<std::shared_ptr<const Module>> ValidateAndCompile(
     std::unique_ptr<Module> module, const Limits& limits) {
-  WSBX_RETURN_IF_ERROR(ValidateModule(*module, limits));
-  WSBX_RETURN_IF_ERROR(CompileModule(*module, limits));
+  // Each body is compiled as soon as it validates, from the instructions the
+  // validator decoded: one decode per body.
+  BodyCompiler compiler(*module);
+  WSBX_RETURN_IF_ERROR(ValidateModule(
+      *module, limits,
+      [&compiler](uint32_t index, std::span<const Instr> instrs) {
+        return compiler.Compile(index, instrs);
+      }));
+  compiler.Finish();
   KeepOnlyDataBytes(*module);
   return std::shared_ptr<const Module>(std::move(module));
 }

@@ -28,8 +28,9 @@ absl::Status Invalid(absl::string_view where, absl::string_view what) {
 
 class ModuleValidator {
  public:
-  ModuleValidator(const Module& m, const Limits& limits)
-      : m_(m), limits_(limits) {}
+  ModuleValidator(const Module& m, const Limits& limits,
+                  const ValidBodyFn* on_body)
+      : m_(m), limits_(limits), on_body_(on_body) {}
 
   absl::Status Run() {
     WSBX_RETURN_IF_ERROR(CheckShape());
@@ -58,8 +59,12 @@ class ModuleValidator {
     WSBX_RETURN_IF_ERROR(CheckStart());
     BodyValidator bodies(m_, limits_, refs_);
     for (size_t i = 0; i < m_.bodies.size(); ++i) {
-      WSBX_RETURN_IF_ERROR(
-          bodies.Validate(m_.num_imported_funcs + static_cast<uint32_t>(i)));
+      const uint32_t index = static_cast<uint32_t>(i);
+      WSBX_RETURN_IF_ERROR(bodies.Validate(m_.num_imported_funcs + index,
+                                           on_body_ != nullptr));
+      if (on_body_ != nullptr) {
+        WSBX_RETURN_IF_ERROR((*on_body_)(index, bodies.recorded()));
+      }
     }
     return absl::OkStatus();
   }
@@ -82,6 +87,7 @@ class ModuleValidator {
 
   const Module& m_;
   const Limits& limits_;
+  const ValidBodyFn* on_body_;  // null: validation only
   std::vector<bool> refs_;
   std::vector<ValType> const_stack_;
 };
@@ -408,7 +414,12 @@ absl::Status ModuleValidator::CheckStart() {
 }  // namespace
 
 absl::Status ValidateModule(const Module& module, const Limits& limits) {
-  return ModuleValidator(module, limits).Run();
+  return ModuleValidator(module, limits, nullptr).Run();
+}
+
+absl::Status ValidateModule(const Module& module, const Limits& limits,
+                            ValidBodyFn on_body) {
+  return ModuleValidator(module, limits, &on_body).Run();
 }
 
 }  // namespace wsbx

@@ -102,7 +102,7 @@ BodyValidator::BodyValidator(const Module& module, const Limits& limits,
 
 absl::Status BodyValidator::Error(std::string_view what) const {
   return absl::InvalidArgumentError(absl::StrFormat(
-      "at offset 0x%x: function %u: %s", instr_.offset, func_index_, what));
+      "at offset 0x%x: function %u: %s", in_->offset, func_index_, what));
 }
 
 absl::Status BodyValidator::Mismatch(ValType expect, ValType actual) const {
@@ -128,12 +128,14 @@ absl::Status BodyValidator::WrapReadError(const absl::Status& s) const {
                              ": ", msg.substr(colon + 2)));
 }
 
-absl::Status BodyValidator::Validate(uint32_t func_index) {
+absl::Status BodyValidator::Validate(uint32_t func_index, bool record) {
   func_index_ = func_index;
+  in_ = &scratch_;
+  recorded_ = 0;
   const FunctionBody& body =
       module_.bodies[func_index - module_.num_imported_funcs];
   const FuncType& type = module_.FuncTypeOf(func_index);
-  instr_.offset = body.code_offset;
+  in_->offset = body.code_offset;
   if (body.code_offset > body.code_end ||
       body.code_end > module_.bytes.size()) {
     return Error("function body lies outside the module bytes");
@@ -160,11 +162,16 @@ absl::Status BodyValidator::Validate(uint32_t func_index) {
                                     body.code_end - body.code_offset),
            body.code_offset);
   while (!ctrls_.empty()) {
+    if (record) {
+      // Decoded in place, so a br_table reuses the storage of its slot.
+      if (recorded_ == record_.size()) record_.emplace_back();
+      in_ = &record_[recorded_++];
+    }
     if (r.at_end()) {
-      instr_.offset = r.offset();
+      in_->offset = r.offset();
       return Error(kMissingEnd);
     }
-    absl::Status s = ReadInstr(r, &instr_, limits_.max_br_table_size);
+    absl::Status s = ReadInstr(r, in_, limits_.max_br_table_size);
     if (!s.ok()) return WrapReadError(s);
     WSBX_RETURN_IF_ERROR(Step());
     if (vals_.size() > limits_.value_stack_slots) {
@@ -172,7 +179,7 @@ absl::Status BodyValidator::Validate(uint32_t func_index) {
     }
   }
   if (!r.at_end()) {
-    instr_.offset = r.offset();
+    in_->offset = r.offset();
     return Error(kTrailingBytes);
   }
   return absl::OkStatus();
@@ -180,9 +187,10 @@ absl::Status BodyValidator::Validate(uint32_t func_index) {
 
 absl::Status BodyValidator::CheckWellFormed(uint32_t func_index) {
   func_index_ = func_index;
+  in_ = &scratch_;
   const FunctionBody& body =
       module_.bodies[func_index - module_.num_imported_funcs];
-  instr_.offset = body.code_offset;
+  in_->offset = body.code_offset;
   if (body.code_offset > body.code_end ||
       body.code_end > module_.bytes.size()) {
     return Error("function body lies outside the module bytes");
@@ -193,12 +201,12 @@ absl::Status BodyValidator::CheckWellFormed(uint32_t func_index) {
   uint64_t depth = 1;
   while (depth > 0) {
     if (r.at_end()) {
-      instr_.offset = r.offset();
+      in_->offset = r.offset();
       return Error(kMissingEnd);
     }
-    absl::Status s = ReadInstr(r, &instr_, limits_.max_br_table_size);
+    absl::Status s = ReadInstr(r, in_, limits_.max_br_table_size);
     if (!s.ok()) return WrapReadError(s);
-    switch (instr_.op) {
+    switch (in_->op) {
       case Opcode::kBlock:
       case Opcode::kLoop:
       case Opcode::kIf:
@@ -212,7 +220,7 @@ absl::Status BodyValidator::CheckWellFormed(uint32_t func_index) {
         // An index past every segment is left to validation ("unknown data
         // segment"), as CheckDataIndex orders the two.
         if (!module_.data_count.has_value() &&
-            instr_.a < module_.datas.size()) {
+            in_->a < module_.datas.size()) {
           return Error("data count section required");
         }
         break;
@@ -221,7 +229,7 @@ absl::Status BodyValidator::CheckWellFormed(uint32_t func_index) {
     }
   }
   if (!r.at_end()) {
-    instr_.offset = r.offset();
+    in_->offset = r.offset();
     return Error(kTrailingBytes);
   }
   return absl::OkStatus();
@@ -337,7 +345,7 @@ absl::Status BodyValidator::CheckDataIndex(uint32_t index) {
 // ---- Instructions.
 
 absl::Status BodyValidator::Step() {
-  switch (instr_.op) {
+  switch (in_->op) {
     case Opcode::kUnreachable:
     case Opcode::kNop:
     case Opcode::kBlock:
@@ -384,20 +392,20 @@ absl::Status BodyValidator::Step() {
     case Opcode::kRefFunc:
       return StepReference();
     default:
-      switch (GetOpcodeInfo(instr_.op).imm) {
+      switch (GetOpcodeInfo(in_->op).imm) {
         case ImmKind::kMemArg:
           return StepMemory();
         case ImmKind::kMemArgLane:
-          WSBX_RETURN_IF_ERROR(CheckLane(SimdLaneCount(instr_.op)));
+          WSBX_RETURN_IF_ERROR(CheckLane(SimdLaneCount(in_->op)));
           return StepMemory();
         case ImmKind::kLane:
-          WSBX_RETURN_IF_ERROR(CheckLane(SimdLaneCount(instr_.op)));
+          WSBX_RETURN_IF_ERROR(CheckLane(SimdLaneCount(in_->op)));
           return StepSimple();
         case ImmKind::kShuffle:
           // Shuffle lanes index the 32 bytes of both operands (spec 3.3.3).
           for (int i = 0; i < 8; ++i) {
-            if (((instr_.bits >> (8 * i)) & 0xFF) >= 32 ||
-                ((instr_.hi >> (8 * i)) & 0xFF) >= 32) {
+            if (((in_->bits >> (8 * i)) & 0xFF) >= 32 ||
+                ((in_->hi >> (8 * i)) & 0xFF) >= 32) {
               return Error("invalid lane index");
             }
           }
@@ -409,7 +417,7 @@ absl::Status BodyValidator::Step() {
 }
 
 absl::Status BodyValidator::StepSimple() {
-  const FixedSig& sig = FixedSigs()[static_cast<int>(instr_.op)];
+  const FixedSig& sig = FixedSigs()[static_cast<int>(in_->op)];
   if (!sig.fixed) {
     return Error("instruction has no typing rule");
   }
@@ -419,7 +427,7 @@ absl::Status BodyValidator::StepSimple() {
 }
 
 absl::Status BodyValidator::StepControl() {
-  switch (instr_.op) {
+  switch (in_->op) {
     case Opcode::kUnreachable:
       SetUnreachable();
       return absl::OkStatus();
@@ -440,7 +448,7 @@ absl::Status BodyValidator::BeginBlock() {
   const FuncType* type = nullptr;
   const ValType* single = nullptr;
   uint32_t num_single = 0;
-  const BlockType& bt = instr_.block;
+  const BlockType& bt = in_->block;
   if (bt.kind == BlockType::Kind::kValue) {
     single = &kSingletons[static_cast<uint8_t>(bt.value)];
     num_single = 1;
@@ -450,7 +458,7 @@ absl::Status BodyValidator::BeginBlock() {
     }
     type = &module_.types[bt.index];
   }
-  if (instr_.op == Opcode::kIf) WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+  if (in_->op == Opcode::kIf) WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
   if (type != nullptr) {
     WSBX_RETURN_IF_ERROR(PopList(type->params.data(),
                                  static_cast<uint32_t>(type->params.size())));
@@ -459,7 +467,7 @@ absl::Status BodyValidator::BeginBlock() {
   if (ctrls_.size() > limits_.max_control_depth) {
     return Error("control structures nested too deeply");
   }
-  PushFrame(instr_.op, type, single, num_single);
+  PushFrame(in_->op, type, single, num_single);
   if (type != nullptr) {
     PushList(type->params.data(), static_cast<uint32_t>(type->params.size()));
   }
@@ -497,18 +505,18 @@ absl::Status BodyValidator::EndBlock() {
 }
 
 absl::Status BodyValidator::StepBranch() {
-  switch (instr_.op) {
+  switch (in_->op) {
     case Opcode::kBr: {
-      WSBX_RETURN_IF_ERROR(CheckLabel(instr_.a));
-      const Frame& target = LabelFrame(instr_.a);
+      WSBX_RETURN_IF_ERROR(CheckLabel(in_->a));
+      const Frame& target = LabelFrame(in_->a);
       WSBX_RETURN_IF_ERROR(PopList(LabelTypes(target), LabelArity(target)));
       SetUnreachable();
       return absl::OkStatus();
     }
     case Opcode::kBrIf: {
       WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
-      WSBX_RETURN_IF_ERROR(CheckLabel(instr_.a));
-      const Frame& target = LabelFrame(instr_.a);
+      WSBX_RETURN_IF_ERROR(CheckLabel(in_->a));
+      const Frame& target = LabelFrame(in_->a);
       WSBX_RETURN_IF_ERROR(PopList(LabelTypes(target), LabelArity(target)));
       PushList(LabelTypes(target), LabelArity(target));
       return absl::OkStatus();
@@ -529,7 +537,7 @@ absl::Status BodyValidator::StepBranch() {
 // pop-then-push and needs no temporary vector.
 absl::Status BodyValidator::BrTable() {
   WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
-  const std::vector<uint32_t>& targets = instr_.targets;
+  const std::vector<uint32_t>& targets = in_->targets;
   uint32_t def = targets.back();
   WSBX_RETURN_IF_ERROR(CheckLabel(def));
   uint32_t arity = LabelArity(LabelFrame(def));
@@ -549,20 +557,20 @@ absl::Status BodyValidator::BrTable() {
 
 absl::Status BodyValidator::StepCall() {
   const FuncType* type;
-  if (instr_.op == Opcode::kCall) {
-    if (instr_.a >= module_.func_types.size()) {
-      return Error(absl::StrCat("unknown function ", instr_.a));
+  if (in_->op == Opcode::kCall) {
+    if (in_->a >= module_.func_types.size()) {
+      return Error(absl::StrCat("unknown function ", in_->a));
     }
-    type = &module_.FuncTypeOf(instr_.a);
+    type = &module_.FuncTypeOf(in_->a);
   } else {
-    WSBX_RETURN_IF_ERROR(CheckTable(instr_.b));
-    if (module_.tables[instr_.b].elem != ValType::kFuncRef) {
+    WSBX_RETURN_IF_ERROR(CheckTable(in_->b));
+    if (module_.tables[in_->b].elem != ValType::kFuncRef) {
       return Error("type mismatch: call_indirect needs a funcref table");
     }
-    if (instr_.a >= module_.types.size()) {
-      return Error(absl::StrCat("unknown type ", instr_.a));
+    if (in_->a >= module_.types.size()) {
+      return Error(absl::StrCat("unknown type ", in_->a));
     }
-    type = &module_.types[instr_.a];
+    type = &module_.types[in_->a];
     WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
   }
   WSBX_RETURN_IF_ERROR(
@@ -586,8 +594,8 @@ absl::Status BodyValidator::Select() {
 }
 
 absl::Status BodyValidator::StepVariable() {
-  const uint32_t x = instr_.a;
-  switch (instr_.op) {
+  const uint32_t x = in_->a;
+  switch (in_->op) {
     case Opcode::kDrop: {
       ValType t;
       return PopAny(&t);
@@ -597,23 +605,23 @@ absl::Status BodyValidator::StepVariable() {
     case Opcode::kSelectT:
       if (x != 1) return Error("invalid result arity for select");
       WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
-      WSBX_RETURN_IF_ERROR(Pop(instr_.type));
-      WSBX_RETURN_IF_ERROR(Pop(instr_.type));
-      Push(instr_.type);
+      WSBX_RETURN_IF_ERROR(Pop(in_->type));
+      WSBX_RETURN_IF_ERROR(Pop(in_->type));
+      Push(in_->type);
       return absl::OkStatus();
     case Opcode::kLocalGet:
     case Opcode::kLocalSet:
     case Opcode::kLocalTee:
       if (x >= locals_.size()) return Error(absl::StrCat("unknown local ", x));
-      if (instr_.op != Opcode::kLocalGet) WSBX_RETURN_IF_ERROR(Pop(locals_[x]));
-      if (instr_.op != Opcode::kLocalSet) Push(locals_[x]);
+      if (in_->op != Opcode::kLocalGet) WSBX_RETURN_IF_ERROR(Pop(locals_[x]));
+      if (in_->op != Opcode::kLocalSet) Push(locals_[x]);
       return absl::OkStatus();
     default: {  // global.get, global.set
       if (x >= module_.global_types.size()) {
         return Error(absl::StrCat("unknown global ", x));
       }
       const GlobalType& g = module_.global_types[x];
-      if (instr_.op == Opcode::kGlobalGet) {
+      if (in_->op == Opcode::kGlobalGet) {
         Push(g.type);
         return absl::OkStatus();
       }
@@ -624,24 +632,24 @@ absl::Status BodyValidator::StepVariable() {
 }
 
 absl::Status BodyValidator::StepTable() {
-  const uint32_t x = instr_.a;
-  if (instr_.op == Opcode::kElemDrop || instr_.op == Opcode::kTableInit) {
+  const uint32_t x = in_->a;
+  if (in_->op == Opcode::kElemDrop || in_->op == Opcode::kTableInit) {
     // table.init names the table second; its table is checked first.
-    if (instr_.op == Opcode::kTableInit) {
-      WSBX_RETURN_IF_ERROR(CheckTable(instr_.b));
+    if (in_->op == Opcode::kTableInit) {
+      WSBX_RETURN_IF_ERROR(CheckTable(in_->b));
     }
     if (x >= module_.elems.size()) {
       return Error(absl::StrCat("unknown elem segment ", x));
     }
-    if (instr_.op == Opcode::kElemDrop) return absl::OkStatus();
-    if (module_.elems[x].type != module_.tables[instr_.b].elem) {
+    if (in_->op == Opcode::kElemDrop) return absl::OkStatus();
+    if (module_.elems[x].type != module_.tables[in_->b].elem) {
       return Error("type mismatch: element segment and table types differ");
     }
     return StepSimple();
   }
   WSBX_RETURN_IF_ERROR(CheckTable(x));
   const ValType elem = module_.tables[x].elem;
-  switch (instr_.op) {
+  switch (in_->op) {
     case Opcode::kTableGet:
       WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
       Push(elem);
@@ -659,8 +667,8 @@ absl::Status BodyValidator::StepTable() {
       WSBX_RETURN_IF_ERROR(Pop(elem));
       return Pop(ValType::kI32);
     case Opcode::kTableCopy:
-      WSBX_RETURN_IF_ERROR(CheckTable(instr_.b));
-      if (module_.tables[instr_.b].elem != elem) {
+      WSBX_RETURN_IF_ERROR(CheckTable(in_->b));
+      if (module_.tables[in_->b].elem != elem) {
         return Error(
             "type mismatch: table.copy between tables of different types");
       }
@@ -674,10 +682,10 @@ absl::Status BodyValidator::StepTable() {
 // not exceed the access width.
 absl::Status BodyValidator::StepMemory() {
   WSBX_RETURN_IF_ERROR(CheckMemory());
-  uint32_t size = MemoryAccessSize(instr_.op);
+  uint32_t size = MemoryAccessSize(in_->op);
   uint32_t natural = size >= 8 ? 3 : size >= 4 ? 2 : size >= 2 ? 1 : 0;
   if (size == 16) natural = 4;
-  if (instr_.a > natural) {
+  if (in_->a > natural) {
     return Error("alignment must not be larger than natural");
   }
   return StepSimple();
@@ -685,24 +693,24 @@ absl::Status BodyValidator::StepMemory() {
 
 // Lane immediates (spec 3.3.3): the index must name one of the shape's lanes.
 absl::Status BodyValidator::CheckLane(uint32_t lanes) {
-  if (instr_.lane >= lanes) {
-    return Error(absl::StrCat("invalid lane index ", instr_.lane));
+  if (in_->lane >= lanes) {
+    return Error(absl::StrCat("invalid lane index ", in_->lane));
   }
   return absl::OkStatus();
 }
 
 absl::Status BodyValidator::StepBulkMemory() {
-  if (instr_.op != Opcode::kDataDrop) WSBX_RETURN_IF_ERROR(CheckMemory());
-  if (instr_.op == Opcode::kMemoryInit || instr_.op == Opcode::kDataDrop) {
-    WSBX_RETURN_IF_ERROR(CheckDataIndex(instr_.a));
+  if (in_->op != Opcode::kDataDrop) WSBX_RETURN_IF_ERROR(CheckMemory());
+  if (in_->op == Opcode::kMemoryInit || in_->op == Opcode::kDataDrop) {
+    WSBX_RETURN_IF_ERROR(CheckDataIndex(in_->a));
   }
   return StepSimple();
 }
 
 absl::Status BodyValidator::StepReference() {
-  switch (instr_.op) {
+  switch (in_->op) {
     case Opcode::kRefNull:
-      Push(instr_.type);
+      Push(in_->type);
       return absl::OkStatus();
     case Opcode::kRefIsNull: {
       ValType t;
@@ -715,7 +723,7 @@ absl::Status BodyValidator::StepReference() {
       return absl::OkStatus();
     }
     default: {  // ref.func (spec 3.3.2): x must be declared in C.refs
-      const uint32_t x = instr_.a;
+      const uint32_t x = in_->a;
       if (x >= module_.func_types.size()) {
         return Error(absl::StrCat("unknown function ", x));
       }

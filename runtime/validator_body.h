@@ -1,11 +1,14 @@
 // Internal to the validator: checks one function body (spec 3.3 and the
 // appendix "Validation Algorithm") with explicit control and operand stacks.
 // One BodyValidator is reused for every body of a module so the stacks and
-// the decoded instruction are allocated once, not per instruction.
+// the decoded instructions are allocated once, not per instruction. On
+// request it keeps the instructions of the body it validated, so that the
+// compiler does not decode them again.
 #ifndef WSBX_RUNTIME_VALIDATOR_BODY_H_
 #define WSBX_RUNTIME_VALIDATOR_BODY_H_
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -26,8 +29,16 @@ class BodyValidator {
                 const std::vector<bool>& refs);
 
   // Validates the body of defined function `func_index` (an index into the
-  // whole function index space, so imports come first).
-  absl::Status Validate(uint32_t func_index);
+  // whole function index space, so imports come first). With `record`, the
+  // decoded instructions stay available through recorded() until the next
+  // call.
+  absl::Status Validate(uint32_t func_index, bool record = false);
+
+  // The instructions of the body last validated with `record`, in order,
+  // ending with its final `end`.
+  std::span<const Instr> recorded() const {
+    return {record_.data(), recorded_};
+  }
 
   // Checks only what the binary format requires of a body (spec 5.4): every
   // instruction decodes, blocks are closed by the final END, nothing follows
@@ -105,7 +116,10 @@ class BodyValidator {
   std::vector<ValType> locals_;  // parameters then declared locals
   std::vector<ValType> vals_;    // operand types; kUnknown when polymorphic
   std::vector<Frame> ctrls_;
-  Instr instr_;
+  Instr scratch_;
+  Instr* in_ = &scratch_;      // the instruction being checked
+  std::vector<Instr> record_;  // slots reused from body to body
+  size_t recorded_ = 0;
 };
 
 }  // namespace wsbx

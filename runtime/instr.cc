@@ -52,49 +52,11 @@ absl::Status ReadBlockType(Reader& r, BlockType* out) {
   return absl::OkStatus();
 }
 
-// Single-byte opcodes by their byte, looked up once: the common case of
-// ReadInstr skips the general opcode lookup.
-struct ByteOp {
-  bool valid = false;
-  Opcode op{};
-  ImmKind imm{};
-};
-
-const std::array<ByteOp, 256>& ByteOps() {
-  static const std::array<ByteOp, 256> table = [] {
-    std::array<ByteOp, 256> t{};
-    for (uint32_t b = 0; b < 256; ++b) {
-      if (b == 0xFC || b == 0xFD) continue;
-      std::optional<Opcode> op = LookupOpcode(0, b);
-      if (op) t[b] = {true, *op, GetOpcodeInfo(*op).imm};
-    }
-    return t;
-  }();
-  return table;
-}
-
 }  // namespace
 
 absl::Status ReadInstr(Reader& r, Instr* out, uint32_t max_br_table) {
+  if (ReadInstrFast(r, out)) return absl::OkStatus();
   out->offset = r.offset();
-  if (r.remaining() > 0) {
-    const ByteOp& e = ByteOps()[r.data()[r.pos()]];
-    const bool one_index = e.imm == ImmKind::kLocal ||
-                           e.imm == ImmKind::kGlobal ||
-                           e.imm == ImmKind::kLabel || e.imm == ImmKind::kFunc;
-    if (e.valid && (e.imm == ImmKind::kNone || e.imm == ImmKind::kMemArg ||
-                    one_index)) {
-      r.Advance(1);
-      out->op = e.op;
-      if (e.imm != ImmKind::kNone) {
-        WSBX_ASSIGN_OR_RETURN(out->a, r.ReadU32());
-      }
-      if (e.imm == ImmKind::kMemArg) {
-        WSBX_ASSIGN_OR_RETURN(out->b, r.ReadU32());
-      }
-      return absl::OkStatus();
-    }
-  }
   uint8_t byte;
   WSBX_ASSIGN_OR_RETURN(byte, r.ReadByte());
   uint8_t prefix = 0;

@@ -4,6 +4,8 @@
 #ifndef WSBX_RUNTIME_INSTR_H_
 #define WSBX_RUNTIME_INSTR_H_
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -45,6 +47,130 @@ struct Instr {
 // non-zero reserved bytes, bad value type) are errors with the offset.
 // `max_br_table` bounds the br_table target count before allocating.
 absl::Status ReadInstr(Reader& r, Instr* out, uint32_t max_br_table);
+
+namespace instr_internal {
+
+// How ReadInstrFast reads a single-byte opcode's immediates.
+enum class Fast : uint8_t {
+  kSlow,       // prefixed, unknown, or immediates left to ReadInstr
+  kNone,       // no immediate
+  kIndex,      // one u32 into `a`
+  kMemArg,     // u32 align into `a`, u32 offset into `b`
+  kI32,        // s32 into `bits`
+  kBlockType,  // empty or a single value type
+};
+
+struct ByteOp {
+  Fast fast = Fast::kSlow;
+  Opcode op{};
+};
+
+constexpr Fast FastKind(ImmKind imm) {
+  switch (imm) {
+    case ImmKind::kNone:
+      return Fast::kNone;
+    case ImmKind::kLabel:
+    case ImmKind::kFunc:
+    case ImmKind::kLocal:
+    case ImmKind::kGlobal:
+      return Fast::kIndex;
+    case ImmKind::kMemArg:
+      return Fast::kMemArg;
+    case ImmKind::kI32:
+      return Fast::kI32;
+    case ImmKind::kBlockType:
+      return Fast::kBlockType;
+    default:
+      return Fast::kSlow;
+  }
+}
+
+// Single-byte opcodes by their byte, built from the opcode table.
+constexpr std::array<ByteOp, 256> MakeByteOps() {
+  std::array<ByteOp, 256> t{};
+#define WSBX_OP(name, prefix, code, text, imm, sig) \
+  if (prefix == 0) t[code] = {FastKind(ImmKind::imm), Opcode::k##name};
+#include "runtime/opcodes.def"
+#undef WSBX_OP
+  return t;
+}
+inline constexpr std::array<ByteOp, 256> kByteOps = MakeByteOps();
+
+// A LEB128 of one or two bytes at p[0..] within `left` bytes: its length,
+// or 0 when it is longer or runs past the end. `*value` gets its 14 bits.
+inline size_t ShortLeb(const uint8_t* p, size_t left, uint32_t* value) {
+  if (left >= 1 && p[0] < 0x80) {
+    *value = p[0];
+    return 1;
+  }
+  if (left >= 2 && p[1] < 0x80) {
+    *value = (p[0] & 0x7Fu) | (uint32_t{p[1]} << 7);
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace instr_internal
+
+// The common shapes of ReadInstr, inline for the loops that decode bodies:
+// a single-byte opcode whose immediates are LEB128s of one or two bytes (or
+// a block type that is empty or one value type). Returns false, having
+// consumed nothing, when ReadInstr must decide (and report any error).
+inline bool ReadInstrFast(Reader& r, Instr* out) {
+  using instr_internal::Fast;
+  const size_t left = r.remaining();
+  if (left == 0) return false;
+  const uint8_t* p = r.data().data() + r.pos();
+  const instr_internal::ByteOp& e = instr_internal::kByteOps[p[0]];
+  size_t n = 1;
+  switch (e.fast) {
+    case Fast::kSlow:
+      return false;
+    case Fast::kNone:
+      break;
+    case Fast::kIndex: {
+      const size_t len = instr_internal::ShortLeb(p + 1, left - 1, &out->a);
+      if (len == 0) return false;
+      n += len;
+      break;
+    }
+    case Fast::kMemArg: {
+      const size_t len = instr_internal::ShortLeb(p + 1, left - 1, &out->a);
+      if (len == 0) return false;
+      const size_t len2 =
+          instr_internal::ShortLeb(p + 1 + len, left - 1 - len, &out->b);
+      if (len2 == 0) return false;
+      n += len + len2;
+      break;
+    }
+    case Fast::kI32: {  // sign-extended from the last byte's bit 6
+      uint32_t v;
+      const size_t len = instr_internal::ShortLeb(p + 1, left - 1, &v);
+      if (len == 0) return false;
+      const int unused = 64 - 7 * static_cast<int>(len);
+      out->bits = static_cast<uint64_t>(
+          static_cast<int64_t>(uint64_t{v} << unused) >> unused);
+      n += len;
+      break;
+    }
+    case Fast::kBlockType:
+      if (left < 2) return false;
+      if (p[1] == 0x40) {
+        out->block.kind = BlockType::Kind::kEmpty;
+      } else if (IsValTypeByte(p[1])) {
+        out->block.kind = BlockType::Kind::kValue;
+        out->block.value = static_cast<ValType>(p[1]);
+      } else {
+        return false;
+      }
+      n = 2;
+      break;
+  }
+  out->op = e.op;
+  out->offset = r.offset();
+  r.Advance(n);
+  return true;
+}
 
 }  // namespace wsbx
 

@@ -60,8 +60,8 @@ class ModuleValidator {
     BodyValidator bodies(m_, limits_, refs_);
     for (size_t i = 0; i < m_.bodies.size(); ++i) {
       const uint32_t index = static_cast<uint32_t>(i);
-      WSBX_RETURN_IF_ERROR(bodies.Validate(m_.num_imported_funcs + index,
-                                           on_body_ != nullptr));
+      WSBX_RETURN_IF_ERROR(
+          bodies.Validate(m_.num_imported_funcs + index, on_body_ != nullptr));
       if (on_body_ != nullptr) {
         WSBX_RETURN_IF_ERROR((*on_body_)(index, bodies.recorded()));
       }

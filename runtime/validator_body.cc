@@ -34,17 +34,20 @@ constexpr std::array<ValType, 256> MakeSingletons() {
 }
 constexpr std::array<ValType, 256> kSingletons = MakeSingletons();
 
-// The fixed stack effect of an opcode, parsed once from the opcode table's
-// "params>results" signature.
+// The fixed stack effect of an opcode, parsed at compile time from the
+// opcode table's "params>results" signature.
 struct FixedSig {
   bool fixed = false;  // false for "*": typed by hand
+  // Typed by the signature alone: no immediate to check (Step sends these
+  // straight to StepSimple).
+  bool plain = false;
   uint8_t num_params = 0;
   uint8_t num_results = 0;
   std::array<ValType, 4> params{};
   std::array<ValType, 4> results{};
 };
 
-ValType SigCharType(char c) {
+constexpr ValType SigCharType(char c) {
   switch (c) {
     case 'i':
       return ValType::kI32;
@@ -59,26 +62,36 @@ ValType SigCharType(char c) {
   }
 }
 
-const std::array<FixedSig, kOpcodeCount>& FixedSigs() {
-  static const auto* table = [] {
-    auto* t = new std::array<FixedSig, kOpcodeCount>();
-    for (int i = 0; i < kOpcodeCount; ++i) {
-      std::string_view sig = GetOpcodeInfo(static_cast<Opcode>(i)).sig;
-      FixedSig& s = (*t)[i];
-      if (sig == "*") continue;
-      s.fixed = true;
-      size_t arrow = sig.find('>');
-      for (size_t k = 0; k < arrow && s.num_params < 4; ++k) {
-        s.params[s.num_params++] = SigCharType(sig[k]);
-      }
-      for (size_t k = arrow + 1; k < sig.size() && s.num_results < 4; ++k) {
-        s.results[s.num_results++] = SigCharType(sig[k]);
-      }
-    }
-    return t;
-  }();
-  return *table;
+constexpr FixedSig ParseSig(std::string_view sig) {
+  FixedSig s;
+  if (sig == "*") return s;
+  s.fixed = true;
+  size_t arrow = sig.find('>');
+  for (size_t k = 0; k < arrow && s.num_params < 4; ++k) {
+    s.params[s.num_params++] = SigCharType(sig[k]);
+  }
+  for (size_t k = arrow + 1; k < sig.size() && s.num_results < 4; ++k) {
+    s.results[s.num_results++] = SigCharType(sig[k]);
+  }
+  return s;
 }
+
+constexpr std::array<FixedSig, kOpcodeCount> MakeFixedSigs() {
+  std::array<FixedSig, kOpcodeCount> t{};
+  int i = 0;
+#define WSBX_OP(name, prefix, code, text, imm, sig)                       \
+  t[i] = ParseSig(sig);                                                   \
+  t[i].plain =                                                            \
+      t[i].fixed &&                                                       \
+      (ImmKind::imm == ImmKind::kNone || ImmKind::imm == ImmKind::kI32 || \
+       ImmKind::imm == ImmKind::kI64 || ImmKind::imm == ImmKind::kF32 ||  \
+       ImmKind::imm == ImmKind::kF64 || ImmKind::imm == ImmKind::kV128);  \
+  ++i;
+#include "runtime/opcodes.def"
+#undef WSBX_OP
+  return t;
+}
+constexpr std::array<FixedSig, kOpcodeCount> kFixedSigs = MakeFixedSigs();
 
 // Operands a select without a type accepts: number and vector types (spec
 // 3.3.4), or the unknown type of a polymorphic stack.
@@ -96,9 +109,7 @@ absl::string_view TypeName(ValType t) {
 
 BodyValidator::BodyValidator(const Module& module, const Limits& limits,
                              const std::vector<bool>& refs)
-    : module_(module), limits_(limits), refs_(refs) {
-  (void)FixedSigs();
-}
+    : module_(module), limits_(limits), refs_(refs) {}
 
 absl::Status BodyValidator::Error(std::string_view what) const {
   return absl::InvalidArgumentError(absl::StrFormat(
@@ -171,9 +182,11 @@ absl::Status BodyValidator::Validate(uint32_t func_index, bool record) {
       in_->offset = r.offset();
       return Error(kMissingEnd);
     }
-    absl::Status s = ReadInstr(r, in_, limits_.max_br_table_size);
-    if (!s.ok()) return WrapReadError(s);
-    WSBX_RETURN_IF_ERROR(Step());
+    if (!ReadInstrFast(r, in_)) {
+      absl::Status s = ReadInstr(r, in_, limits_.max_br_table_size);
+      if (!s.ok()) return WrapReadError(s);
+    }
+    if (!StepFast()) WSBX_RETURN_IF_ERROR(Step());
     if (vals_.size() > limits_.value_stack_slots) {
       return Error("operand stack deeper than the value stack limit");
     }
@@ -219,8 +232,7 @@ absl::Status BodyValidator::CheckWellFormed(uint32_t func_index) {
       case Opcode::kDataDrop:
         // An index past every segment is left to validation ("unknown data
         // segment"), as CheckDataIndex orders the two.
-        if (!module_.data_count.has_value() &&
-            in_->a < module_.datas.size()) {
+        if (!module_.data_count.has_value() && in_->a < module_.datas.size()) {
           return Error("data count section required");
         }
         break;
@@ -252,7 +264,7 @@ absl::Status BodyValidator::PopAny(ValType* out) {
   return absl::OkStatus();
 }
 
-absl::Status BodyValidator::Pop(ValType expect) {
+absl::Status BodyValidator::PopSlow(ValType expect) {
   const Frame& f = ctrls_.back();
   if (vals_.size() == f.height) {
     if (f.unreachable) return absl::OkStatus();
@@ -266,7 +278,7 @@ absl::Status BodyValidator::Pop(ValType expect) {
   return absl::OkStatus();
 }
 
-absl::Status BodyValidator::PopList(const ValType* types, uint32_t count) {
+absl::Status BodyValidator::PopListSlow(const ValType* types, uint32_t count) {
   for (uint32_t i = count; i > 0; --i) {
     WSBX_RETURN_IF_ERROR(Pop(types[i - 1]));
   }
@@ -344,6 +356,37 @@ absl::Status BodyValidator::CheckDataIndex(uint32_t index) {
 
 // ---- Instructions.
 
+bool BodyValidator::StepFast() {
+  const Opcode op = in_->op;
+  const uint32_t x = in_->a;
+  switch (op) {
+    case Opcode::kLocalGet:
+      if (x >= locals_.size()) return false;
+      vals_.push_back(locals_[x]);
+      return true;
+    case Opcode::kLocalSet:
+    case Opcode::kLocalTee:
+      if (x >= locals_.size() || vals_.size() <= ctrls_.back().height ||
+          vals_.back() != locals_[x]) {
+        return false;
+      }
+      if (op == Opcode::kLocalSet) vals_.pop_back();
+      return true;
+    default: {
+      const FixedSig& sig = kFixedSigs[static_cast<int>(op)];
+      const size_t n = vals_.size();
+      if (!sig.plain || n < ctrls_.back().height + size_t{sig.num_params} ||
+          !std::equal(sig.params.begin(), sig.params.begin() + sig.num_params,
+                      vals_.end() - sig.num_params)) {
+        return false;
+      }
+      vals_.erase(vals_.end() - sig.num_params, vals_.end());
+      PushList(sig.results.data(), sig.num_results);
+      return true;
+    }
+  }
+}
+
 absl::Status BodyValidator::Step() {
   switch (in_->op) {
     case Opcode::kUnreachable:
@@ -417,7 +460,7 @@ absl::Status BodyValidator::Step() {
 }
 
 absl::Status BodyValidator::StepSimple() {
-  const FixedSig& sig = FixedSigs()[static_cast<int>(in_->op)];
+  const FixedSig& sig = kFixedSigs[static_cast<int>(in_->op)];
   if (!sig.fixed) {
     return Error("instruction has no typing rule");
   }

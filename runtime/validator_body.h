@@ -7,6 +7,7 @@
 #ifndef WSBX_RUNTIME_VALIDATOR_BODY_H_
 #define WSBX_RUNTIME_VALIDATOR_BODY_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -58,6 +59,11 @@ class BodyValidator {
     bool unreachable;
   };
 
+  // The commonest instructions when they are well typed: local.get, set
+  // and tee, and instructions typed by their signature alone, with operands
+  // of exactly the expected types above the frame's base. Returns false,
+  // having changed nothing, when Step must decide (every error included).
+  bool StepFast();
   absl::Status Step();
   absl::Status StepControl();
   absl::Status StepBranch();
@@ -75,14 +81,33 @@ class BodyValidator {
   absl::Status BrTable();
   absl::Status Select();
 
-  absl::Status Pop(ValType expect);
+  // Pop and PopList handle the common case inline: operands of exactly the
+  // expected types above the current frame's base. The rest (a polymorphic
+  // stack, unknown types, errors) takes the general path.
+  absl::Status Pop(ValType expect) {
+    if (vals_.size() > ctrls_.back().height && vals_.back() == expect) {
+      vals_.pop_back();
+      return absl::OkStatus();
+    }
+    return PopSlow(expect);
+  }
+  absl::Status PopList(const ValType* types, uint32_t count) {
+    const size_t n = vals_.size();
+    if (n >= ctrls_.back().height + size_t{count} &&
+        std::equal(types, types + count, vals_.end() - count)) {
+      vals_.erase(vals_.end() - count, vals_.end());
+      return absl::OkStatus();
+    }
+    return PopListSlow(types, count);
+  }
+  absl::Status PopSlow(ValType expect);
+  absl::Status PopListSlow(const ValType* types, uint32_t count);
   absl::Status PopAny(ValType* out);
-  absl::Status PopList(const ValType* types, uint32_t count);
   // Checks that the top of the stack matches `types` without popping.
   absl::Status CheckList(const ValType* types, uint32_t count);
   void Push(ValType t) { vals_.push_back(t); }
   void PushList(const ValType* types, uint32_t count) {
-    vals_.insert(vals_.end(), types, types + count);
+    for (uint32_t i = 0; i < count; ++i) vals_.push_back(types[i]);
   }
   void PushFrame(Opcode opcode, const FuncType* type, const ValType* single,
                  uint32_t num_single);

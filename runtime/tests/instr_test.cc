@@ -1,0 +1,110 @@
+// ReadInstr and its inline fast path: immediates of one, two and more LEB128
+// bytes decode to the same values whichever path reads them, and truncated
+// or malformed forms still fail with the general path's errors.
+#include "runtime/instr.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+namespace wsbx {
+namespace {
+
+// Reads one instruction from `bytes`, placed at module offset 0x10.
+absl::StatusOr<Instr> Read(std::vector<uint8_t> bytes, size_t* used = nullptr) {
+  Reader r(bytes, 0x10);
+  Instr in;
+  absl::Status s = ReadInstr(r, &in, 100);
+  if (!s.ok()) return s;
+  if (used != nullptr) *used = r.pos();
+  return in;
+}
+
+int64_t ConstValue(std::vector<uint8_t> leb) {
+  leb.insert(leb.begin(), 0x41);  // i32.const
+  absl::StatusOr<Instr> in = Read(leb);
+  REQUIRE(in.ok());
+  CHECK(in->op == Opcode::kI32Const);
+  return static_cast<int64_t>(in->bits);
+}
+
+TEST_CASE("i32.const immediates of every length sign-extend") {
+  CHECK(ConstValue({0x00}) == 0);
+  CHECK(ConstValue({0x3F}) == 63);
+  CHECK(ConstValue({0x40}) == -64);
+  CHECK(ConstValue({0x7F}) == -1);
+  CHECK(ConstValue({0xC0, 0x00}) == 64);
+  CHECK(ConstValue({0xBF, 0x7F}) == -65);
+  CHECK(ConstValue({0xFF, 0x3F}) == 8191);
+  CHECK(ConstValue({0x80, 0x40}) == -8192);
+  CHECK(ConstValue({0x80, 0xC0, 0x00}) == 8192);
+  CHECK(ConstValue({0x80, 0x00}) == 0);   // padded
+  CHECK(ConstValue({0xFF, 0x7F}) == -1);  // padded
+  CHECK(ConstValue({0xC0, 0xBB, 0x78}) == -123456);
+  CHECK(ConstValue({0x80, 0x80, 0x80, 0x80, 0x78}) == INT32_MIN);
+}
+
+TEST_CASE("index and memarg immediates of one and two bytes") {
+  size_t used = 0;
+  absl::StatusOr<Instr> in = Read({0x20, 0x7F, 0x0B}, &used);  // local.get
+  REQUIRE(in.ok());
+  CHECK(in->op == Opcode::kLocalGet);
+  CHECK(in->a == 127);
+  CHECK(in->offset == 0x10);
+  CHECK(used == 2);
+  in = Read({0x20, 0x80, 0x01}, &used);
+  REQUIRE(in.ok());
+  CHECK(in->a == 128);
+  CHECK(used == 3);
+  in = Read({0x10, 0xFF, 0x7F});  // call
+  REQUIRE(in.ok());
+  CHECK(in->a == 16383);
+  in = Read({0x10, 0x80, 0x80, 0x01});
+  REQUIRE(in.ok());
+  CHECK(in->a == 16384);
+  in = Read({0x28, 0x02, 0xAC, 0x02}, &used);  // i32.load align=2 offset=300
+  REQUIRE(in.ok());
+  CHECK(in->op == Opcode::kI32Load);
+  CHECK(in->a == 2);
+  CHECK(in->b == 300);
+  CHECK(used == 4);
+  in = Read({0x36, 0x80, 0x00, 0x80, 0x80, 0x04});  // i32.store
+  REQUIRE(in.ok());
+  CHECK(in->a == 0);
+  CHECK(in->b == 65536);
+}
+
+TEST_CASE("block types: empty, one value type, a type index") {
+  absl::StatusOr<Instr> in = Read({0x02, 0x40});
+  REQUIRE(in.ok());
+  CHECK(in->block.kind == BlockType::Kind::kEmpty);
+  in = Read({0x03, 0x7E});
+  REQUIRE(in.ok());
+  CHECK(in->op == Opcode::kLoop);
+  CHECK(in->block.kind == BlockType::Kind::kValue);
+  CHECK(in->block.value == ValType::kI64);
+  in = Read({0x04, 0x05});
+  REQUIRE(in.ok());
+  CHECK(in->block.kind == BlockType::Kind::kIndex);
+  CHECK(in->block.index == 5);
+}
+
+TEST_CASE("truncated and malformed immediates keep their errors") {
+  auto message = [](std::vector<uint8_t> bytes) {
+    absl::StatusOr<Instr> in = Read(bytes);
+    REQUIRE_FALSE(in.ok());
+    return std::string(in.status().message());
+  };
+  CHECK(message({0x20}) == "at offset 0x11: unexpected end");
+  CHECK(message({0x20, 0x80}) == "at offset 0x12: unexpected end");
+  CHECK(message({0x41, 0xFF}) == "at offset 0x12: unexpected end");
+  CHECK(message({0x28, 0x02}) == "at offset 0x12: unexpected end");
+  CHECK(message({0x02}) == "at offset 0x11: unexpected end");
+  CHECK(message({0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00}) ==
+        "at offset 0x16: integer representation too long");
+  CHECK(message({0x06}) == "at offset 0x10: illegal opcode 0x06");
+}
+
+}  // namespace
+}  // namespace wsbx

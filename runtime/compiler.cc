@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "runtime/code.h"
 #include "runtime/instr.h"
 #include "runtime/pairs.h"
@@ -205,16 +206,18 @@ class FunctionCompiler {
   // Stack slots above the new height never carry aliases and hold scalars
   // until PushType says otherwise.
   void SetHeight(uint32_t h) {
-    if (h > alias_.size()) {
-      alias_.resize(h, kNoWord);
-      upper_.resize(h, 0);
-    }
+    if (h > alias_.size()) GrowSlots(h);
     for (uint32_t i = h_; i < h; ++i) {
       alias_[i] = kNoWord;
       upper_[i] = 0;
     }
     h_ = h;
     if (h_ > max_h_) max_h_ = h_;
+  }
+  // Out of line: SetHeight, called for every push, stays small.
+  ABSL_ATTRIBUTE_NOINLINE void GrowSlots(uint32_t h) {
+    alias_.resize(h, kNoWord);
+    upper_.resize(h, 0);
   }
   void Push(uint32_t n = 1) { SetHeight(h_ + n); }
   void PushType(ValType t) {

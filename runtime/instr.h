@@ -55,8 +55,9 @@ enum class Fast : uint8_t {
   kSlow,       // prefixed, unknown, or immediates left to ReadInstr
   kNone,       // no immediate
   kIndex,      // one u32 into `a`
-  kMemArg,     // u32 align into `a`, u32 offset into `b`
-  kI32,        // s32 into `bits`
+  kTwo,        // two u32s into `a` and `b` (memarg, call_indirect)
+  kS32,        // s32 into `bits`, sign-extended
+  kS64,        // s64 into `bits`
   kBlockType,  // empty or a single value type
 };
 
@@ -75,9 +76,12 @@ constexpr Fast FastKind(ImmKind imm) {
     case ImmKind::kGlobal:
       return Fast::kIndex;
     case ImmKind::kMemArg:
-      return Fast::kMemArg;
+    case ImmKind::kCallIndirect:
+      return Fast::kTwo;
     case ImmKind::kI32:
-      return Fast::kI32;
+      return Fast::kS32;
+    case ImmKind::kI64:
+      return Fast::kS64;
     case ImmKind::kBlockType:
       return Fast::kBlockType;
     default:
@@ -96,24 +100,47 @@ constexpr std::array<ByteOp, 256> MakeByteOps() {
 }
 inline constexpr std::array<ByteOp, 256> kByteOps = MakeByteOps();
 
-// A LEB128 of one or two bytes at p[0..] within `left` bytes: its length,
-// or 0 when it is longer or runs past the end. `*value` gets its 14 bits.
-inline size_t ShortLeb(const uint8_t* p, size_t left, uint32_t* value) {
+// A LEB128 of at most 5 bytes at p[0..] within `left` bytes: its length,
+// or 0 when it is longer or runs past the end. `*value` gets its 7-35 bits.
+// Linkers pad relocated indices and addresses to 5 bytes, so that length is
+// common. Up to 4 bytes an encoding is never over-long nor out of range for
+// a u32, s32 or s64; Fits32 checks a fifth byte as Reader does.
+inline size_t ShortLeb(const uint8_t* p, size_t left, uint64_t* value) {
   if (left >= 1 && p[0] < 0x80) {
     *value = p[0];
     return 1;
   }
-  if (left >= 2 && p[1] < 0x80) {
-    *value = (p[0] & 0x7Fu) | (uint32_t{p[1]} << 7);
-    return 2;
+  uint64_t v = 0;
+  const size_t max = left < 5 ? left : 5;
+  for (size_t i = 0; i < max; ++i) {
+    v |= uint64_t{p[i] & 0x7Fu} << (7 * i);
+    if (p[i] < 0x80) {
+      *value = v;
+      return i + 1;
+    }
   }
   return 0;
+}
+
+// Whether a value ShortLeb read in `len` bytes is a valid u32 (or, with
+// `is_signed`, s32): a fifth byte may not carry bits beyond bit 31 (s32:
+// they must all repeat the sign bit).
+inline bool Fits32(uint64_t v, size_t len, bool is_signed) {
+  if (len < 5) return true;
+  const uint64_t high = v >> 31;  // bits 31-34
+  return is_signed ? high == 0 || high == 0xF : high <= 1;
+}
+
+// The value of a signed LEB128 of `len` bytes (bit 7 * len - 1 the sign).
+inline uint64_t SignExtend(uint64_t v, size_t len) {
+  const int unused = 64 - 7 * static_cast<int>(len);
+  return static_cast<uint64_t>(static_cast<int64_t>(v << unused) >> unused);
 }
 
 }  // namespace instr_internal
 
 // The common shapes of ReadInstr, inline for the loops that decode bodies:
-// a single-byte opcode whose immediates are LEB128s of one or two bytes (or
+// a single-byte opcode whose immediates are LEB128s of at most 5 bytes (or
 // a block type that is empty or one value type). Returns false, having
 // consumed nothing, when ReadInstr must decide (and report any error).
 inline bool ReadInstrFast(Reader& r, Instr* out) {
@@ -129,27 +156,34 @@ inline bool ReadInstrFast(Reader& r, Instr* out) {
     case Fast::kNone:
       break;
     case Fast::kIndex: {
-      const size_t len = instr_internal::ShortLeb(p + 1, left - 1, &out->a);
-      if (len == 0) return false;
+      uint64_t v;
+      const size_t len = instr_internal::ShortLeb(p + 1, left - 1, &v);
+      if (len == 0 || !instr_internal::Fits32(v, len, false)) return false;
+      out->a = static_cast<uint32_t>(v);
       n += len;
       break;
     }
-    case Fast::kMemArg: {
-      const size_t len = instr_internal::ShortLeb(p + 1, left - 1, &out->a);
-      if (len == 0) return false;
+    case Fast::kTwo: {
+      uint64_t v, w;
+      const size_t len = instr_internal::ShortLeb(p + 1, left - 1, &v);
+      if (len == 0 || !instr_internal::Fits32(v, len, false)) return false;
       const size_t len2 =
-          instr_internal::ShortLeb(p + 1 + len, left - 1 - len, &out->b);
-      if (len2 == 0) return false;
+          instr_internal::ShortLeb(p + 1 + len, left - 1 - len, &w);
+      if (len2 == 0 || !instr_internal::Fits32(w, len2, false)) return false;
+      out->a = static_cast<uint32_t>(v);
+      out->b = static_cast<uint32_t>(w);
       n += len + len2;
       break;
     }
-    case Fast::kI32: {  // sign-extended from the last byte's bit 6
-      uint32_t v;
+    case Fast::kS32:
+    case Fast::kS64: {
+      uint64_t v;
       const size_t len = instr_internal::ShortLeb(p + 1, left - 1, &v);
       if (len == 0) return false;
-      const int unused = 64 - 7 * static_cast<int>(len);
-      out->bits = static_cast<uint64_t>(
-          static_cast<int64_t>(uint64_t{v} << unused) >> unused);
+      if (e.fast == Fast::kS32 && !instr_internal::Fits32(v, len, true)) {
+        return false;
+      }
+      out->bits = instr_internal::SignExtend(v, len);
       n += len;
       break;
     }

@@ -1,17 +1,11 @@
-// Opcode facts tables, expanded once from opcodes.def.
+// Opcode encoding tables and per-opcode facts, built from opcodes.def (the
+// facts table itself, kOpcodeInfos, is in opcodes.h).
 #include "runtime/opcodes.h"
 
 #include <array>
 
 namespace wsbx {
 namespace {
-
-constexpr std::array<OpcodeInfo, kOpcodeCount> kInfos = {{
-#define WSBX_OP(name, prefix, code, text, imm, sig) \
-  {prefix, code, text, ImmKind::imm, sig},
-#include "runtime/opcodes.def"
-#undef WSBX_OP
-}};
 
 constexpr uint16_t kNoOpcode = 0xFFFF;
 
@@ -27,7 +21,7 @@ constexpr EncodingTables BuildTables() {
   for (auto& x : t.fc) x = kNoOpcode;
   for (auto& x : t.fd) x = kNoOpcode;
   for (int i = 0; i < kOpcodeCount; ++i) {
-    const OpcodeInfo& info = kInfos[i];
+    const OpcodeInfo& info = kOpcodeInfos[i];
     if (info.prefix == 0) t.single[info.code] = static_cast<uint16_t>(i);
     if (info.prefix == 0xFC) t.fc[info.code] = static_cast<uint16_t>(i);
     if (info.prefix == 0xFD) t.fd[info.code] = static_cast<uint16_t>(i);
@@ -40,7 +34,7 @@ constexpr EncodingTables kTables = BuildTables();
 // Every opcode must be reachable from its own encoding (no duplicates).
 constexpr bool AllEncodingsDistinct() {
   for (int i = 0; i < kOpcodeCount; ++i) {
-    const OpcodeInfo& info = kInfos[i];
+    const OpcodeInfo& info = kOpcodeInfos[i];
     uint16_t found = info.prefix == 0      ? kTables.single[info.code]
                      : info.prefix == 0xFC ? kTables.fc[info.code]
                                            : kTables.fd[info.code];
@@ -51,10 +45,6 @@ constexpr bool AllEncodingsDistinct() {
 static_assert(AllEncodingsDistinct(), "opcodes.def has a duplicate encoding");
 
 }  // namespace
-
-const OpcodeInfo& GetOpcodeInfo(Opcode op) {
-  return kInfos[static_cast<int>(op)];
-}
 
 std::optional<Opcode> LookupOpcode(uint8_t prefix, uint32_t code) {
   uint16_t found = kNoOpcode;

@@ -4,6 +4,7 @@
 #ifndef WSBX_RUNTIME_OPCODES_H_
 #define WSBX_RUNTIME_OPCODES_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -61,7 +62,17 @@ struct OpcodeInfo {
   std::string_view sig;   // "params>results" or "*" (see opcodes.def)
 };
 
-const OpcodeInfo& GetOpcodeInfo(Opcode op);
+// Indexed by Opcode; inline so that per-instruction lookups cost no call.
+inline constexpr std::array<OpcodeInfo, kOpcodeCount> kOpcodeInfos = {{
+#define WSBX_OP(name, prefix, code, text, imm, sig) \
+  {prefix, code, text, ImmKind::imm, sig},
+#include "runtime/opcodes.def"
+#undef WSBX_OP
+}};
+
+inline const OpcodeInfo& GetOpcodeInfo(Opcode op) {
+  return kOpcodeInfos[static_cast<int>(op)];
+}
 
 // Maps a binary encoding to an opcode; nullopt for unknown encodings.
 std::optional<Opcode> LookupOpcode(uint8_t prefix, uint32_t code);

@@ -21,11 +21,11 @@ absl::StatusOr<Instr> Read(std::vector<uint8_t> bytes, size_t* used = nullptr) {
   return in;
 }
 
-int64_t ConstValue(std::vector<uint8_t> leb) {
-  leb.insert(leb.begin(), 0x41);  // i32.const
+int64_t ConstValue(std::vector<uint8_t> leb, uint8_t opcode = 0x41) {
+  leb.insert(leb.begin(), opcode);  // i32.const unless told
   absl::StatusOr<Instr> in = Read(leb);
   REQUIRE(in.ok());
-  CHECK(in->op == Opcode::kI32Const);
+  CHECK(in->op == (opcode == 0x41 ? Opcode::kI32Const : Opcode::kI64Const));
   return static_cast<int64_t>(in->bits);
 }
 
@@ -42,7 +42,22 @@ TEST_CASE("i32.const immediates of every length sign-extend") {
   CHECK(ConstValue({0x80, 0x00}) == 0);   // padded
   CHECK(ConstValue({0xFF, 0x7F}) == -1);  // padded
   CHECK(ConstValue({0xC0, 0xBB, 0x78}) == -123456);
+  CHECK(ConstValue({0xFF, 0xFF, 0xFF, 0x3F}) == 0x7FFFFFF);  // 4 bytes
+  CHECK(ConstValue({0x80, 0x80, 0x80, 0x40}) == -0x8000000);
+  CHECK(ConstValue({0x80, 0x80, 0x80, 0xC0, 0x00}) == 0x8000000);
   CHECK(ConstValue({0x80, 0x80, 0x80, 0x80, 0x78}) == INT32_MIN);
+  CHECK(ConstValue({0xFF, 0xFF, 0xFF, 0xFF, 0x07}) == INT32_MAX);
+  CHECK(ConstValue({0x80, 0x80, 0x80, 0x80, 0x00}) == 0);  // linker padding
+  CHECK(ConstValue({0xFF, 0xFF, 0xFF, 0xFF, 0x7F}) == -1);
+}
+
+TEST_CASE("i64.const immediates of every length sign-extend") {
+  CHECK(ConstValue({0x40}, 0x42) == -64);
+  CHECK(ConstValue({0xC0, 0xBB, 0x78}, 0x42) == -123456);
+  CHECK(ConstValue({0x80, 0x80, 0x80, 0x40}, 0x42) == -0x8000000);
+  CHECK(ConstValue({0x80, 0x80, 0x80, 0x80, 0x08}, 0x42) == 0x80000000LL);
+  CHECK(ConstValue({0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7F},
+                   0x42) == INT64_MIN);
 }
 
 TEST_CASE("index and memarg immediates of one and two bytes") {
@@ -63,6 +78,10 @@ TEST_CASE("index and memarg immediates of one and two bytes") {
   in = Read({0x10, 0x80, 0x80, 0x01});
   REQUIRE(in.ok());
   CHECK(in->a == 16384);
+  in = Read({0x10, 0x85, 0x80, 0x80, 0x80, 0x00}, &used);  // padded to 5
+  REQUIRE(in.ok());
+  CHECK(in->a == 5);
+  CHECK(used == 6);
   in = Read({0x28, 0x02, 0xAC, 0x02}, &used);  // i32.load align=2 offset=300
   REQUIRE(in.ok());
   CHECK(in->op == Opcode::kI32Load);
@@ -73,6 +92,19 @@ TEST_CASE("index and memarg immediates of one and two bytes") {
   REQUIRE(in.ok());
   CHECK(in->a == 0);
   CHECK(in->b == 65536);
+  in = Read({0x28, 0x02, 0xFF, 0xFF, 0xFF, 0x7F}, &used);  // 4-byte offset
+  REQUIRE(in.ok());
+  CHECK(in->b == 0xFFFFFFF);
+  CHECK(used == 6);
+  in = Read({0x28, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F});  // 5 bytes
+  REQUIRE(in.ok());
+  CHECK(in->b == 0xFFFFFFFF);
+  in = Read({0x11, 0x85, 0x01, 0x00}, &used);  // call_indirect type 133
+  REQUIRE(in.ok());
+  CHECK(in->op == Opcode::kCallIndirect);
+  CHECK(in->a == 133);
+  CHECK(in->b == 0);
+  CHECK(used == 4);
 }
 
 TEST_CASE("block types: empty, one value type, a type index") {
@@ -103,6 +135,15 @@ TEST_CASE("truncated and malformed immediates keep their errors") {
   CHECK(message({0x02}) == "at offset 0x11: unexpected end");
   CHECK(message({0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00}) ==
         "at offset 0x16: integer representation too long");
+  CHECK(message({0x41, 0xFF, 0xFF, 0xFF, 0xFF, 0x4F}) ==
+        "at offset 0x16: integer too large");
+  CHECK(message({0x28, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F}) ==
+        "at offset 0x17: integer too large");
+  CHECK(message({0x11, 0x85}) == "at offset 0x12: unexpected end");
+  CHECK(message({0x10, 0x80, 0x80, 0x80, 0x80, 0x10}) ==
+        "at offset 0x16: integer too large");
+  CHECK(message({0x41, 0x80, 0x80, 0x80, 0x80, 0x08}) ==
+        "at offset 0x16: integer too large");
   CHECK(message({0x06}) == "at offset 0x10: illegal opcode 0x06");
 }
 

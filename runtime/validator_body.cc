@@ -107,6 +107,10 @@ absl::string_view TypeName(ValType t) {
 
 }  // namespace
 
+void TypeStack::Grow() {
+  data_.resize(data_.size() < 16 ? 16 : 2 * data_.size());
+}
+
 BodyValidator::BodyValidator(const Module& module, const Limits& limits,
                              const std::vector<bool>& refs)
     : module_(module), limits_(limits), refs_(refs) {}
@@ -316,7 +320,7 @@ void BodyValidator::PushFrame(Opcode opcode, const FuncType* type,
 
 void BodyValidator::SetUnreachable() {
   Frame& f = ctrls_.back();
-  vals_.resize(f.height);
+  vals_.Truncate(f.height);
   f.unreachable = true;
 }
 
@@ -380,7 +384,7 @@ bool BodyValidator::StepFast() {
                       vals_.end() - sig.num_params)) {
         return false;
       }
-      vals_.erase(vals_.end() - sig.num_params, vals_.end());
+      vals_.Drop(sig.num_params);
       PushList(sig.results.data(), sig.num_results);
       return true;
     }

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/status/status.h"
 #include "runtime/instr.h"
 #include "runtime/limits.h"
@@ -20,6 +21,32 @@
 #include "runtime/types.h"
 
 namespace wsbx {
+
+// The operand-type stack. Its pushes check for room inline and grow out of
+// line, which keeps the validator's per-instruction paths free of the
+// reallocation code a std::vector push_back brings with it.
+class TypeStack {
+ public:
+  size_t size() const { return size_; }
+  ValType back() const { return data_[size_ - 1]; }
+  ValType operator[](size_t i) const { return data_[i]; }
+  const ValType* end() const { return data_.data() + size_; }
+  void push_back(ValType t) {
+    if (size_ == data_.size()) Grow();
+    data_[size_++] = t;
+  }
+  void pop_back() { --size_; }
+  // Drops the top `n` types (n <= size()).
+  void Drop(size_t n) { size_ -= n; }
+  // Shrinks to `n` types (n <= size()).
+  void Truncate(size_t n) { size_ = n; }
+  void clear() { size_ = 0; }
+
+ private:
+  ABSL_ATTRIBUTE_NOINLINE void Grow();
+  std::vector<ValType> data_;
+  size_t size_ = 0;
+};
 
 class BodyValidator {
  public:
@@ -95,7 +122,7 @@ class BodyValidator {
     const size_t n = vals_.size();
     if (n >= ctrls_.back().height + size_t{count} &&
         std::equal(types, types + count, vals_.end() - count)) {
-      vals_.erase(vals_.end() - count, vals_.end());
+      vals_.Drop(count);
       return absl::OkStatus();
     }
     return PopListSlow(types, count);
@@ -139,7 +166,7 @@ class BodyValidator {
   uint32_t func_index_ = 0;
   uint64_t max_stack_ = 0;
   std::vector<ValType> locals_;  // parameters then declared locals
-  std::vector<ValType> vals_;    // operand types; kUnknown when polymorphic
+  TypeStack vals_;               // operand types; kUnknown when polymorphic
   std::vector<Frame> ctrls_;
   Instr scratch_;
   Instr* in_ = &scratch_;      // the instruction being checked

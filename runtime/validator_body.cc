@@ -143,6 +143,47 @@ absl::Status BodyValidator::WrapReadError(const absl::Status& s) const {
                              ": ", msg.substr(colon + 2)));
 }
 
+inline bool BodyValidator::StepFast() {
+  const Opcode op = in_->op;
+  const uint32_t x = in_->a;
+  switch (op) {
+    case Opcode::kLocalGet:
+      if (x >= locals_.size()) return false;
+      vals_.push_back(locals_[x]);
+      return true;
+    case Opcode::kLocalSet:
+    case Opcode::kLocalTee:
+      if (x >= locals_.size() || vals_.size() <= ctrls_.back().height ||
+          vals_.back() != locals_[x]) {
+        return false;
+      }
+      if (op == Opcode::kLocalSet) vals_.pop_back();
+      return true;
+    case Opcode::kSelect: {  // two operands of one numeric type, then i32
+      const size_t n = vals_.size();
+      if (n < ctrls_.back().height + size_t{3} ||
+          vals_[n - 1] != ValType::kI32 || vals_[n - 2] != vals_[n - 3] ||
+          vals_[n - 2] == kUnknown || !IsNumOrUnknown(vals_[n - 2])) {
+        return false;
+      }
+      vals_.Drop(2);
+      return true;
+    }
+    default: {
+      const FixedSig& sig = kFixedSigs[static_cast<int>(op)];
+      const size_t n = vals_.size();
+      if (!sig.plain || n < ctrls_.back().height + size_t{sig.num_params} ||
+          !std::equal(sig.params.begin(), sig.params.begin() + sig.num_params,
+                      vals_.end() - sig.num_params)) {
+        return false;
+      }
+      vals_.Drop(sig.num_params);
+      PushList(sig.results.data(), sig.num_results);
+      return true;
+    }
+  }
+}
+
 absl::Status BodyValidator::Validate(uint32_t func_index, bool record) {
   func_index_ = func_index;
   in_ = &scratch_;
@@ -359,37 +400,6 @@ absl::Status BodyValidator::CheckDataIndex(uint32_t index) {
 }
 
 // ---- Instructions.
-
-bool BodyValidator::StepFast() {
-  const Opcode op = in_->op;
-  const uint32_t x = in_->a;
-  switch (op) {
-    case Opcode::kLocalGet:
-      if (x >= locals_.size()) return false;
-      vals_.push_back(locals_[x]);
-      return true;
-    case Opcode::kLocalSet:
-    case Opcode::kLocalTee:
-      if (x >= locals_.size() || vals_.size() <= ctrls_.back().height ||
-          vals_.back() != locals_[x]) {
-        return false;
-      }
-      if (op == Opcode::kLocalSet) vals_.pop_back();
-      return true;
-    default: {
-      const FixedSig& sig = kFixedSigs[static_cast<int>(op)];
-      const size_t n = vals_.size();
-      if (!sig.plain || n < ctrls_.back().height + size_t{sig.num_params} ||
-          !std::equal(sig.params.begin(), sig.params.begin() + sig.num_params,
-                      vals_.end() - sig.num_params)) {
-        return false;
-      }
-      vals_.Drop(sig.num_params);
-      PushList(sig.results.data(), sig.num_results);
-      return true;
-    }
-  }
-}
 
 absl::Status BodyValidator::Step() {
   switch (in_->op) {

@@ -87,10 +87,11 @@ class BodyValidator {
   };
 
   // The commonest instructions when they are well typed: local.get, set
-  // and tee, and instructions typed by their signature alone, with operands
-  // of exactly the expected types above the frame's base. Returns false,
-  // having changed nothing, when Step must decide (every error included).
-  bool StepFast();
+  // and tee, untyped select, and instructions typed by their signature
+  // alone, with operands of exactly the expected types above the frame's
+  // base. Returns false, having changed nothing, when Step must decide
+  // (every error included).
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool StepFast();
   absl::Status Step();
   absl::Status StepControl();
   absl::Status StepBranch();

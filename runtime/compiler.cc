@@ -106,8 +106,9 @@ struct Label {
 
 // Number of parameters and results of a "params>results" signature.
 void SigArity(std::string_view sig, uint32_t* params, uint32_t* results) {
-  size_t gt = sig.find('>');
-  assert(gt != std::string_view::npos);
+  size_t gt = 0;  // signatures are a few characters: no memchr call
+  while (gt < sig.size() && sig[gt] != '>') ++gt;
+  assert(gt < sig.size());
   *params = static_cast<uint32_t>(gt);
   *results = static_cast<uint32_t>(sig.size() - gt - 1);
 }
@@ -214,10 +215,12 @@ class FunctionCompiler {
     h_ = h;
     if (h_ > max_h_) max_h_ = h_;
   }
-  // Out of line: SetHeight, called for every push, stays small.
+  // Out of line: SetHeight, called for every push, stays small. Slots at
+  // and above the height hold stale values until SetHeight reaches them.
   ABSL_ATTRIBUTE_NOINLINE void GrowSlots(uint32_t h) {
-    alias_.resize(h, kNoWord);
-    upper_.resize(h, 0);
+    const size_t n = std::max<size_t>(h, 2 * alias_.size());
+    alias_.resize(n, kNoWord);
+    upper_.resize(n, 0);
   }
   void Push(uint32_t n = 1) { SetHeight(h_ + n); }
   void PushType(ValType t) {
@@ -561,8 +564,9 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   written_.assign(local_slots, 0);
   const uint32_t pool_size = static_cast<uint32_t>(pool_.size());
   h_ = max_h_ = stack_base_ = pool_base_ + pool_size;
-  alias_.assign(h_, kNoWord);
-  upper_.assign(h_, 0);
+  if (alias_.size() < h_) GrowSlots(h_);
+  std::fill_n(alias_.begin(), h_, kNoWord);
+  std::fill_n(upper_.begin(), h_, 0);
   Op(IOp::kEnter);
   Word(Pack(num_params, local_slots));
   uint32_t frame_word = Word(0);
@@ -607,8 +611,10 @@ void FunctionCompiler::ScanLoopConstants(std::span<const Instr> instrs) {
   pool_.clear();
   is_loop_.clear();  // per open block
   uint32_t loops = 0;
-  for (size_t i = 0; i < instrs.size() && pool_.size() < kMaxPooledConstants;
-       ++i) {
+  // Nothing before the first loop is inside one (most bodies hold none).
+  size_t i = 0;
+  while (i < instrs.size() && instrs[i].op != Opcode::kLoop) ++i;
+  for (; i < instrs.size() && pool_.size() < kMaxPooledConstants; ++i) {
     const Instr& in = instrs[i];
     switch (in.op) {
       case Opcode::kBlock: case Opcode::kIf: case Opcode::kLoop:
@@ -673,7 +679,7 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
     CompileSimd(in);
     return absl::OkStatus();
   }
-  if (info.sig == "*" || info.imm != ImmKind::kNone) {
+  if (info.sig == std::string_view("*", 1) || info.imm != ImmKind::kNone) {
     CompileBulkAndTable(in);
     return absl::OkStatus();
   }

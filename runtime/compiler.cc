@@ -106,7 +106,9 @@ struct Label {
 
 // Number of parameters and results of a "params>results" signature.
 void SigArity(std::string_view sig, uint32_t* params, uint32_t* results) {
-  size_t gt = 0;  // signatures are a few characters: no memchr call
+  // The one '>' is nearly always second to last (one result).
+  size_t gt =
+      sig.size() >= 2 && sig[sig.size() - 2] == '>' ? sig.size() - 2 : 0;
   while (gt < sig.size() && sig[gt] != '>') ++gt;
   assert(gt < sig.size());
   *params = static_cast<uint32_t>(gt);
@@ -264,6 +266,15 @@ class FunctionCompiler {
     producer_ = {Pos(), word, shift, slot};
   }
   void SetLocal(uint32_t local, bool tee);
+  // local.get: the pushed value aliases the local's slots.
+  void PushLocal(uint32_t index) {
+    const ValType t = local_type_[index];
+    const uint32_t first = h_;
+    PushType(t);
+    for (uint32_t i = 0; i < SlotsOf(t); ++i) {
+      alias_[first + i] = local_slot_[index] + i;
+    }
+  }
   // Fuel is charged per straight-line run: a run starts after a branch or
   // at a label nothing falls into, and ends at the next branch, return or
   // unreachable (runtime/budget.h says what costs fuel). Labels reached by
@@ -660,7 +671,10 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
     case Opcode::kCall: case Opcode::kCallIndirect:
       CompileCall(in);
       return absl::OkStatus();
-    case Opcode::kLocalGet: case Opcode::kLocalSet: case Opcode::kLocalTee:
+    case Opcode::kLocalGet:  // the commonest instruction: no call
+      PushLocal(in.a);
+      return absl::OkStatus();
+    case Opcode::kLocalSet: case Opcode::kLocalTee:
     case Opcode::kGlobalGet: case Opcode::kGlobalSet:
     case Opcode::kI32Const: case Opcode::kI64Const: case Opcode::kF32Const:
     case Opcode::kF64Const: case Opcode::kRefNull: case Opcode::kRefFunc:
@@ -1005,15 +1019,9 @@ void FunctionCompiler::CompileCall(const Instr& in) {
 
 void FunctionCompiler::CompileVariable(const Instr& in) {
   switch (in.op) {
-    case Opcode::kLocalGet: {
-      const ValType t = local_type_[in.a];
-      const uint32_t first = h_;
-      PushType(t);
-      for (uint32_t i = 0; i < SlotsOf(t); ++i) {
-        alias_[first + i] = local_slot_[in.a] + i;
-      }
+    case Opcode::kLocalGet:
+      PushLocal(in.a);
       return;
-    }
     case Opcode::kLocalSet: case Opcode::kLocalTee:
       SetLocal(in.a, in.op == Opcode::kLocalTee);
       return;

@@ -177,8 +177,12 @@ inline bool BodyValidator::StepFast() {
                       vals_.end() - sig.num_params)) {
         return false;
       }
-      vals_.Drop(sig.num_params);
-      PushList(sig.results.data(), sig.num_results);
+      if (sig.num_params > 0 && sig.num_results == 1) {
+        vals_.ReplaceTop(sig.num_params, sig.results[0]);  // no room needed
+      } else {
+        vals_.Drop(sig.num_params);
+        PushList(sig.results.data(), sig.num_results);
+      }
       return true;
     }
   }

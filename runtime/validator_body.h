@@ -38,6 +38,11 @@ class TypeStack {
   void pop_back() { --size_; }
   // Drops the top `n` types (n <= size()).
   void Drop(size_t n) { size_ -= n; }
+  // Replaces the top `n` types (1 <= n <= size()) with `t`.
+  void ReplaceTop(size_t n, ValType t) {
+    size_ -= n - 1;
+    data_[size_ - 1] = t;
+  }
   // Shrinks to `n` types (n <= size()).
   void Truncate(size_t n) { size_ = n; }
   void clear() { size_ = 0; }

@@ -654,6 +654,10 @@ void FunctionCompiler::ScanLoopConstants(std::span<const Instr> instrs) {
 }
 
 absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
+  if (in.op == Opcode::kLocalGet) {  // the commonest instruction: no call
+    PushLocal(in.a);
+    return absl::OkStatus();
+  }
   const OpcodeInfo& info = GetOpcodeInfo(in.op);
   switch (in.op) {
     case Opcode::kUnreachable: case Opcode::kNop: case Opcode::kBlock:
@@ -670,9 +674,6 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
       return absl::OkStatus();
     case Opcode::kCall: case Opcode::kCallIndirect:
       CompileCall(in);
-      return absl::OkStatus();
-    case Opcode::kLocalGet:  // the commonest instruction: no call
-      PushLocal(in.a);
       return absl::OkStatus();
     case Opcode::kLocalSet: case Opcode::kLocalTee:
     case Opcode::kGlobalGet: case Opcode::kGlobalSet:

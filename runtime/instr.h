@@ -150,6 +150,19 @@ inline bool ReadInstrFast(Reader& r, Instr* out) {
   const uint8_t* p = r.data().data() + r.pos();
   const instr_internal::ByteOp& e = instr_internal::kByteOps[p[0]];
   size_t n = 1;
+  if (e.fast == Fast::kNone) {  // the commonest kinds first, without a table
+    out->op = e.op;
+    out->offset = r.offset();
+    r.Advance(1);
+    return true;
+  }
+  if (e.fast == Fast::kIndex && left >= 2 && p[1] < 0x80) {
+    out->a = p[1];
+    out->op = e.op;
+    out->offset = r.offset();
+    r.Advance(2);
+    return true;
+  }
   switch (e.fast) {
     case Fast::kSlow:
       return false;

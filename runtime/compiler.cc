@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/base/attributes.h"
+#include "runtime/body_instrs.h"
 #include "runtime/code.h"
 #include "runtime/instr.h"
 #include "runtime/pairs.h"
@@ -180,9 +181,10 @@ class FunctionCompiler {
         handlers_(handlers),
         call_fixups_(call_fixups) {}
 
-  // Compiles one body from its decoded instructions. One FunctionCompiler
-  // serves every body of a module, so its vectors are allocated once.
-  absl::Status Compile(const FunctionBody& body, std::span<const Instr> instrs,
+  // Compiles one body from the instructions the validator kept, or when
+  // `kept` is empty from its bytes. One FunctionCompiler serves every body
+  // of a module, so its vectors are allocated once.
+  absl::Status Compile(const FunctionBody& body, std::span<const Instr> kept,
                        FuncCode* out);
 
  private:
@@ -358,7 +360,7 @@ class FunctionCompiler {
   void CompileSimd(const Instr& in);
   void CompileGlobal(const Instr& in);
 
-  void ScanLoopConstants(std::span<const Instr> instrs);
+  void ScanLoopConstants(BodyInstrs instrs);
   // True when the value in stack slot `slot` (read from `src`) is a known
   // constant: a pooled one, or the Const just emitted, which is removed.
   bool TakeConstant(uint32_t slot, uint32_t src, uint64_t* bits);
@@ -416,6 +418,7 @@ class FunctionCompiler {
   uint32_t pool_base_ = 0;         // first constant-pool slot
   std::vector<uint64_t> pool_;     // pooled constant bits
   std::vector<bool> is_loop_;      // ScanLoopConstants: per open block
+  Instr scratch_;                  // a body decoded here: its instruction
   std::vector<uint32_t> alias_;    // per slot: the aliased local or kNoWord
   std::vector<uint8_t> upper_;     // per slot: 1 for the high half of a v128
   std::vector<uint32_t> local_slot_;  // per local index: its first slot
@@ -549,7 +552,7 @@ void FunctionCompiler::SetupLocals(const FuncType& type,
 }
 
 absl::Status FunctionCompiler::Compile(const FunctionBody& body,
-                                       std::span<const Instr> instrs,
+                                       std::span<const Instr> kept,
                                        FuncCode* out) {
   const FuncType& type = module_.types[body.type_index];
   const uint32_t num_params = SlotsOf(type.params);
@@ -565,7 +568,7 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   skip_depth_ = 0;
   fuel_word_ = kNoWord;
   EndFusion();
-  ScanLoopConstants(instrs);
+  ScanLoopConstants(BodyInstrs(module_, body, kept, &scratch_));
   SetupLocals(type, body);
   const uint32_t local_slots =
       SlotsOf(std::span<const ValType>(local_type_).subspan(type.params.size()));
@@ -592,9 +595,11 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   func.result_types = type.results;
   labels_.push_back(std::move(func));
 
-  size_t i = 0;
-  for (; i < instrs.size() && !labels_.empty(); ++i) {
-    const Instr& in = instrs[i];
+  // The scan is done with scratch_: the walk may take it over.
+  BodyInstrs instrs(module_, body, kept, &scratch_);
+  const Instr* next;
+  while (!labels_.empty() && (next = instrs.Next()) != nullptr) {
+    const Instr& in = *next;
     if (labels_.back().unreachable) {
       Opcode op = in.op;
       if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf) {
@@ -609,7 +614,7 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
     CountInstr(in.op);
     WSBX_RETURN_IF_ERROR(CompileInstr(in));
   }
-  if (!labels_.empty() || i != instrs.size()) {
+  if (!labels_.empty() || instrs.Next() != nullptr) {
     return Reader::ErrorAt(body.code_end, "function body does not end cleanly");
   }
   out->frame_slots = max_h_;
@@ -618,15 +623,16 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   return absl::OkStatus();
 }
 
-void FunctionCompiler::ScanLoopConstants(std::span<const Instr> instrs) {
+void FunctionCompiler::ScanLoopConstants(BodyInstrs instrs) {
   pool_.clear();
   is_loop_.clear();  // per open block
   uint32_t loops = 0;
   // Nothing before the first loop is inside one (most bodies hold none).
-  size_t i = 0;
-  while (i < instrs.size() && instrs[i].op != Opcode::kLoop) ++i;
-  for (; i < instrs.size() && pool_.size() < kMaxPooledConstants; ++i) {
-    const Instr& in = instrs[i];
+  const Instr* next = instrs.Next();
+  while (next != nullptr && next->op != Opcode::kLoop) next = instrs.Next();
+  for (; next != nullptr && pool_.size() < kMaxPooledConstants;
+       next = instrs.Next()) {
+    const Instr& in = *next;
     switch (in.op) {
       case Opcode::kBlock: case Opcode::kIf: case Opcode::kLoop:
         is_loop_.push_back(in.op == Opcode::kLoop);
@@ -1194,6 +1200,8 @@ void FunctionCompiler::CompileGlobal(const Instr& in) {
 
 }  // namespace
 
+// Defined here rather than in compiler_bodies.inc: it holds types of this
+// file's anonymous namespace.
 struct BodyCompiler::State {
   explicit State(Module& m)
       : module(m),
@@ -1205,56 +1213,6 @@ struct BodyCompiler::State {
   FunctionCompiler fc;
 };
 
-BodyCompiler::BodyCompiler(Module& module)
-    : state_(std::make_unique<State>(module)) {
-  CompiledCode& compiled = *state_->compiled;
-  compiled.funcs.resize(module.bodies.size());
-  // Internal code takes roughly one word per byte of wasm code; reserving
-  // that avoids most regrowth (shrink_to_fit trims the rest).
-  size_t code_bytes = 0;
-  for (const FunctionBody& b : module.bodies) {
-    code_bytes += b.code_end - b.code_offset;
-  }
-  compiled.code.reserve(code_bytes + 64);
-}
-
-BodyCompiler::~BodyCompiler() = default;
-
-absl::Status BodyCompiler::Compile(uint32_t index,
-                                   std::span<const Instr> instrs) {
-  return state_->fc.Compile(state_->module.bodies[index], instrs,
-                            &state_->compiled->funcs[index]);
-}
-
-void BodyCompiler::Finish() {
-  CompiledCode& compiled = *state_->compiled;
-  for (const CallFixup& c : state_->call_fixups) {
-    int64_t rel = int64_t{compiled.funcs[c.callee].entry} - int64_t{c.at.instr};
-    compiled.code[c.at.word] = static_cast<uint64_t>(rel);
-  }
-  compiled.code.shrink_to_fit();
-  state_->module.code = std::move(state_->compiled);
-}
-
-absl::Status CompileModule(Module& module, const Limits& limits) {
-  (void)limits;
-  BodyCompiler compiler(module);
-  std::vector<Instr> instrs;
-  std::span<const uint8_t> bytes(module.bytes);
-  for (size_t i = 0; i < module.bodies.size(); ++i) {
-    const FunctionBody& body = module.bodies[i];
-    Reader r(bytes.subspan(body.code_offset, body.code_end - body.code_offset),
-             body.code_offset);
-    size_t n = 0;
-    while (!r.at_end()) {
-      if (n == instrs.size()) instrs.emplace_back();
-      WSBX_RETURN_IF_ERROR(ReadInstr(r, &instrs[n++], UINT32_MAX));
-    }
-    WSBX_RETURN_IF_ERROR(compiler.Compile(
-        static_cast<uint32_t>(i), std::span<const Instr>(instrs.data(), n)));
-  }
-  compiler.Finish();
-  return absl::OkStatus();
-}
+#include "runtime/compiler_bodies.inc"
 
 }  // namespace wsbx

@@ -28,7 +28,8 @@ class BodyCompiler {
   BodyCompiler& operator=(const BodyCompiler&) = delete;
 
   // Body `index` (among the defined functions): its instructions through
-  // the final `end`. Each body once, in any order.
+  // the final `end`, or none to have the body decoded here. Each body once,
+  // in any order.
   absl::Status Compile(uint32_t index, std::span<const Instr> instrs);
   // After every body: resolves calls and sets module.code.
   void Finish();

@@ -107,6 +107,20 @@ absl::string_view TypeName(ValType t) {
 
 }  // namespace
 
+bool BodyValidator::GrowRecord() {
+  if (record_.size() == kMaxRecorded) return false;
+  // The first growth makes room for the module's longest body (an
+  // instruction takes at least one byte), so that it is the only one.
+  size_t n = 2 * record_.size();
+  if (record_.empty()) {
+    for (const FunctionBody& b : module_.bodies) {
+      n = std::max<size_t>(n, b.code_end - b.code_offset);
+    }
+  }
+  record_.resize(std::clamp<size_t>(n, 16, kMaxRecorded));
+  return true;
+}
+
 void TypeStack::Grow() {
   data_.resize(data_.size() < 16 ? 16 : 2 * data_.size());
 }
@@ -224,8 +238,13 @@ absl::Status BodyValidator::Validate(uint32_t func_index, bool record) {
   while (!ctrls_.empty()) {
     if (record) {
       // Decoded in place, so a br_table reuses the storage of its slot.
-      if (recorded_ == record_.size()) record_.emplace_back();
-      in_ = &record_[recorded_++];
+      if (recorded_ < record_.size() || GrowRecord()) {
+        in_ = &record_[recorded_++];
+      } else {  // too long to keep: drop it
+        record = false;
+        recorded_ = 0;
+        in_ = &scratch_;
+      }
     }
     if (r.at_end()) {
       in_->offset = r.offset();

@@ -61,6 +61,10 @@ class BodyValidator {
   BodyValidator(const Module& module, const Limits& limits,
                 const std::vector<bool>& refs);
 
+  // At most this many instructions of a body are kept (about 590 KB), so
+  // that a huge body cannot make the kept copy huge too.
+  static constexpr size_t kMaxRecorded = 8192;
+
   // Validates the body of defined function `func_index` (an index into the
   // whole function index space, so imports come first). With `record`, the
   // decoded instructions stay available through recorded() until the next
@@ -68,7 +72,7 @@ class BodyValidator {
   absl::Status Validate(uint32_t func_index, bool record = false);
 
   // The instructions of the body last validated with `record`, in order,
-  // ending with its final `end`.
+  // ending with its final `end`; empty when it had more than kMaxRecorded.
   std::span<const Instr> recorded() const {
     return {record_.data(), recorded_};
   }
@@ -162,6 +166,8 @@ class BodyValidator {
     return f.opcode == Opcode::kLoop ? f.params : f.results;
   }
 
+  // Makes room for more kept instructions; false at kMaxRecorded.
+  bool GrowRecord();
   absl::Status Error(std::string_view what) const;
   absl::Status Mismatch(ValType expect, ValType actual) const;
   absl::Status WrapReadError(const absl::Status& s) const;

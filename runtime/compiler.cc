@@ -374,6 +374,8 @@ class FunctionCompiler {
   // When the value in stack slot `slot` was just computed by `op` (the last
   // instruction, [h][src|slot][imm]), removes it and returns its src and imm.
   bool TakeImmOp(IOp op, uint32_t slot, uint32_t* src, uint32_t* imm);
+  // A plain numeric instruction: no immediate, `params` operands, a result.
+  void CompilePlain(const Instr& in, uint32_t params);
   void CompileBinary(const Instr& in);
   absl::Status CompileInstr(const Instr& in);
   void CompileControl(const Instr& in);
@@ -623,45 +625,13 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   return absl::OkStatus();
 }
 
-void FunctionCompiler::ScanLoopConstants(BodyInstrs instrs) {
-  pool_.clear();
-  is_loop_.clear();  // per open block
-  uint32_t loops = 0;
-  // Nothing before the first loop is inside one (most bodies hold none).
-  const Instr* next = instrs.Next();
-  while (next != nullptr && next->op != Opcode::kLoop) next = instrs.Next();
-  for (; next != nullptr && pool_.size() < kMaxPooledConstants;
-       next = instrs.Next()) {
-    const Instr& in = *next;
-    switch (in.op) {
-      case Opcode::kBlock: case Opcode::kIf: case Opcode::kLoop:
-        is_loop_.push_back(in.op == Opcode::kLoop);
-        loops += in.op == Opcode::kLoop;
-        break;
-      case Opcode::kEnd:
-        if (!is_loop_.empty()) {
-          loops -= is_loop_.back();
-          is_loop_.pop_back();
-        }
-        break;
-      case Opcode::kI32Const: case Opcode::kI64Const: case Opcode::kF32Const:
-      case Opcode::kF64Const: {
-        uint64_t bits = ConstBits(in);
-        if (loops > 0 &&
-            std::find(pool_.begin(), pool_.end(), bits) == pool_.end()) {
-          pool_.push_back(bits);
-        }
-        break;
-      }
-      default:
-        break;
-    }
-  }
-}
-
 absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
   if (in.op == Opcode::kLocalGet) {  // the commonest instruction: no call
     PushLocal(in.a);
+    return absl::OkStatus();
+  }
+  if (const uint32_t params = kPlainOperands[static_cast<int>(in.op)]) {
+    CompilePlain(in, params);  // the next commonest skip the dispatch
     return absl::OkStatus();
   }
   const OpcodeInfo& info = GetOpcodeInfo(in.op);
@@ -708,18 +678,22 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
   uint32_t params, results;
   SigArity(info.sig, &params, &results);
   assert(results == 1);
+  CompilePlain(in, params);
+  return absl::OkStatus();
+}
+
+void FunctionCompiler::CompilePlain(const Instr& in, uint32_t params) {
   if (params == 1) {
     uint32_t a = PopSrc();
     Op(ToIOp(in.op));
     uint32_t w = Word(Pack(a, h_));
     Produced(w, 32, h_);
     if (in.op == Opcode::kI32Eqz) last_cmp_ = {w - 1, Pos(), IOp::kI32Eqz};
-    PushType(SigType(info.sig.back()));
+    PushType(SigType(GetOpcodeInfo(in.op).sig.back()));
   } else {
     assert(params == 2);
     CompileBinary(in);
   }
-  return absl::OkStatus();
 }
 
 void FunctionCompiler::CompileControl(const Instr& in) {

@@ -74,6 +74,21 @@ inline const OpcodeInfo& GetOpcodeInfo(Opcode op) {
   return kOpcodeInfos[static_cast<int>(op)];
 }
 
+// Plain numeric instructions (no immediate, one or two operands, one
+// result: arithmetic, compares, conversions, most SIMD): the operand count;
+// 0 for every other opcode.
+inline constexpr std::array<uint8_t, kOpcodeCount> kPlainOperands = [] {
+  std::array<uint8_t, kOpcodeCount> t{};
+  for (int i = 0; i < kOpcodeCount; ++i) {
+    const std::string_view sig = kOpcodeInfos[i].sig;
+    if (kOpcodeInfos[i].imm == ImmKind::kNone && sig.size() >= 3 &&
+        sig.size() <= 4 && sig[sig.size() - 2] == '>') {
+      t[i] = static_cast<uint8_t>(sig.size() - 2);
+    }
+  }
+  return t;
+}();
+
 // Maps a binary encoding to an opcode; nullopt for unknown encodings.
 std::optional<Opcode> LookupOpcode(uint8_t prefix, uint32_t code);
 

@@ -61,9 +61,11 @@ class BodyValidator {
   BodyValidator(const Module& module, const Limits& limits,
                 const std::vector<bool>& refs);
 
-  // At most this many instructions of a body are kept (about 590 KB), so
-  // that a huge body cannot make the kept copy huge too.
-  static constexpr size_t kMaxRecorded = 8192;
+  // At most this many instructions of a body are kept (147 KB), so that a
+  // huge body cannot make the kept copy huge too; longer bodies are rare,
+  // except in libc (fib.wasm's printf has 4,482 instructions), and keeping
+  // them would cost a small program more peak memory than the time saved.
+  static constexpr size_t kMaxRecorded = 2048;
 
   // Validates the body of defined function `func_index` (an index into the
   // whole function index space, so imports come first). With `record`, the

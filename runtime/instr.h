@@ -163,6 +163,13 @@ inline bool ReadInstrFast(Reader& r, Instr* out) {
     r.Advance(2);
     return true;
   }
+  if (e.fast == Fast::kS32 && left >= 2 && p[1] < 0x80) {
+    out->bits = instr_internal::SignExtend(p[1], 1);
+    out->op = e.op;
+    out->offset = r.offset();
+    r.Advance(2);
+    return true;
+  }
   switch (e.fast) {
     case Fast::kSlow:
       return false;

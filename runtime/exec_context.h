@@ -19,14 +19,17 @@
 
 namespace wsbx {
 
-// One wasm activation. `fp` and `inst` are the caller's, restored on return;
-// `func_index` names this activation's function (in its instance's module).
+// One wasm activation. `fp_slot` and `inst` are the caller's, restored on
+// return; `func_index` names this activation's function (in its instance's
+// module).
 struct Frame {
   const CodeWord* ret_pc;
-  uint64_t* fp;
   Instance* inst;
+  uint32_t fp_slot;  // the caller's frame, as a slot index into the stack
   uint32_t func_index;
 };
+// 24 bytes: deep recursion touches this many per call.
+static_assert(sizeof(Frame) == 24);
 
 // Fuel granted per refill of the counter without a deadline, and with one
 // (about a millisecond of straight-line execution, so a deadline is noticed

@@ -115,6 +115,7 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
   }
 
   Frame* const frames = ctx->frames.get();
+  uint64_t* const stack_base = ctx->stack.get();
   uint64_t* const stack_end = ctx->stack_end;
   MemoryInstance* mem0 = nullptr;
   uint8_t* mem = nullptr;
@@ -231,7 +232,7 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
     for (uint32_t i = 0, n = HI(o + 1); i < n; ++i) fp[i] = results[i];  \
     const Frame& f = frames[--ctx->depth];                               \
     pc = f.ret_pc;                                                       \
-    fp = f.fp;                                                           \
+    fp = stack_base + f.fp_slot;                                         \
     if (f.inst != inst) {                                                \
       inst = f.inst;                                                     \
       RELOAD_MEM();                                                      \
@@ -248,7 +249,7 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
     }                                                         \
     Frame& f = frames[ctx->depth++];                          \
     f.ret_pc = pc + o + 3;                                    \
-    f.fp = fp;                                                \
+    f.fp_slot = static_cast<uint32_t>(fp - stack_base);       \
     f.inst = inst;                                            \
     f.func_index = HI(o + 1);                                 \
     fp += LO(o + 1);                                          \
@@ -353,7 +354,7 @@ call_function: {
   }
   Frame& f = frames[ctx->depth++];
   f.ret_pc = pc;
-  f.fp = fp;
+  f.fp_slot = static_cast<uint32_t>(fp - stack_base);
   f.inst = inst;
   f.func_index = callee->func_index;
   inst = callee->instance;
@@ -999,8 +1000,11 @@ std::unique_ptr<ExecContext, ExecContextDeleter> NewExecContext(
   std::unique_ptr<ExecContext, ExecContextDeleter> ctx(new ExecContext);
   ctx->limits = limits;
   // Not value-initialised: pages are only touched as the stack grows.
-  ctx->stack.reset(new uint64_t[limits.value_stack_slots]);
-  ctx->stack_end = ctx->stack.get() + limits.value_stack_slots;
+  // Frames name slots with 32 bits, which bounds the stack at 32 GiB.
+  const uint64_t slots = std::min<uint64_t>(limits.value_stack_slots,
+                                            UINT32_MAX);
+  ctx->stack.reset(new uint64_t[slots]);
+  ctx->stack_end = ctx->stack.get() + slots;
   ctx->top = ctx->stack.get();
   ctx->max_depth = limits.max_call_depth;
   ctx->frames.reset(new Frame[limits.max_call_depth + 1]);
@@ -1049,7 +1053,8 @@ TrapKind Execute(Store& store, FunctionInstance* func,
   std::copy(args.begin(), args.end(), base);
   const uint32_t base_depth = ctx->depth;
   ctx->frames[ctx->depth++] =
-      Frame{ctx->exit_stub, base, inst, func->func_index};
+      Frame{ctx->exit_stub, inst, static_cast<uint32_t>(base - ctx->stack.get()),
+            func->func_index};
   ++ctx->reentry;
   TrapKind kind = Run(ctx, &store, m.code->code.data() + fc.entry, base, inst,
                       nullptr);

@@ -33,7 +33,8 @@ struct Limits {
   // Runtime limits.
   uint64_t max_memory_pages = 65536;    // cap on every linear memory (--mem)
   uint64_t max_table_elements = 10000000;  // cap on every table
-  uint64_t value_stack_slots = 1u << 20;   // 8-byte slots per thread
+  // 8-byte slots per thread (at most 2^32 - 1 are used).
+  uint64_t value_stack_slots = 1u << 20;
   uint32_t max_call_depth = 20000;         // wasm frames per thread
   uint32_t max_host_reentry = 100;         // nested host->wasm calls
 };

@@ -14,21 +14,15 @@
 #include "runtime/decoder.h"
 #include "runtime/engine.h"
 #include "runtime/store.h"
+#include "runtime/tests/wasm_bytes.h"
 #include "runtime/validator.h"
 #include "runtime/validator_body.h"
 
 namespace wsbx {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-void AppendU32(Bytes& b, uint32_t v) {
-  do {
-    uint8_t byte = v & 0x7F;
-    v >>= 7;
-    b.push_back(byte | (v ? 0x80 : 0));
-  } while (v);
-}
+using testing::AppendU32;
+using testing::Bytes;
 
 void Section(Bytes& out, uint8_t id, const Bytes& payload) {
   out.push_back(id);

@@ -17,32 +17,15 @@
 #include "runtime/engine.h"
 #include "runtime/exec_context.h"
 #include "runtime/store.h"
+#include "runtime/tests/wasm_bytes.h"
 
 namespace wsbx {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-void AppendU32(Bytes& b, uint32_t v) {
-  do {
-    uint8_t byte = v & 0x7F;
-    v >>= 7;
-    b.push_back(byte | (v ? 0x80 : 0));
-  } while (v);
-}
-void AppendS64(Bytes& b, int64_t v) {
-  while (true) {
-    uint8_t byte = v & 0x7F;
-    v >>= 7;
-    bool done = (v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40));
-    b.push_back(byte | (done ? 0 : 0x80));
-    if (done) return;
-  }
-}
-void AppendName(Bytes& b, const std::string& s) {
-  AppendU32(b, static_cast<uint32_t>(s.size()));
-  b.insert(b.end(), s.begin(), s.end());
-}
+using testing::AppendName;
+using testing::AppendS64;
+using testing::AppendU32;
+using testing::Bytes;
 
 // Instruction snippets for bodies.
 Bytes I32(int32_t v) {

@@ -258,6 +258,13 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
   }
 #define ADD_SHL_BODY(o) \
   fp[LO(o + 2)] = R32(U32(fp[LO(o + 1)]) + (U32(fp[HI(o + 1)]) << HI(o + 2)));
+// A single handler: one body at o = 0, then the next instruction.
+#define SINGLE(name, words, body) \
+  L_##name: {                     \
+    body                          \
+    pc += words;                  \
+    NEXT();                       \
+  }
 
   RELOAD_MEM();
   NEXT();
@@ -290,10 +297,7 @@ L_Fuel:
   CHARGE(pc[1]);
   pc += 2;
   NEXT();
-L_Copy:
-  COPY_BODY(0)
-  pc += 2;
-  NEXT();
+SINGLE(Copy, 2, COPY_BODY(0))
 L_Const:
   fp[pc[1]] = pc[2];
   pc += 3;
@@ -402,17 +406,9 @@ L_RefIsNull:
 
   // ---- Memory ----
 #define LOAD_AT(name, T, put, addr, len) \
-  L_##name: {                            \
-    LOAD_BODY(0, T, put, addr)           \
-    pc += len;                           \
-    NEXT();                              \
-  }
+  SINGLE(name, len, LOAD_BODY(0, T, put, addr))
 #define STORE_AT(name, T, addr, len) \
-  L_##name: {                        \
-    STORE_BODY(0, T, addr)           \
-    pc += len;                       \
-    NEXT();                          \
-  }
+  SINGLE(name, len, STORE_BODY(0, T, addr))
   // Each load/store also has a form with an i32.add of a constant folded
   // into its address (wrapping at 32 bits like the add it replaces).
 #define LOAD_OP(name, T, put)                                     \
@@ -609,17 +605,9 @@ L_ElemDrop:
 
   // ---- Numeric ----
 #define UNOP(name, get, put, expr) \
-  L_##name: {                      \
-    UN_BODY(0, get, put, expr)     \
-    pc += 2;                       \
-    NEXT();                        \
-  }
+  SINGLE(name, 2, UN_BODY(0, get, put, expr))
 #define BINOP(name, get, put, expr) \
-  L_##name: {                       \
-    BIN_BODY(0, get, put, expr)     \
-    pc += 3;                        \
-    NEXT();                         \
-  }
+  SINGLE(name, 3, BIN_BODY(0, get, put, expr))
 #define DIVOP(name, T, put, fn)                                   \
   L_##name: {                                                     \
     T r;                                                          \
@@ -785,17 +773,9 @@ L_ElemDrop:
   UNOP(I64TruncSatF64U, F64, R64, num::TruncSat<uint64_t>(a))
   // ---- Fused forms (code.h) ----
 #define IMMOP(name, get, put, expr) \
-  L_##name: {                       \
-    IMM_BODY(0, get, put, expr)     \
-    pc += 3;                        \
-    NEXT();                         \
-  }
-#define BRFUEL(name, get, b_expr, cmp)  \
-  L_##name: {                           \
-    BRFUEL_BODY(0, get, b_expr, cmp)    \
-    pc += 5;                            \
-    NEXT();                             \
-  }
+  SINGLE(name, 3, IMM_BODY(0, get, put, expr))
+#define BRFUEL(name, get, b_expr, cmp) \
+  SINGLE(name, 5, BRFUEL_BODY(0, get, b_expr, cmp))
 #define CMP_FAMILY(M, P, SUF, ...)                                        \
   M(P##Eq##SUF, U##__VA_ARGS__, ==) M(P##Ne##SUF, U##__VA_ARGS__, !=)     \
   M(P##LtS##SUF, S##__VA_ARGS__, <) M(P##LtU##SUF, U##__VA_ARGS__, <)     \
@@ -842,10 +822,7 @@ L_ElemDrop:
   IMM_BINOPS(I32, U32, R32)
   IMM_BINOPS(I64, U64, R64)
 #undef IMM_BINOPS
-L_I32AddShl:
-  ADD_SHL_BODY(0)
-  pc += 3;
-  NEXT();
+SINGLE(I32AddShl, 3, ADD_SHL_BODY(0))
 
   // ---- Pair handlers (code.h, WSBX_PAIRS) ----
   // The bodies of the instructions pairs combine, as their single handlers
@@ -932,6 +909,7 @@ L_I32AddShl:
 #undef CMP_IMM
 #undef CMP_FAMILY
 #undef IMMOP
+#undef SINGLE
 #undef UNOP
 #undef BINOP
 #undef DIVOP

@@ -171,15 +171,33 @@ struct CondJump {
   uint64_t operand;
 };
 
+// What the compiler remembers of an instruction it emitted for the value
+// in stack slot `slot`, pushed in the slot's epoch `epoch` (see Holds).
+struct Producer {
+  uint32_t end = kNoWord;  // Pos() right after it
+  uint32_t word = 0;       // the word holding its destination slot
+  int shift = 0;           // where in `word`
+  uint32_t slot = 0;
+  uint32_t epoch = 0;
+};
+struct LastInstr {
+  uint32_t pos = kNoWord;
+  uint32_t end = kNoWord;  // Pos() right after it
+  IOp op = IOp::kCount;
+  uint32_t slot = 0;
+  uint32_t epoch = 0;
+};
+
 class FunctionCompiler {
  public:
   FunctionCompiler(const Module& module, std::vector<CodeWord>& code,
                    const void* const* handlers,
-                   std::vector<CallFixup>& call_fixups)
+                   std::vector<CallFixup>& call_fixups, bool plain)
       : module_(module),
         code_(code),
         handlers_(handlers),
-        call_fixups_(call_fixups) {}
+        call_fixups_(call_fixups),
+        plain_(plain) {}
 
   // Compiles one body from the instructions the validator kept, or when
   // `kept` is empty from its bytes. One FunctionCompiler serves every body
@@ -208,10 +226,13 @@ class FunctionCompiler {
   void Patch(const Fixup& f, uint32_t target) {
     code_[f.word] = static_cast<uint64_t>(int64_t{target} - int64_t{f.instr});
   }
-  // Stack slots above the new height never carry aliases and hold scalars
-  // until PushType says otherwise.
+  // Every change of the stack height goes through here. Slots pushed never
+  // carry aliases and hold scalars until PushType says otherwise; slots
+  // popped start a new epoch, so no record of what was emitted for the
+  // values they held (Producer, LastInstr) can match a later value.
   void SetHeight(uint32_t h) {
     if (h > alias_.size()) GrowSlots(h);
+    for (uint32_t i = h; i < h_; ++i) ++epoch_[i];
     for (uint32_t i = h_; i < h; ++i) {
       alias_[i] = kNoWord;
       upper_[i] = 0;
@@ -225,6 +246,7 @@ class FunctionCompiler {
     const size_t n = std::max<size_t>(h, 2 * alias_.size());
     alias_.resize(n, kNoWord);
     upper_.resize(n, 0);
+    epoch_.resize(n, 0);
   }
   void Push(uint32_t n = 1) { SetHeight(h_ + n); }
   void PushType(ValType t) {
@@ -236,7 +258,7 @@ class FunctionCompiler {
   }
   void Pop(uint32_t n = 1) {
     assert(h_ >= n);
-    h_ -= n;
+    SetHeight(h_ - n);
   }
   // Slots taken by the value on top of the stack.
   uint32_t TopWidth() const { return upper_[h_ - 1] ? 2 : 1; }
@@ -265,16 +287,40 @@ class FunctionCompiler {
   // number sits at `shift` in `word`); callers that append more words after
   // `word` set producer_.end again once the instruction is complete.
   void Produced(uint32_t word, int shift, uint32_t slot) {
-    producer_ = {Pos(), word, shift, slot};
+    producer_ = {Pos(), word, shift, slot, EpochOf(slot)};
+  }
+  // A record of the instruction that wrote stack slot `slot`, made before
+  // the value is pushed there (so the slot may lie beyond the vectors).
+  LastInstr Record(uint32_t pos, IOp op, uint32_t slot) {
+    return {pos, Pos(), op, slot, EpochOf(slot)};
+  }
+  uint32_t EpochOf(uint32_t slot) {
+    if (slot >= epoch_.size()) GrowSlots(slot + 1);
+    return epoch_[slot];
+  }
+  // True when the value now in stack slot `slot` is the one the recorded
+  // instruction wrote there and nothing has been emitted since: only then
+  // may that instruction be rewritten or removed. Every consumer asks this
+  // before popping; plain code never rewrites anything.
+  template <typename R>
+  bool Holds(const R& r, uint32_t slot) const {
+    return !plain_ && r.end == Pos() && r.slot == slot &&
+           r.epoch == epoch_[slot] && alias_[slot] == kNoWord;
   }
   void SetLocal(uint32_t local, bool tee);
   // local.get: the pushed value aliases the local's slots.
+  // Plain code copies the local into its stack slots instead.
   void PushLocal(uint32_t index) {
     const ValType t = local_type_[index];
     const uint32_t first = h_;
     PushType(t);
     for (uint32_t i = 0; i < SlotsOf(t); ++i) {
-      alias_[first + i] = local_slot_[index] + i;
+      if (plain_) {
+        Op(IOp::kCopy);
+        Word(Pack(first + i, local_slot_[index] + i));
+      } else {
+        alias_[first + i] = local_slot_[index] + i;
+      }
     }
   }
   // Fuel is charged per straight-line run: a run starts after a branch or
@@ -400,6 +446,7 @@ class FunctionCompiler {
   std::vector<CodeWord>& code_;
   const void* const* handlers_;
   std::vector<CallFixup>& call_fixups_;
+  const bool plain_;  // CompileMode::kPlain: no aliases, fusion or groups
   std::vector<Label> labels_;
   uint32_t h_ = 0;
   uint32_t max_h_ = 0;
@@ -423,23 +470,14 @@ class FunctionCompiler {
   Instr scratch_;                  // a body decoded here: its instruction
   std::vector<uint32_t> alias_;    // per slot: the aliased local or kNoWord
   std::vector<uint8_t> upper_;     // per slot: 1 for the high half of a v128
+  std::vector<uint32_t> epoch_;    // per slot: bumped each time it is popped
   std::vector<uint32_t> local_slot_;  // per local index: its first slot
   std::vector<ValType> local_type_;   // per local index
   // The last instruction emitted that wrote a stack slot, while it is still
   // the last one: its destination field can be redirected to a local.
-  struct Producer {
-    uint32_t end = kNoWord;  // Pos() right after it
-    uint32_t word = 0;
-    int shift = 0;
-    uint32_t slot = 0;
-  } producer_;
+  Producer producer_;
   // The last Const emitted (its value may become an immediate operand) and
   // the last compare (it may fuse with a following br_if or if).
-  struct LastInstr {
-    uint32_t pos = kNoWord;
-    uint32_t end = kNoWord;  // Pos() right after it
-    IOp op = IOp::kCount;
-  };
   LastInstr last_const_;
   LastInstr last_cmp_;
   LastInstr last_imm_;  // the last I32AddImm or I32ShlImm
@@ -478,8 +516,9 @@ void FunctionCompiler::SetLocal(uint32_t index, bool tee) {
   // Declared locals start at zero: storing a constant zero into one that
   // nothing has written yet, before any label, changes nothing.
   if (width == 1 && local >= zero_locals_begin_ && local < zero_locals_end_ &&
-      !written_[local - zero_locals_begin_] && last_const_.end == Pos() &&
-      code_[last_const_.pos + 1] == slot && code_[last_const_.pos + 2] == 0) {
+      !written_[local - zero_locals_begin_] && Holds(last_const_, slot) &&
+      code_[last_const_.pos + 2] == 0) {
+    assert(code_[last_const_.pos + 1] == slot);
     Truncate(last_const_.pos);
     last_const_.end = kNoWord;
     producer_.end = kNoWord;
@@ -496,8 +535,8 @@ void FunctionCompiler::SetLocal(uint32_t index, bool tee) {
     }
   }
   uint32_t src = Src(slot);
+  bool retarget = Holds(producer_, slot);
   Pop(width);
-  bool retarget = producer_.end == Pos() && producer_.slot == slot;
   // Materialised aliases must read the old value: no retargeting then.
   if (MaterializeLocal(local, width)) retarget = false;
   if (retarget) {
@@ -621,7 +660,7 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   }
   out->frame_slots = max_h_;
   code_[frame_word] = max_h_;
-  FusePairs(instrs_, handlers_, code_);
+  if (!plain_) FusePairs(instrs_, handlers_, code_);
   return absl::OkStatus();
 }
 
@@ -688,7 +727,7 @@ void FunctionCompiler::CompilePlain(const Instr& in, uint32_t params) {
     Op(ToIOp(in.op));
     uint32_t w = Word(Pack(a, h_));
     Produced(w, 32, h_);
-    if (in.op == Opcode::kI32Eqz) last_cmp_ = {w - 1, Pos(), IOp::kI32Eqz};
+    if (in.op == Opcode::kI32Eqz) last_cmp_ = Record(w - 1, IOp::kI32Eqz, h_);
     PushType(SigType(GetOpcodeInfo(in.op).sig.back()));
   } else {
     assert(params == 2);
@@ -1028,7 +1067,7 @@ void FunctionCompiler::CompileVariable(const Instr& in) {
   Produced(Word(h_), 0, h_);
   Word(bits);
   producer_.end = Pos();
-  last_const_ = {at, Pos(), IOp::kConst};
+  last_const_ = Record(at, IOp::kConst, h_);
   Push();
 }
 
@@ -1177,10 +1216,11 @@ void FunctionCompiler::CompileGlobal(const Instr& in) {
 // Defined here rather than in compiler_bodies.inc: it holds types of this
 // file's anonymous namespace.
 struct BodyCompiler::State {
-  explicit State(Module& m)
+  State(Module& m, CompileMode mode)
       : module(m),
         compiled(std::make_shared<CompiledCode>()),
-        fc(m, compiled->code, HandlerTable(), call_fixups) {}
+        fc(m, compiled->code, HandlerTable(), call_fixups,
+           mode == CompileMode::kPlain) {}
   Module& module;
   std::shared_ptr<CompiledCode> compiled;
   std::vector<CallFixup> call_fixups;

@@ -14,15 +14,25 @@
 
 namespace wsbx {
 
+// How bodies are compiled. kOptimized folds local.get into its consumers,
+// redirects results into locals, fuses common instruction shapes and gives
+// common groups one handler. kPlain does none of that: each wasm
+// instruction becomes its own handler reading and writing frame slots. Both
+// run the same programs with the same results, traps and fuel; plain code
+// is the reference the optimized compiler is checked against (fuzz/).
+enum class CompileMode : uint8_t { kOptimized, kPlain };
+
 // Requires a module that ValidateModule accepted; sets module.code.
-absl::Status CompileModule(Module& module, const Limits& limits = Limits());
+absl::Status CompileModule(Module& module, const Limits& limits = Limits(),
+                           CompileMode mode = CompileMode::kOptimized);
 
 // Compiles bodies from instructions already decoded, as LoadModule does with
 // the ones the validator hands over, then resolves calls. `module` must
 // outlive it and its bodies must be valid.
 class BodyCompiler {
  public:
-  explicit BodyCompiler(Module& module);
+  explicit BodyCompiler(Module& module,
+                        CompileMode mode = CompileMode::kOptimized);
   ~BodyCompiler();
   BodyCompiler(const BodyCompiler&) = delete;
   BodyCompiler& operator=(const BodyCompiler&) = delete;

@@ -36,10 +36,11 @@ void KeepOnlyDataBytes(Module& module) {
 }
 
 absl::StatusOr<std::shared_ptr<const Module>> ValidateAndCompile(
-    std::unique_ptr<Module> module, const Limits& limits) {
+    std::unique_ptr<Module> module, const Limits& limits,
+    CompileMode mode) {
   // Each body is compiled as soon as it validates, from the instructions the
   // validator decoded: one decode per body.
-  BodyCompiler compiler(*module);
+  BodyCompiler compiler(*module, mode);
   WSBX_RETURN_IF_ERROR(ValidateModule(
       *module, limits,
       [&compiler](uint32_t index, std::span<const Instr> instrs) {
@@ -53,17 +54,17 @@ absl::StatusOr<std::shared_ptr<const Module>> ValidateAndCompile(
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const Module>> LoadModule(
-    std::span<const uint8_t> bytes, const Limits& limits) {
+    std::span<const uint8_t> bytes, const Limits& limits, CompileMode mode) {
   WSBX_ASSIGN_OR_RETURN(std::unique_ptr<Module> module,
                         DecodeModule(bytes, limits));
-  return ValidateAndCompile(std::move(module), limits);
+  return ValidateAndCompile(std::move(module), limits, mode);
 }
 
 absl::StatusOr<std::shared_ptr<const Module>> LoadModule(
-    std::vector<uint8_t>&& bytes, const Limits& limits) {
+    std::vector<uint8_t>&& bytes, const Limits& limits, CompileMode mode) {
   WSBX_ASSIGN_OR_RETURN(std::unique_ptr<Module> module,
                         DecodeModule(std::move(bytes), limits));
-  return ValidateAndCompile(std::move(module), limits);
+  return ValidateAndCompile(std::move(module), limits, mode);
 }
 
 absl::Status ValidateBinary(std::span<const uint8_t> bytes,

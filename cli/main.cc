@@ -47,6 +47,7 @@ struct RunOptions {
   std::string stack;
   std::string call_depth;
   bool stats = false;
+  std::string compile = "optimized";  // or "plain" (compiler.h CompileMode)
   // WASI grants (deny by default).
   std::vector<std::string> dirs;
   std::vector<std::string> dirs_ro;
@@ -220,7 +221,9 @@ int CmdRun(const RunOptions& opts) {
   auto bytes = ReadModuleFile(opts.file, limits.max_module_bytes);
   if (!bytes.ok()) return Fail(kExitLoadError, std::string(bytes.status().message()));
   // The file's buffer becomes the module's (no second copy of the binary).
-  auto module = LoadModule(std::move(*bytes), limits);
+  const CompileMode mode =
+      opts.compile == "plain" ? CompileMode::kPlain : CompileMode::kOptimized;
+  auto module = LoadModule(std::move(*bytes), limits, mode);
   if (!module.ok()) {
     return Fail(kExitLoadError, opts.file + ": " + std::string(module.status().message()));
   }
@@ -319,6 +322,11 @@ int Main(int argc, char** argv) {
   run->add_flag("--stats", run_opts.stats,
                 "After the run, print fuel used, peak memory and elapsed "
                 "time to stderr");
+  run->add_option("--compile", run_opts.compile,
+                  "Code the module runs as: optimized (default), or plain, "
+                  "each wasm instruction its own step (the reference "
+                  "optimized code is checked against)")
+      ->check(CLI::IsMember({"optimized", "plain"}));
   run->add_option("--dir", run_opts.dirs,
                   "Grant a host directory read-write as GUEST (HOST::GUEST)")
       ->allow_extra_args(false);

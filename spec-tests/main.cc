@@ -13,8 +13,9 @@
 namespace {
 
 constexpr char kUsage[] =
-    "usage: wsbx-spectest [-v] FILE.json [FILE.json...]\n"
-    "  -v, --verbose  also list rejections whose message differs\n";
+    "usage: wsbx-spectest [-v] [--plain] FILE.json [FILE.json...]\n"
+    "  -v, --verbose  also list rejections whose message differs\n"
+    "  --plain        compile modules in plain mode (no fusion, no aliases)\n";
 
 }  // namespace
 
@@ -25,6 +26,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "-v") == 0 ||
         std::strcmp(argv[i], "--verbose") == 0) {
       options.verbose = true;
+    } else if (std::strcmp(argv[i], "--plain") == 0) {
+      options.plain = true;
     } else if (std::strcmp(argv[i], "-h") == 0 ||
                std::strcmp(argv[i], "--help") == 0) {
       std::cout << kUsage;

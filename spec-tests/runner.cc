@@ -193,7 +193,9 @@ absl::StatusOr<std::shared_ptr<const Module>> ScriptRunner::Load(
       (std::filesystem::path(dir_) / cmd.filename).string();
   absl::StatusOr<std::vector<uint8_t>> bytes = ReadFileBytes(path);
   if (!bytes.ok()) return bytes.status();
-  return LoadModule(*bytes, store_.limits());
+  return LoadModule(*bytes, store_.limits(),
+                    options_.plain ? CompileMode::kPlain
+                                   : CompileMode::kOptimized);
 }
 
 absl::StatusOr<Extern> ScriptRunner::ResolveImport(const Import& import) {

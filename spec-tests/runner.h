@@ -12,6 +12,9 @@ namespace wsbx::spec {
 
 struct RunOptions {
   bool verbose = false;  // also list load errors whose message differs
+  // Compile every module in plain mode (compiler.h): the reference that
+  // optimized code is checked against runs the whole suite too.
+  bool plain = false;
 };
 
 struct RunCounts {

@@ -32,6 +32,10 @@ expect "validate truncated" 1 "" "at offset 0x" -- "$wsbx" validate "$tmp/trunc.
 printf 'hello' > "$tmp/junk.wasm"
 expect "validate junk" 1 "" "magic header" -- "$wsbx" validate "$tmp/junk.wasm"
 expect "bad --mem" 2 "" "--mem" -- "$wsbx" run "$fib" --mem 12Q --invoke fib 1
+expect "--compile plain" 0 "6765" "" -- "$wsbx" run "$fib" --compile plain --invoke fib 20
+expect "--compile plain traps alike" 134 "" "integer divide by zero" -- "$wsbx" run "$trap" --compile plain --invoke divide 1 0
+expect "--compile optimized" 0 "5000050000" "" -- "$wsbx" run "$fib" --compile optimized --invoke sum_to 100000
+expect "bad --compile" 2 "" "--compile" -- "$wsbx" run "$fib" --compile fast --invoke fib 1
 expect "no subcommand" 2 "" "" -- "$wsbx"
 
 echo "$failures failure(s)"

@@ -1,0 +1,484 @@
+#!/usr/bin/env python3
+"""Differential oracle: wsbx (optimized and plain code) against V8.
+
+Makes modules (binaryen's `wasm-opt -ttf` over random bytes, and wsbx-gen
+when the build has it), runs each through wsbx-trace twice and through
+run_v8.js, compares the canonical traces and keeps every disagreement in
+OUT/findings/NNN/, reduced with wasm-reduce when it is installed.
+The trace protocol and the comparison rules are in fuzz/oracle/README.md.
+
+  oracle.py --build build [--seconds S | --hours H] [--seed N] [--jobs J]
+            [--out DIR] [--gen ttf|wsbx-gen|both]
+  oracle.py --check MODULE.wasm --build build   (one module; used by wasm-reduce)
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUN_V8 = os.path.join(HERE, 'run_v8.js')
+
+# Wasm 2.0, what wsbx implements. Reference types are a separate profile:
+# binaryen 108 types some of its reference values as (ref $t) or anyref,
+# which no 2.0 engine accepts, so those modules are filtered by wabt first.
+FEATURES_2_0 = ['--enable-sign-ext', '--enable-nontrapping-float-to-int',
+                '--enable-mutable-globals', '--enable-multivalue',
+                '--enable-bulk-memory', '--enable-simd']
+FEATURES_OFF = ['--disable-threads', '--disable-exception-handling',
+                '--disable-tail-call', '--disable-gc', '--disable-memory64',
+                '--disable-typed-function-references', '--disable-gc-nn-locals',
+                '--disable-relaxed-simd', '--disable-extended-const']
+PROFILES = {
+    'base': FEATURES_2_0 + ['--disable-reference-types'] + FEATURES_OFF,
+    'reftypes': FEATURES_2_0 + ['--enable-reference-types'] + FEATURES_OFF,
+}
+
+FUEL = 2_000_000_000  # far more than a hang-limited ttf module needs
+TIMEOUT = 30          # seconds per engine run
+ENDS_TRACE = re.compile(r'^trap \S+ (fuel|stack)$')
+
+
+# ---- Running the engines ------------------------------------------------------
+
+class Trace:
+    """One engine's trace: its lines, and whether it ended early (fuel,
+    stack or timeout), after which nothing can be compared."""
+
+    def __init__(self, lines, ended=False, why=''):
+        self.lines = lines
+        self.ended = ended
+        self.why = why
+
+    def text(self):
+        return '\n'.join(self.lines) + ('\n' if self.lines else '') + \
+            (f'# ended: {self.why}\n' if self.ended else '')
+
+
+def run_trace(cmd, timeout=TIMEOUT):
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, timeout=timeout)
+        out, timed_out = proc.stdout, False
+    except subprocess.TimeoutExpired as e:
+        out, timed_out = e.stdout or b'', True
+    lines = out.decode('utf-8', 'replace').split('\n')
+    if timed_out:
+        # The last line may be cut short.
+        return Trace(lines[:-1] if lines else [], True, 'timeout')
+    lines = [l for l in lines if l]
+    for i, line in enumerate(lines):
+        if ENDS_TRACE.match(line):
+            return Trace(lines[:i], True, line)
+    return Trace(lines)
+
+
+class Engines:
+    def __init__(self, build, node, fuel=FUEL):
+        self.trace_bin = os.path.join(build, 'fuzz', 'wsbx-trace')
+        self.node = node
+        self.fuel = fuel
+
+    def run_all(self, path):
+        return {
+            'opt': run_trace([self.trace_bin, '--fuel', str(self.fuel), path]),
+            'plain': run_trace([self.trace_bin, '--plain', '--fuel',
+                                str(self.fuel), path]),
+            'v8': run_trace([self.node, '--experimental-wasm-type-reflection',
+                             RUN_V8, path]),
+        }
+
+
+# ---- Comparing traces ---------------------------------------------------------
+
+def _nan32(x):
+    return (x & 0x7f800000) == 0x7f800000 and (x & 0x7fffff) != 0
+
+
+def _nan64(x):
+    return (x >> 52) & 0x7ff == 0x7ff and (x & ((1 << 52) - 1)) != 0
+
+
+def v128_equivalent(a, b):
+    """v128 tokens 0xL0:0xL1:0xL2:0xL3 agree when their bits do or differ
+    only where a float lane holds a NaN (payloads are nondeterministic):
+    each 64-bit half equal, both f64 NaNs, or lane by lane equal or both
+    f32 NaNs."""
+    la = [int(x, 16) for x in a.split(':')]
+    lb = [int(x, 16) for x in b.split(':')]
+    for h in (0, 2):
+        if la[h:h + 2] == lb[h:h + 2]:
+            continue
+        wa = la[h] | la[h + 1] << 32
+        wb = lb[h] | lb[h + 1] << 32
+        if _nan64(wa) and _nan64(wb):
+            continue
+        if all(x == y or (_nan32(x) and _nan32(y))
+               for x, y in zip(la[h:h + 2], lb[h:h + 2])):
+            continue
+        return False
+    return True
+
+
+# V8 reports every failed float-to-int conversion alike, where the spec
+# (and wsbx) call an out-of-range one "integer overflow": one class.
+TRAP_CLASS = {'conv': 'overflow'}
+
+
+def lines_equal(a, b):
+    if a == b:
+        return True
+    ta, tb = a.split(' '), b.split(' ')
+    if ta[0] == 'trap' and len(ta) == 3 and len(tb) == 3:
+        return ta[1] == tb[1] and \
+            TRAP_CLASS.get(ta[2], ta[2]) == TRAP_CLASS.get(tb[2], tb[2])
+    if len(ta) != len(tb):
+        return False
+    for i, (x, y) in enumerate(zip(ta, tb)):
+        if x == y:
+            continue
+        if i > 0 and ta[i - 1] == 'v128' and tb[i - 1] == 'v128' \
+                and v128_equivalent(x, y):
+            continue
+        return False
+    return True
+
+
+def compare(a, b, nan_memory=False):
+    """Index of the first line where two traces disagree, or None. A trace
+    that ended early is compared only up to where it ended."""
+    limit = None
+    if a.ended:
+        limit = len(a.lines)
+    if b.ended:
+        limit = len(b.lines) if limit is None else min(limit, len(b.lines))
+    la, lb = a.lines, b.lines
+    if limit is not None:
+        if len(la) < limit or len(lb) < limit:
+            return min(len(la), len(lb))
+        la, lb = la[:limit], lb[:limit]
+    for i, (x, y) in enumerate(zip(la, lb)):
+        if not lines_equal(x, y):
+            if nan_memory and x.startswith('memory ') and y.startswith('memory '):
+                continue
+            return i
+    if len(la) != len(lb):
+        return min(len(la), len(lb))
+    return None
+
+
+def uses_v128_nan(traces):
+    """True when some v128 value differed only in NaN lanes: then memory
+    may legitimately hold different NaN payloads too."""
+    t = [traces['opt'].lines, traces['v8'].lines]
+    for x, y in zip(*t):
+        if x != y and lines_equal(x, y):
+            return True
+    return False
+
+
+def verdict(traces):
+    """The disagreements among the three traces, as (pair, line index)."""
+    out = []
+    # Optimized and plain code share every limit: they must agree exactly,
+    # fuel and stack exhaustion included.
+    opt, plain = traces['opt'], traces['plain']
+    if opt.lines != plain.lines or opt.why != plain.why:
+        out.append(('opt-plain', compare(opt, plain) or 0))
+    loose = uses_v128_nan(traces)
+    for name in ('opt', 'plain'):
+        i = compare(traces[name], traces['v8'], nan_memory=loose)
+        if i is not None:
+            out.append((name + '-v8', i))
+    return out
+
+
+def first_line(trace, i):
+    return trace.lines[i] if i < len(trace.lines) else '<end>'
+
+
+def shape(line):
+    """What kind of line this is, without its values: 'trap oob',
+    'result i32 f64', 'log v128', 'memory', '<end>'."""
+    words = line.split(' ')
+    if words[0] == 'trap' and len(words) == 3:
+        return 'trap ' + words[2]
+    if words[0] == 'result':
+        return ' '.join(['result'] + words[2::2])
+    if words[0] == 'log':
+        return ' '.join(['log'] + words[1::2])
+    return words[0]
+
+
+def signature(traces, disagreements):
+    """A short description of a disagreement that survives changes to the
+    values involved: it groups findings, and wasm-reduce keeps reducing
+    while `--check` still reports it."""
+    parts = []
+    for pair, i in disagreements:
+        x, y = pair.split('-')
+        parts.append(f'{pair}: {shape(first_line(traces[x], i))} | '
+                     f'{shape(first_line(traces[y], i))}')
+    return '; '.join(parts)
+
+
+# ---- Making modules -------------------------------------------------------------
+
+class Generator:
+    def __init__(self, build, which, workdir):
+        self.gen_bin = os.path.join(build, 'fuzz', 'wsbx-gen')
+        self.which = which
+        self.workdir = workdir
+        self.have_gen = os.access(self.gen_bin, os.X_OK)
+        if which == 'wsbx-gen' and not self.have_gen:
+            sys.exit(f'oracle: {self.gen_bin} not built')
+
+    def make(self, seed, index, path):
+        """Writes module number `index` of the campaign `seed` to path and
+        returns a description of how it was made, or None if the generator
+        gave nothing valid."""
+        rng = random.Random(f'{seed}-{index}')
+        use_gen = self.have_gen and (
+            self.which == 'wsbx-gen' or
+            (self.which == 'both' and rng.random() < 0.5))
+        size = rng.choice([1000, 4000, 10000, 30000])
+        if use_gen:
+            gen_seed = rng.getrandbits(63)
+            cmd = [self.gen_bin, '--seed', str(gen_seed), '--size', str(size),
+                   path]
+            info = {'generator': 'wsbx-gen', 'gen_seed': gen_seed,
+                    'size': size}
+        else:
+            profile = 'reftypes' if rng.random() < 0.2 else 'base'
+            raw = path + '.bin'
+            with open(raw, 'wb') as f:
+                f.write(rng.randbytes(size))
+            cmd = ['wasm-opt', '-ttf', raw, '-o', path] + PROFILES[profile]
+            info = {'generator': 'ttf', 'profile': profile, 'size': size}
+        ok = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL).returncode == 0
+        if ok and not use_gen:
+            # Modules binaryen 108 types beyond 2.0 are not comparable.
+            ok = subprocess.run(['wasm-validate', path],
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL).returncode == 0
+        info.update({'seed': seed, 'index': index})
+        return info if ok else None
+
+
+# ---- Findings -------------------------------------------------------------------
+
+class Findings:
+    def __init__(self, out, reduce_seconds, build, node):
+        self.dir = os.path.join(out, 'findings')
+        os.makedirs(self.dir, exist_ok=True)
+        self.reduce_seconds = reduce_seconds
+        self.build = build
+        self.node = node
+        self.lock = threading.Lock()
+        self.signatures = {}
+        self.items = []
+
+    def add(self, path, info, traces, disagreements):
+        sig = signature(traces, disagreements)
+        with self.lock:
+            seen = self.signatures.get(sig, 0)
+            self.signatures[sig] = seen + 1
+            reduce = seen == 0 and self.reduce_seconds > 0 and \
+                shutil.which('wasm-reduce') is not None
+            if seen >= 3:  # enough reproducers of this one
+                self.items.append({'signature': sig, 'dir': None, **info})
+                return
+            number = len(os.listdir(self.dir))
+            d = os.path.join(self.dir, f'{number:03d}')
+            os.makedirs(d)
+        shutil.copy(path, os.path.join(d, 'module.wasm'))
+        for name, t in traces.items():
+            with open(os.path.join(d, f'trace-{name}.txt'), 'w') as f:
+                f.write(t.text())
+        entry = {'signature': sig, 'dir': d,
+                 'disagreements': [{'pair': p, 'line': i}
+                                   for p, i in disagreements], **info}
+        if reduce:
+            entry['reduced'] = self.reduce(d, info)
+        with open(os.path.join(d, 'info.json'), 'w') as f:
+            json.dump(entry, f, indent=2)
+        with self.lock:
+            self.items.append(entry)
+
+    def reduce(self, d, info):
+        """Shrinks module.wasm to reduced.wasm while `oracle.py --check`
+        still reports the same signature. Returns the reduced size or None."""
+        features = PROFILES.get(info.get('profile', 'reftypes'))
+        check = ' '.join([sys.executable, os.path.abspath(__file__),
+                          '--check', os.path.join(d, 'test.wasm'),
+                          '--build', self.build, '--node', self.node,
+                          '--expect-file', os.path.join(d, 'signature.txt')])
+        with open(os.path.join(d, 'signature.txt'), 'w') as f:
+            f.write(check_signature(Engines(self.build, self.node),
+                                    os.path.join(d, 'module.wasm')) + '\n')
+        cmd = ['wasm-reduce', os.path.join(d, 'module.wasm'),
+               '--command', check, '-t', os.path.join(d, 'test.wasm'),
+               '-w', os.path.join(d, 'reduced.wasm'), '-b', '/usr/bin',
+               '--timeout', str(TIMEOUT),
+               '--extra-flags', ' '.join(features)] + features
+        try:
+            subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL,
+                           timeout=self.reduce_seconds, cwd=d)
+        except subprocess.TimeoutExpired:
+            pass  # reduced.wasm holds the best result so far
+        for leftover in ('test.wasm',):
+            p = os.path.join(d, leftover)
+            if os.path.exists(p):
+                os.remove(p)
+        out = os.path.join(d, 'reduced.wasm')
+        if not os.path.exists(out):
+            return None
+        with open(os.path.join(d, 'reduced.wat'), 'w') as f:
+            subprocess.run(['wasm2wat', out], stdout=f,
+                           stderr=subprocess.DEVNULL)
+        return os.path.getsize(out)
+
+
+def check_signature(engines, path):
+    traces = engines.run_all(path)
+    found = verdict(traces)
+    return signature(traces, found) if found else 'agree'
+
+
+# ---- The campaign -------------------------------------------------------------
+
+class Campaign:
+    def __init__(self, args):
+        self.args = args
+        self.engines = Engines(args.build, args.node)
+        self.workdir = tempfile.mkdtemp(prefix='wsbx-oracle-')
+        self.generator = Generator(args.build, args.gen, self.workdir)
+        self.findings = Findings(args.out, args.reduce_seconds, args.build,
+                                 args.node)
+        self.lock = threading.Lock()
+        self.next_index = 0
+        self.counts = {'modules': 0, 'invalid': 0, 'both_refused': 0,
+                       'ended_early': 0, 'disagreements': 0}
+        self.deadline = time.monotonic() + args.seconds
+
+    def take_index(self):
+        with self.lock:
+            i = self.next_index
+            self.next_index += 1
+            return i
+
+    def count(self, key):
+        with self.lock:
+            self.counts[key] += 1
+
+    def one(self, job):
+        index = self.take_index()
+        path = os.path.join(self.workdir, f'job{job}.wasm')
+        info = self.generator.make(self.args.seed, index, path)
+        if info is None:
+            self.count('invalid')
+            return
+        traces = self.engines.run_all(path)
+        self.count('modules')
+        if all(t.lines == ['load error'] for t in traces.values()):
+            self.count('both_refused')
+            return
+        if any(t.ended for t in traces.values()):
+            self.count('ended_early')
+        found = verdict(traces)
+        if found:
+            self.count('disagreements')
+            self.findings.add(path, info, traces, found)
+
+    def worker(self, job):
+        while time.monotonic() < self.deadline:
+            self.one(job)
+
+    def status(self, start):
+        c = dict(self.counts)
+        rate = c['modules'] / max(time.monotonic() - start, 1e-9)
+        print(f'[{time.monotonic() - start:7.0f}s] modules {c["modules"]} '
+              f'({rate:.2f}/s), disagreements {c["disagreements"]} '
+              f'(kinds {len(self.findings.signatures)}), ended early '
+              f'{c["ended_early"]}, generator misses {c["invalid"]}',
+              flush=True)
+
+    def run(self):
+        start = time.monotonic()
+        threads = [threading.Thread(target=self.worker, args=(j,), daemon=True)
+                   for j in range(self.args.jobs)]
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            threads[0].join(timeout=self.args.status_every)
+            self.status(start)
+        elapsed = time.monotonic() - start
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        summary = {
+            **self.counts,
+            'seed': self.args.seed,
+            'wall_seconds': round(elapsed, 1),
+            'cpu_seconds': round(me.ru_utime + me.ru_stime + kids.ru_utime +
+                                 kids.ru_stime, 1),
+            'modules_per_second': round(self.counts['modules'] / elapsed, 3),
+            'finding_kinds': self.findings.signatures,
+            'findings': self.findings.items,
+        }
+        with open(os.path.join(self.args.out, 'summary.json'), 'w') as f:
+            json.dump(summary, f, indent=2)
+        print(json.dumps(summary, indent=2))
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--build', required=True, help='meson build directory')
+    p.add_argument('--hours', type=float)
+    p.add_argument('--seconds', type=float)
+    p.add_argument('--seed', type=int)
+    p.add_argument('--jobs', type=int, default=1)
+    p.add_argument('--out', default='oracle-out')
+    p.add_argument('--gen', choices=['ttf', 'wsbx-gen', 'both'], default='both')
+    p.add_argument('--node', default=shutil.which('node') or 'node')
+    p.add_argument('--reduce-seconds', type=float, default=300,
+                   help='time for wasm-reduce per finding (0: no reduction)')
+    p.add_argument('--status-every', type=float, default=30)
+    p.add_argument('--check', metavar='MODULE',
+                   help='print the disagreement signature of one module')
+    p.add_argument('--expect-file',
+                   help='with --check: exit 1 while the signature matches '
+                        'the one in this file (wasm-reduce keeps those)')
+    args = p.parse_args()
+    args.build = os.path.abspath(args.build)
+    if args.check:
+        sig = check_signature(Engines(args.build, args.node), args.check)
+        if args.expect_file:
+            with open(args.expect_file) as f:
+                return 1 if sig == f.read().strip() else 0
+        print(sig)
+        return 0 if sig == 'agree' else 1
+    if args.seed is None:
+        args.seed = random.SystemRandom().getrandbits(32)
+    args.seconds = args.seconds if args.seconds is not None else \
+        (args.hours or 1) * 3600
+    os.makedirs(args.out, exist_ok=True)
+    print(f'oracle: seed {args.seed}, {args.seconds:.0f}s, {args.jobs} job(s), '
+          f'generators: {args.gen}', flush=True)
+    return Campaign(args).run()
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -199,6 +199,7 @@ struct Options {
   bool plain = false;
   uint64_t fuel = kDefaultFuel;
   bool memory_hash = true;
+  const char* dump_path = nullptr;  // --dump-memory: first exported memory
   const char* path = nullptr;
 };
 
@@ -209,6 +210,8 @@ bool ParseArgs(int argc, char** argv, Options* opts) {
       opts->plain = true;
     } else if (arg == "--no-memory") {
       opts->memory_hash = false;
+    } else if (arg == "--dump-memory" && i + 1 < argc) {
+      opts->dump_path = argv[++i];
     } else if (arg == "--fuel" && i + 1 < argc) {
       char* end = nullptr;
       opts->fuel = std::strtoull(argv[++i], &end, 10);
@@ -260,13 +263,22 @@ bool RunExport(wsbx::Store& store, wsbx::Instance& instance,
   return true;
 }
 
-// Prints "memory NAME PAGES HASH" for every exported memory.
-void PrintMemories(const wsbx::Module& module, wsbx::Instance& instance) {
+// Prints "memory NAME PAGES HASH" for every exported memory, and writes
+// the first one's bytes to `dump_path` when given (the oracle compares
+// dumps when hashes differ, to tell NaN payloads from real differences).
+void PrintMemories(const wsbx::Module& module, wsbx::Instance& instance,
+                   const char* dump_path) {
   for (const wsbx::Export& exp : module.exports) {
     if (exp.kind != wsbx::ExternKind::kMemory) continue;
     wsbx::MemoryInstance* mem = instance.memories[exp.index];
     std::printf("memory %s %" PRIu64 " 0x%08x\n", exp.name.c_str(),
                 mem->pages(), HashBytes(mem->base(), mem->size_bytes()));
+    if (dump_path != nullptr) {
+      std::ofstream out(dump_path, std::ios::binary);
+      out.write(reinterpret_cast<const char*>(mem->base()),
+                static_cast<std::streamsize>(mem->size_bytes()));
+      dump_path = nullptr;
+    }
   }
 }
 
@@ -277,7 +289,7 @@ int main(int argc, char** argv) {
   if (!ParseArgs(argc, argv, &opts)) {
     std::fprintf(stderr,
                  "usage: wsbx-trace [--plain] [--fuel N] [--no-memory] "
-                 "MODULE.wasm\n");
+                 "[--dump-memory FILE] MODULE.wasm\n");
     return 2;
   }
   std::ifstream in(opts.path, std::ios::binary);
@@ -331,6 +343,6 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
-  if (opts.memory_hash) PrintMemories(**module, **instance);
+  if (opts.memory_hash) PrintMemories(**module, **instance, opts.dump_path);
   return 0;
 }

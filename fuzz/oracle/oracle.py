@@ -88,19 +88,77 @@ def parse_trace(lines):
 
 
 class Engines:
-    def __init__(self, build, node, fuel=FUEL):
+    def __init__(self, build, node, fuel=FUEL, workdir=None):
         self.trace_bin = os.path.join(build, 'fuzz', 'wsbx-trace')
+        if workdir:
+            # A campaign runs its own copy, so rebuilding the tree under it
+            # changes nothing mid-run.
+            copy = os.path.join(workdir, 'wsbx-trace')
+            shutil.copy2(self.trace_bin, copy)
+            self.trace_bin = copy
         self.node = node
         self.fuel = fuel
 
+    def wsbx(self, path, plain=False, extra=()):
+        return [self.trace_bin] + (['--plain'] if plain else []) + \
+            ['--fuel', str(self.fuel)] + list(extra) + [path]
+
+    def v8(self, path, extra=()):
+        return [self.node, '--experimental-wasm-type-reflection', RUN_V8] + \
+            list(extra) + [path]
+
     def run_all(self, path):
         return {
-            'opt': run_trace([self.trace_bin, '--fuel', str(self.fuel), path]),
-            'plain': run_trace([self.trace_bin, '--plain', '--fuel',
-                                str(self.fuel), path]),
-            'v8': run_trace([self.node, '--experimental-wasm-type-reflection',
-                             RUN_V8, path]),
+            'opt': run_trace(self.wsbx(path)),
+            'plain': run_trace(self.wsbx(path, plain=True)),
+            'v8': run_trace(self.v8(path)),
         }
+
+    def memories_differ_in_nans_only(self, path):
+        """Runs wsbx (optimized) and V8 again, dumping the first exported
+        memory, and tells whether every byte where they differ lies in a
+        float both engines hold as a NaN (payloads are nondeterministic)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            da, db = os.path.join(tmp, 'wsbx.mem'), os.path.join(tmp, 'v8.mem')
+            run_trace(self.wsbx(path, extra=['--dump-memory', da]))
+            run_trace(self.v8(path, extra=['--dump-memory', db]))
+            if not (os.path.exists(da) and os.path.exists(db)):
+                return False
+            with open(da, 'rb') as f:
+                a = f.read()
+            with open(db, 'rb') as f:
+                b = f.read()
+        return nan_only_difference(a, b)
+
+
+def nan_only_difference(a, b):
+    if len(a) != len(b):
+        return False
+    covered = -1  # bytes up to here are explained
+    chunk = 4096
+    for base in range(0, len(a), chunk):
+        if a[base:base + chunk] == b[base:base + chunk]:
+            continue
+        for i in range(base, min(base + chunk, len(a))):
+            if a[i] == b[i] or i <= covered:
+                continue
+            end = nan_window(a, b, i)
+            if end is None:
+                return False
+            covered = end
+    return True
+
+
+def nan_window(a, b, i):
+    """The last byte of a 4- or 8-byte window around byte i that holds a
+    NaN in both a and b, or None."""
+    for width, is_nan in ((4, _nan32), (8, _nan64)):
+        for start in range(max(0, i - width + 1), min(i, len(a) - width) + 1):
+            wa = int.from_bytes(a[start:start + width], 'little')
+            wb = int.from_bytes(b[start:start + width], 'little')
+            if is_nan(wa) and is_nan(wb):
+                return start + width - 1
+    return None
 
 
 # ---- Comparing traces ---------------------------------------------------------
@@ -181,29 +239,29 @@ def compare(a, b, nan_memory=False):
     return None
 
 
-def uses_v128_nan(traces):
-    """True when some v128 value differed only in NaN lanes: then memory
-    may legitimately hold different NaN payloads too."""
-    t = [traces['opt'].lines, traces['v8'].lines]
-    for x, y in zip(*t):
-        if x != y and lines_equal(x, y):
-            return True
-    return False
-
-
-def verdict(traces):
-    """The disagreements among the three traces, as (pair, line index)."""
+def verdict(traces, memory_nan_only=None):
+    """The disagreements among the three traces, as (pair, line index).
+    `memory_nan_only`, called at most once, tells whether wsbx's and V8's
+    memories differ only in NaN payloads; it is asked only when the memory
+    hash is all that differs."""
     out = []
     # Optimized and plain code share every limit: they must agree exactly,
     # fuel and stack exhaustion included.
     opt, plain = traces['opt'], traces['plain']
     if opt.lines != plain.lines or opt.why != plain.why:
         out.append(('opt-plain', compare(opt, plain) or 0))
-    loose = uses_v128_nan(traces)
+    answer = None
     for name in ('opt', 'plain'):
-        i = compare(traces[name], traces['v8'], nan_memory=loose)
-        if i is not None:
-            out.append((name + '-v8', i))
+        i = compare(traces[name], traces['v8'])
+        if i is None:
+            continue
+        if memory_nan_only and compare(traces[name], traces['v8'],
+                                       nan_memory=True) is None:
+            if answer is None:
+                answer = memory_nan_only()
+            if answer:
+                continue
+        out.append((name + '-v8', i))
     return out
 
 
@@ -361,7 +419,8 @@ class Findings:
 
 def check_signature(engines, path):
     traces = engines.run_all(path)
-    found = verdict(traces)
+    found = verdict(traces,
+                    lambda: engines.memories_differ_in_nans_only(path))
     return signature(traces, found) if found else 'agree'
 
 
@@ -370,15 +429,16 @@ def check_signature(engines, path):
 class Campaign:
     def __init__(self, args):
         self.args = args
-        self.engines = Engines(args.build, args.node)
         self.workdir = tempfile.mkdtemp(prefix='wsbx-oracle-')
+        self.engines = Engines(args.build, args.node, workdir=self.workdir)
         self.generator = Generator(args.build, args.gen, self.workdir)
         self.findings = Findings(args.out, args.reduce_seconds, args.build,
                                  args.node)
         self.lock = threading.Lock()
         self.next_index = 0
         self.counts = {'modules': 0, 'invalid': 0, 'both_refused': 0,
-                       'ended_early': 0, 'disagreements': 0}
+                       'ended_early': 0, 'nan_memory': 0, 'disagreements': 0,
+                       'errors': 0}
         self.deadline = time.monotonic() + args.seconds
 
     def take_index(self):
@@ -405,14 +465,25 @@ class Campaign:
             return
         if any(t.ended for t in traces.values()):
             self.count('ended_early')
-        found = verdict(traces)
+        nan_only = []
+
+        def memory_nan_only():
+            nan_only.append(self.engines.memories_differ_in_nans_only(path))
+            return nan_only[-1]
+        found = verdict(traces, memory_nan_only)
+        if any(nan_only):
+            self.count('nan_memory')
         if found:
             self.count('disagreements')
             self.findings.add(path, info, traces, found)
 
     def worker(self, job):
         while time.monotonic() < self.deadline:
-            self.one(job)
+            try:
+                self.one(job)
+            except Exception as e:  # a broken run must not end the campaign
+                self.count('errors')
+                print(f'oracle: job {job}: {e!r}', file=sys.stderr, flush=True)
 
     def status(self, start):
         c = dict(self.counts)
@@ -420,7 +491,8 @@ class Campaign:
         print(f'[{time.monotonic() - start:7.0f}s] modules {c["modules"]} '
               f'({rate:.2f}/s), disagreements {c["disagreements"]} '
               f'(kinds {len(self.findings.signatures)}), ended early '
-              f'{c["ended_early"]}, generator misses {c["invalid"]}',
+              f'{c["ended_early"]}, NaN-only memory {c["nan_memory"]}, '
+              f'generator misses {c["invalid"]}, errors {c["errors"]}',
               flush=True)
 
     def run(self):

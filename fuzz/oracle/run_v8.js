@@ -1,6 +1,6 @@
 // Runs a module in V8 (node) under the oracle's protocol and prints the same
 // canonical trace as wsbx-trace (fuzz/trace_main.cc, fuzz/oracle/README.md).
-//   node --experimental-wasm-type-reflection run_v8.js [--no-memory] M.wasm
+//   node --experimental-wasm-type-reflection run_v8.js [--no-memory] [--dump-memory F] M.wasm
 // Type reflection gives every import's and export's signature, which the
 // protocol needs: default arguments per type, and v128 values that cannot
 // cross into JS are routed through a small generated wasm adapter.
@@ -257,9 +257,11 @@ function runExport(exp, fn, hangLimitInit) {
 function main() {
   const args = process.argv.slice(2);
   const memoryHash = !args.includes('--no-memory');
+  const dumpAt = args.indexOf('--dump-memory');
+  let dumpPath = dumpAt >= 0 ? args.splice(dumpAt, 2)[1] : null;
   const path = args.find((a) => !a.startsWith('--'));
   if (!path) {
-    process.stderr.write('usage: node --experimental-wasm-type-reflection run_v8.js [--no-memory] M.wasm\n');
+    process.stderr.write('usage: node --experimental-wasm-type-reflection run_v8.js [--no-memory] [--dump-memory F] M.wasm\n');
     process.exit(2);
   }
   let module;
@@ -293,6 +295,10 @@ function main() {
     if (exp.kind !== 'memory') continue;
     const buffer = instance.exports[exp.name].buffer;
     emit(`memory ${exp.name} ${buffer.byteLength / 65536} ${hex(hashBytes(new Uint8Array(buffer)), 8)}`);
+    if (dumpPath) {
+      fs.writeFileSync(dumpPath, new Uint8Array(buffer));
+      dumpPath = null;
+    }
   }
 }
 

@@ -180,8 +180,8 @@ std::optional<wsbx::Extern> ProvideImport(wsbx::Store& store,
       return wsbx::Extern::Memory(*memory);
     }
     case wsbx::ExternKind::kGlobal:
-      return wsbx::Extern::Global(store.AddGlobal(
-          imp.global, wsbx::Value::Default(imp.global.type)));
+      return wsbx::Extern::Global(
+          store.AddGlobal(imp.global, wsbx::Value::Default(imp.global.type)));
   }
   return std::nullopt;
 }
@@ -324,8 +324,9 @@ int main(int argc, char** argv) {
   auto instance = store.Instantiate(*module, imports);
   if (!instance.ok()) {
     wsbx::TrapKind kind = wsbx::LastTrapKind(store);
-    std::printf("instantiate %s\n",
-                kind == wsbx::TrapKind::kNone ? "error" : TrapWord(kind).data());
+    std::printf("instantiate %s\n", kind == wsbx::TrapKind::kNone
+                                        ? "error"
+                                        : TrapWord(kind).data());
     return 0;
   }
   wsbx::FunctionInstance* hang_limit_init = nullptr;

@@ -150,13 +150,13 @@ def nan_only_difference(a, b):
 
 
 def nan_window(a, b, i):
-    """The last byte of a 4- or 8-byte window around byte i that holds a
-    NaN in both a and b, or None."""
-    for width, is_nan in ((4, _nan32), (8, _nan64)):
+    """The last byte of a 4- or 8-byte window around byte i that holds the
+    same NaN (as _same_nan32/64 accept it) in a and b, or None."""
+    for width, same in ((4, _same_nan32), (8, _same_nan64)):
         for start in range(max(0, i - width + 1), min(i, len(a) - width) + 1):
             wa = int.from_bytes(a[start:start + width], 'little')
             wb = int.from_bytes(b[start:start + width], 'little')
-            if is_nan(wa) and is_nan(wb):
+            if same(wa, wb):
                 return start + width - 1
     return None
 
@@ -171,25 +171,46 @@ def _nan64(x):
     return (x >> 52) & 0x7ff == 0x7ff and (x & ((1 << 52) - 1)) != 0
 
 
+# NaN payloads are nondeterministic (spec 4.3.3): one engine may return the
+# hardware's default NaN where another propagates an operand's payload. Two
+# bit patterns are accepted as "the same NaN" only when both are NaNs and
+# one of them is a canonical NaN (either sign): without that last condition
+# every pair of small negative integers would pass as a pair of NaNs.
+def _same_nan32(x, y):
+    return x == y or (_nan32(x) and _nan32(y) and
+                      0x7fc00000 in (x & 0x7fffffff, y & 0x7fffffff))
+
+
+def _same_nan64(x, y):
+    canonical = 0x7ff8000000000000
+    mask = (1 << 63) - 1
+    return x == y or (_nan64(x) and _nan64(y) and
+                      canonical in (x & mask, y & mask))
+
+
+def _same_bits64(x, y):
+    """64 bits holding an f64, or two f32s, that may differ in NaN payload."""
+    return _same_nan64(x, y) or all(
+        _same_nan32(x >> s & 0xffffffff, y >> s & 0xffffffff) for s in (0, 32))
+
+
 def v128_equivalent(a, b):
-    """v128 tokens 0xL0:0xL1:0xL2:0xL3 agree when their bits do or differ
-    only where a float lane holds a NaN (payloads are nondeterministic):
-    each 64-bit half equal, both f64 NaNs, or lane by lane equal or both
-    f32 NaNs."""
+    """v128 tokens 0xL0:0xL1:0xL2:0xL3 agree when each 64-bit half does, as
+    an f64 or as two f32 lanes (_same_bits64)."""
     la = [int(x, 16) for x in a.split(':')]
     lb = [int(x, 16) for x in b.split(':')]
-    for h in (0, 2):
-        if la[h:h + 2] == lb[h:h + 2]:
-            continue
-        wa = la[h] | la[h + 1] << 32
-        wb = lb[h] | lb[h + 1] << 32
-        if _nan64(wa) and _nan64(wb):
-            continue
-        if all(x == y or (_nan32(x) and _nan32(y))
-               for x, y in zip(la[h:h + 2], lb[h:h + 2])):
-            continue
-        return False
-    return True
+    return all(_same_bits64(la[h] | la[h + 1] << 32, lb[h] | lb[h + 1] << 32)
+               for h in (0, 2))
+
+
+def nan_shaped_equivalent(kind, a, b):
+    """Integers that differ only as NaN payloads: a float NaN reinterpreted
+    or extracted from a v128 lane carries nondeterministic bits into an
+    i32 or i64."""
+    x, y = int(a), int(b)
+    if kind == 'i32':
+        return _same_nan32(x & 0xffffffff, y & 0xffffffff)
+    return _same_bits64(x & (1 << 64) - 1, y & (1 << 64) - 1)
 
 
 # V8 reports every failed float-to-int conversion alike, where the spec
@@ -197,9 +218,11 @@ def v128_equivalent(a, b):
 TRAP_CLASS = {'conv': 'overflow'}
 
 
-def lines_equal(a, b):
+def lines_equal(a, b, nan_tolerant=True):
     if a == b:
         return True
+    if not nan_tolerant:
+        return False
     ta, tb = a.split(' '), b.split(' ')
     if ta[0] == 'trap' and len(ta) == 3 and len(tb) == 3:
         return ta[1] == tb[1] and \
@@ -209,14 +232,16 @@ def lines_equal(a, b):
     for i, (x, y) in enumerate(zip(ta, tb)):
         if x == y:
             continue
-        if i > 0 and ta[i - 1] == 'v128' and tb[i - 1] == 'v128' \
-                and v128_equivalent(x, y):
+        kind = ta[i - 1] if i > 0 and ta[i - 1] == tb[i - 1] else None
+        if kind == 'v128' and v128_equivalent(x, y):
+            continue
+        if kind in ('i32', 'i64') and nan_shaped_equivalent(kind, x, y):
             continue
         return False
     return True
 
 
-def compare(a, b, nan_memory=False):
+def compare(a, b, nan_memory=False, nan_tolerant=True):
     """Index of the first line where two traces disagree, or None. A trace
     that ended early is compared only up to where it ended."""
     limit = None
@@ -230,7 +255,7 @@ def compare(a, b, nan_memory=False):
             return min(len(la), len(lb))
         la, lb = la[:limit], lb[:limit]
     for i, (x, y) in enumerate(zip(la, lb)):
-        if not lines_equal(x, y):
+        if not lines_equal(x, y, nan_tolerant):
             if nan_memory and x.startswith('memory ') and y.startswith('memory '):
                 continue
             return i
@@ -437,7 +462,8 @@ class Campaign:
         self.lock = threading.Lock()
         self.next_index = 0
         self.counts = {'modules': 0, 'invalid': 0, 'both_refused': 0,
-                       'ended_early': 0, 'nan_memory': 0, 'disagreements': 0,
+                       'ended_early': 0, 'nan_memory': 0, 'nan_values': 0,
+                       'disagreements': 0,
                        'errors': 0}
         self.deadline = time.monotonic() + args.seconds
 
@@ -473,6 +499,9 @@ class Campaign:
         found = verdict(traces, memory_nan_only)
         if any(nan_only):
             self.count('nan_memory')
+        if not found and compare(traces['opt'], traces['v8'], nan_memory=True,
+                                 nan_tolerant=False) is not None:
+            self.count('nan_values')
         if found:
             self.count('disagreements')
             self.findings.add(path, info, traces, found)
@@ -492,6 +521,7 @@ class Campaign:
               f'({rate:.2f}/s), disagreements {c["disagreements"]} '
               f'(kinds {len(self.findings.signatures)}), ended early '
               f'{c["ended_early"]}, NaN-only memory {c["nan_memory"]}, '
+              f'NaN-only values {c["nan_values"]}, '
               f'generator misses {c["invalid"]}, errors {c["errors"]}',
               flush=True)
 

@@ -274,7 +274,9 @@ def verdict(traces, memory_nan_only=None):
     # fuel and stack exhaustion included.
     opt, plain = traces['opt'], traces['plain']
     if opt.lines != plain.lines or opt.why != plain.why:
-        out.append(('opt-plain', compare(opt, plain) or 0))
+        i = next((k for k, (x, y) in enumerate(zip(opt.lines, plain.lines))
+                  if x != y), min(len(opt.lines), len(plain.lines)))
+        out.append(('opt-plain', i))
     answer = None
     for name in ('opt', 'plain'):
         i = compare(traces[name], traces['v8'])

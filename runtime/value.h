@@ -14,9 +14,10 @@
 
 namespace wsbx {
 
-// A reference is a pointer-sized handle: 0 is null. A funcref is the address
-// of a FunctionInstance; an externref is whatever non-zero handle the host
-// chose when it created the value.
+// A reference is a 64-bit handle, never an address: 0 is null. A funcref is
+// the index of a function in its Store's list (Store::FunctionFromRef and
+// Store::RefOf convert); an externref is whatever non-zero handle the host
+// chose when it created the value, and the engine never interprets it.
 using RefBits = uint64_t;
 inline constexpr RefBits kNullRef = 0;
 
@@ -71,6 +72,7 @@ enum class TrapKind : uint8_t {
   kUndefinedElement,
   kUninitializedElement,
   kIndirectCallTypeMismatch,
+  kInvalidReference,  // a funcref that names no function of the Store
   kIntegerDivideByZero,
   kIntegerOverflow,
   kInvalidConversionToInteger,

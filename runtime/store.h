@@ -224,12 +224,12 @@ class Store {
                                const Value& value);
 
   // Instantiates a validated, compiled module (spec 4.5.4) with imports in
-  // the module's import order. Link errors return kInvalidArgument ("unknown
-  // import", "incompatible import type: ...", "import N "m"."n": belongs to
-  // another store"). A trap while initialising
-  // segments or running the start function returns kAborted with the trap
-  // message; effects on imported tables and memories made before the trap
-  // remain, as 2.0 specifies.
+  // the module's import order; every import must belong to this Store. Link
+  // errors return kInvalidArgument ("unknown import", "incompatible import
+  // type: ...", "import N "m"."n": belongs to another store"). A trap while
+  // initialising segments or running the start function returns kAborted
+  // with the trap message; effects on imported tables and memories made
+  // before the trap remain, as 2.0 specifies.
   absl::StatusOr<Instance*> Instantiate(std::shared_ptr<const Module> module,
                                         std::span<const Extern> imports);
 

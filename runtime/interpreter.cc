@@ -330,14 +330,14 @@ L_CallIndirect: {
   RefBits ref = table->data()[i];
   // A reference becomes a function only through the Store's checked lookup:
   // null and bits that name no function both come back as nullptr.
-  callee = store->FunctionFromRef(ref);
+  callee = ctx->func_refs.Lookup(ref);
   if (ABSL_PREDICT_FALSE(callee == nullptr)) {
     if (ref != kNullRef) TRAP(kInvalidReference);
     ctx->has_message = true;
     ctx->message = absl::StrCat("uninitialized element ", i);
     TRAP(kUninitializedElement);
   }
-  if (ABSL_PREDICT_FALSE(callee->type_id != inst->type_ids[HI(1)])) {
+  if (ABSL_PREDICT_FALSE(callee->type_id != HI(1))) {
     TRAP(kIndirectCallTypeMismatch);
   }
   argbase = LO(1);

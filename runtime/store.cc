@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/exec_context.h"
 #include "runtime/interpreter.h"
 #include "runtime/type_registry.h"
 
@@ -25,7 +26,9 @@ InvokeResult TrapResult(TrapKind kind, std::string message) {
 }  // namespace
 
 Store::Store(const Limits& limits)
-    : limits_(limits), exec_(NewExecContext(limits)) {}
+    : limits_(limits), exec_(NewExecContext(limits)) {
+  exec_->func_refs = {func_refs_.data(), func_refs_.size()};
+}
 
 Store::~Store() = default;
 
@@ -34,7 +37,12 @@ FunctionInstance& Store::NewFunction() {
   func.store = this;
   func.ref = func_refs_.size();
   func_refs_.push_back(&func);
+  exec_->func_refs = {func_refs_.data(), func_refs_.size()};
   return func;
+}
+
+FunctionInstance* Store::FunctionFromRef(RefBits ref) const {
+  return exec_->func_refs.Lookup(ref);
 }
 
 FunctionInstance* Store::AddHostFunction(const FuncType& type, HostFunction fn,

@@ -126,6 +126,17 @@ struct FunctionInstance {
   std::string host_name;           // for backtraces
 };
 
+// A Store's function list as references index it: entry 0 (kNullRef) is
+// nullptr, entry r the function whose reference is r. Lookup is the one way
+// from a reference to a function.
+struct FuncRefTable {
+  FunctionInstance* const* data = nullptr;
+  uint64_t size = 0;
+  FunctionInstance* Lookup(RefBits ref) const {
+    return ref < size ? data[ref] : nullptr;
+  }
+};
+
 struct Extern {
   ExternKind kind = ExternKind::kFunc;
   FunctionInstance* func = nullptr;
@@ -199,9 +210,7 @@ class Store {
   // through FunctionFromRef, which yields nullptr for null and for bits that
   // name no function of this Store. An externref is the host's own bits and
   // is never looked at.
-  FunctionInstance* FunctionFromRef(RefBits ref) const {
-    return ref < func_refs_.size() ? func_refs_[ref] : nullptr;
-  }
+  FunctionInstance* FunctionFromRef(RefBits ref) const;
   // kNullRef for nullptr and for a function of another Store, which no
   // reference of this Store can name.
   RefBits RefOf(const FunctionInstance* func) const {
@@ -251,7 +260,8 @@ class Store {
   std::deque<GlobalInstance> globals_;
   std::deque<FunctionInstance> functions_;
   // Reference -> function: entry 0 (kNullRef) is nullptr, then every
-  // function of functions_ in creation order.
+  // function of functions_ in creation order. The interpreter reads it
+  // through exec_->func_refs, which NewFunction keeps up to date.
   std::vector<FunctionInstance*> func_refs_{nullptr};
   std::deque<Instance> instances_;
   std::unique_ptr<ExecContext, ExecContextDeleter> exec_;

@@ -109,8 +109,9 @@ struct HostContext {
 
 // A host function receives its arguments and writes its results as 8-byte
 // slots in Value::bits representation (i32 in the low half), in signature
-// order; a v128 takes two slots (bits, then hi). It returns TrapKind::kNone
-// on success.
+// order; a v128 takes two slots (bits, then hi); a funcref is a reference
+// of ctx.store (Store::FunctionFromRef). It returns TrapKind::kNone on
+// success.
 using HostFunction = std::function<TrapKind(
     HostContext& ctx, std::span<const uint64_t> args,
     std::span<uint64_t> results)>;

@@ -3,9 +3,12 @@
 // across modules and Stores; a Store refuses another Store's objects.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -314,6 +317,37 @@ TEST_CASE("refs: canonical type ids agree across stores") {
   CHECK(host_c->type_id == CanonicalTypeId(kI32ToI32));
   CHECK(c.AddHostFunction(FuncType{}, NoopHost, "v")->type_id !=
         host_c->type_id);
+}
+
+TEST_CASE("refs: canonical type ids are the same from every thread") {
+  // Signatures no other test uses: [i64 x k] -> [f32], k = 1..64.
+  std::vector<FuncType> types;
+  for (size_t k = 1; k <= 64; ++k) {
+    types.push_back(FuncType{std::vector<ValType>(k, ValType::kI64),
+                             {ValType::kF32}});
+  }
+  std::vector<std::vector<uint32_t>> ids(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < ids.size(); ++t) {
+    threads.emplace_back([&types, &ids, t] {
+      // Each thread interns in its own order, one at a time.
+      for (size_t i = 0; i < types.size(); ++i) {
+        size_t k = (i * (2 * t + 1)) % types.size();
+        ids[t].push_back(CanonicalTypeId(types[k]));
+      }
+      std::vector<uint32_t> in_order(types.size());
+      for (size_t i = 0; i < types.size(); ++i) {
+        in_order[(i * (2 * t + 1)) % types.size()] = ids[t][i];
+      }
+      ids[t] = std::move(in_order);
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (const std::vector<uint32_t>& v : ids) CHECK(v == ids[0]);
+  CHECK(CanonicalTypeIds(types) == ids[0]);
+  std::vector<uint32_t> sorted = ids[0];
+  std::sort(sorted.begin(), sorted.end());
+  CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
 }
 
 }  // namespace

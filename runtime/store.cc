@@ -95,10 +95,14 @@ GlobalInstance* Store::AddGlobal(const GlobalType& type, const Value& value) {
 
 bool Store::Owns(const Extern& ext) const {
   switch (ext.kind) {
-    case ExternKind::kFunc: return Owns(ext.func);
-    case ExternKind::kTable: return Owns(ext.table);
-    case ExternKind::kMemory: return Owns(ext.memory);
-    case ExternKind::kGlobal: return Owns(ext.global);
+    case ExternKind::kFunc:
+      return Owns(ext.func);
+    case ExternKind::kTable:
+      return Owns(ext.table);
+    case ExternKind::kMemory:
+      return Owns(ext.memory);
+    case ExternKind::kGlobal:
+      return Owns(ext.global);
   }
   return false;
 }
@@ -121,10 +125,9 @@ absl::Status Store::SetTableElement(TableInstance* table, uint32_t index,
     return absl::InvalidArgumentError("table belongs to another store");
   }
   if (value.type != table->elem_type()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("a ", std::string(ValTypeName(value.type)),
-                     " value in a table of ",
-                     std::string(ValTypeName(table->elem_type()))));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a ", std::string(ValTypeName(value.type)), " value in a table of ",
+        std::string(ValTypeName(table->elem_type()))));
   }
   if (value.type == ValType::kFuncRef && value.bits != kNullRef &&
       FunctionFromRef(value.bits) == nullptr) {

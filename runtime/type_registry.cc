@@ -32,7 +32,8 @@ struct TypeRegistry {
   }
   // The caller holds mu.
   uint32_t Intern(const FuncType& type) {
-    return ids.try_emplace(SignatureKey(type), static_cast<uint32_t>(ids.size()))
+    return ids
+        .try_emplace(SignatureKey(type), static_cast<uint32_t>(ids.size()))
         .first->second;
   }
 };

@@ -77,10 +77,10 @@ enum class TrapKind : uint8_t {
   kIntegerOverflow,
   kInvalidConversionToInteger,
   kCallStackExhausted,
-  kTimeout,         // wall-clock deadline passed (limits issue)
-  kFuelExhausted,   // instruction budget spent (limits issue)
-  kHostError,       // a host function failed; see Trap::message
-  kExit,            // the guest asked to exit (WASI proc_exit); see exit_code
+  kTimeout,        // wall-clock deadline passed (limits issue)
+  kFuelExhausted,  // instruction budget spent (limits issue)
+  kHostError,      // a host function failed; see Trap::message
+  kExit,           // the guest asked to exit (WASI proc_exit); see exit_code
 };
 
 std::string_view TrapKindMessage(TrapKind kind);

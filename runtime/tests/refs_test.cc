@@ -57,14 +57,14 @@ const std::vector<uint8_t> kLib = {
 //   (func (export "call") (param i32 i32) (result i32)
 //     (call_indirect (type $ii) (local.get 1) (local.get 0))))
 const std::vector<uint8_t> kUser = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x14, 0x04, 0x60,
-    0x01, 0x7c, 0x00, 0x60, 0x00, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x01, 0x7f,
-    0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x02, 0x0b, 0x01, 0x03, 0x6c, 0x69,
-    0x62, 0x01, 0x74, 0x01, 0x70, 0x00, 0x04, 0x03, 0x03, 0x02, 0x02, 0x03,
-    0x07, 0x08, 0x01, 0x04, 0x63, 0x61, 0x6c, 0x6c, 0x00, 0x01, 0x09, 0x07,
-    0x01, 0x00, 0x41, 0x02, 0x0b, 0x01, 0x00, 0x0a, 0x13, 0x02, 0x07, 0x00,
-    0x20, 0x00, 0x41, 0x02, 0x6c, 0x0b, 0x09, 0x00, 0x20, 0x01, 0x20, 0x00,
-    0x11, 0x02, 0x00, 0x0b,
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x14, 0x04,
+    0x60, 0x01, 0x7c, 0x00, 0x60, 0x00, 0x01, 0x7f, 0x60, 0x01, 0x7f,
+    0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x02, 0x0b, 0x01,
+    0x03, 0x6c, 0x69, 0x62, 0x01, 0x74, 0x01, 0x70, 0x00, 0x04, 0x03,
+    0x03, 0x02, 0x02, 0x03, 0x07, 0x08, 0x01, 0x04, 0x63, 0x61, 0x6c,
+    0x6c, 0x00, 0x01, 0x09, 0x07, 0x01, 0x00, 0x41, 0x02, 0x0b, 0x01,
+    0x00, 0x0a, 0x13, 0x02, 0x07, 0x00, 0x20, 0x00, 0x41, 0x02, 0x6c,
+    0x0b, 0x09, 0x00, 0x20, 0x01, 0x20, 0x00, 0x11, 0x02, 0x00, 0x0b,
 };
 
 const FuncType kI32ToI32{{ValType::kI32}, {ValType::kI32}};
@@ -140,8 +140,8 @@ TEST_CASE("refs: call_indirect through a forged table element traps") {
           std::vector<Value>{Value::I32(42)});
 
   // The checked host API refuses bits that name no function ...
-  absl::Status s = store.SetTableElement(
-      table, 3, Value::Ref(ValType::kFuncRef, 12345));
+  absl::Status s =
+      store.SetTableElement(table, 3, Value::Ref(ValType::kFuncRef, 12345));
   CHECK(s.code() == absl::StatusCode::kInvalidArgument);
   CHECK(table->data()[3] == kNullRef);
   CHECK(store.SetTableElement(table, 3, Value::I32(1)).code() ==
@@ -161,9 +161,9 @@ TEST_CASE("refs: call_indirect through a forged table element traps") {
 
   // A valid reference set from the host is called like any other.
   REQUIRE(store
-              .SetTableElement(table, 3,
-                               Value::Ref(ValType::kFuncRef,
-                                          store.RefOf(Func(lib, "inc"))))
+              .SetTableElement(
+                  table, 3,
+                  Value::Ref(ValType::kFuncRef, store.RefOf(Func(lib, "inc"))))
               .ok());
   CHECK(Call(store, call, {Value::I32(3), Value::I32(1)}).values ==
         std::vector<Value>{Value::I32(2)});
@@ -176,7 +176,8 @@ TEST_CASE("refs: call_indirect through a forged table element traps") {
       FuncType{{ValType::kFuncRef}, {}}, NoopHost, "take");
   r = Call(store, take, {Value::Ref(ValType::kFuncRef, 12345)});
   REQUIRE(!r.ok());
-  CHECK(r.trap->message == "argument 0: funcref names no function of this store");
+  CHECK(r.trap->message ==
+        "argument 0: funcref names no function of this store");
   CHECK(Call(store, take, {Value::Ref(ValType::kFuncRef, store.RefOf(take))})
             .ok());
 }
@@ -236,8 +237,7 @@ TEST_CASE("refs: a store refuses another store's objects") {
   gm->imports.push_back(imp);
   gm->global_types.push_back(imp.global);
   gm->num_imported_globals = 1;
-  Extern global =
-      Extern::Global(a.AddGlobal(imp.global, Value::I32(7)));
+  Extern global = Extern::Global(a.AddGlobal(imp.global, Value::I32(7)));
   r = b.Instantiate(gm, {&global, 1});
   REQUIRE(!r.ok());
   CHECK(r.status().message() ==
@@ -295,8 +295,7 @@ TEST_CASE("refs: call_indirect matches signatures across modules") {
       "plus100");
   REQUIRE(store
               .SetTableElement(table.table, 3,
-                               Value::Ref(ValType::kFuncRef,
-                                          store.RefOf(host)))
+                               Value::Ref(ValType::kFuncRef, store.RefOf(host)))
               .ok());
   CHECK(Call(store, user_call, {Value::I32(3), Value::I32(5)}).values ==
         std::vector<Value>{Value::I32(105)});
@@ -323,8 +322,8 @@ TEST_CASE("refs: canonical type ids are the same from every thread") {
   // Signatures no other test uses: [i64 x k] -> [f32], k = 1..64.
   std::vector<FuncType> types;
   for (size_t k = 1; k <= 64; ++k) {
-    types.push_back(FuncType{std::vector<ValType>(k, ValType::kI64),
-                             {ValType::kF32}});
+    types.push_back(
+        FuncType{std::vector<ValType>(k, ValType::kI64), {ValType::kF32}});
   }
   std::vector<std::vector<uint32_t>> ids(4);
   std::vector<std::thread> threads;

@@ -314,6 +314,9 @@ absl::StatusOr<Instance*> Store::Instantiate(
     func.type = &m.types[type_index];
     func.type_id = inst.type_ids[type_index];
     func.instance = &inst;
+    // The code is immutable and shared by the instance, so the call path
+    // can jump straight to it.
+    func.entry = m.code->code.data() + m.code->funcs[i].entry;
     func.func_index = static_cast<uint32_t>(m.num_imported_funcs + i);
     inst.funcs.push_back(&func);
   }

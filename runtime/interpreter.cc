@@ -365,11 +365,8 @@ call_function: {
   f.inst = inst;
   f.func_index = callee->func_index;
   inst = callee->instance;
-  const Module& m = *inst->module;
-  const CompiledCode& cc = *m.code;
   fp += argbase;
-  pc = cc.code.data() +
-       cc.funcs[callee->func_index - m.num_imported_funcs].entry;
+  pc = callee->entry;
   RELOAD_MEM();
   goto L_Enter;
 }

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "runtime/code.h"
 #include "runtime/limits.h"
 #include "runtime/module.h"
 #include "runtime/types.h"
@@ -92,8 +93,8 @@ class TableInstance {
 
 struct GlobalInstance {
   GlobalType type;
-  uint64_t bits = 0;  // same representation as Value::bits
-  uint64_t hi = 0;    // v128 upper half
+  uint64_t bits = 0;             // same representation as Value::bits
+  uint64_t hi = 0;               // v128 upper half
   const Store* store = nullptr;  // the owner, set by the Store
   Value Get() const { return Value{type.type, bits, hi}; }
 };
@@ -117,14 +118,15 @@ using HostFunction = std::function<TrapKind(
     std::span<uint64_t> results)>;
 
 struct FunctionInstance {
-  const FuncType* type = nullptr;  // owned by the module or the Store
-  uint32_t type_id = 0;            // process-wide canonical id of *type
-  const Store* store = nullptr;    // the owner, set by the Store
-  RefBits ref = kNullRef;          // this function's reference in its Store
-  Instance* instance = nullptr;    // null for host functions
-  uint32_t func_index = 0;         // index in instance->module's space
-  HostFunction host;               // set for host functions only
-  std::string host_name;           // for backtraces
+  const FuncType* type = nullptr;   // owned by the module or the Store
+  uint32_t type_id = 0;             // process-wide canonical id of *type
+  const Store* store = nullptr;     // the owner, set by the Store
+  RefBits ref = kNullRef;           // this function's reference in its Store
+  Instance* instance = nullptr;     // null for host functions
+  const CodeWord* entry = nullptr;  // wasm functions: their Enter instruction
+  uint32_t func_index = 0;          // index in instance->module's space
+  HostFunction host;                // set for host functions only
+  std::string host_name;            // for backtraces
 };
 
 // A Store's function list as references index it: entry 0 (kNullRef) is

@@ -29,7 +29,7 @@ using CodeWord = uint64_t;
 //   Return: [h][first|count]
 //   Call:   [h][argbase|func_index][rel to the callee's Enter]
 //   CallImport: [h][argbase|func_index]
-//   CallIndirect: [h][argbase|type_index][table|index_slot]
+//   CallIndirect: [h][argbase|canonical type id][table|index_slot]
 //   Select: [h][a|b][cond|dst]
 //   GlobalGetV128 / GlobalSetV128: as GlobalGet / GlobalSet, two slots
 //   v128 values take two slots (low half first) and are named by the first.

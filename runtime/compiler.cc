@@ -25,6 +25,7 @@
 #include "runtime/instr.h"
 #include "runtime/pairs.h"
 #include "runtime/status_macros.h"
+#include "runtime/type_registry.h"
 
 namespace wsbx {
 namespace {
@@ -190,10 +191,12 @@ struct LastInstr {
 
 class FunctionCompiler {
  public:
-  FunctionCompiler(const Module& module, std::vector<CodeWord>& code,
-                   const void* const* handlers,
+  // `type_ids` holds the canonical id of each of the module's types.
+  FunctionCompiler(const Module& module, std::span<const uint32_t> type_ids,
+                   std::vector<CodeWord>& code, const void* const* handlers,
                    std::vector<CallFixup>& call_fixups, bool plain)
       : module_(module),
+        type_ids_(type_ids),
         code_(code),
         handlers_(handlers),
         call_fixups_(call_fixups),
@@ -443,6 +446,7 @@ class FunctionCompiler {
   void EmitReturn();
 
   const Module& module_;
+  std::span<const uint32_t> type_ids_;
   std::vector<CodeWord>& code_;
   const void* const* handlers_;
   std::vector<CallFixup>& call_fixups_;
@@ -1021,8 +1025,9 @@ void FunctionCompiler::CompileCall(const Instr& in) {
   uint32_t params = SlotsOf(type.params);
   uint32_t argbase = h_ - params;
   if (in.op == Opcode::kCallIndirect) {
+    // Canonical ids are process-wide, so the code can hold the expected one.
     Op(IOp::kCallIndirect);
-    Word(Pack(argbase, in.a));
+    Word(Pack(argbase, type_ids_[in.a]));
     Word(Pack(in.b, index_slot));
   } else if (in.a < module_.num_imported_funcs) {
     Op(IOp::kCallImport);
@@ -1219,10 +1224,12 @@ struct BodyCompiler::State {
   State(Module& m, CompileMode mode)
       : module(m),
         compiled(std::make_shared<CompiledCode>()),
-        fc(m, compiled->code, HandlerTable(), call_fixups,
+        type_ids(CanonicalTypeIds(m.types)),
+        fc(m, type_ids, compiled->code, HandlerTable(), call_fixups,
            mode == CompileMode::kPlain) {}
   Module& module;
   std::shared_ptr<CompiledCode> compiled;
+  std::vector<uint32_t> type_ids;  // canonical id per module type index
   std::vector<CallFixup> call_fixups;
   FunctionCompiler fc;
 };

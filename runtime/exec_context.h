@@ -60,6 +60,9 @@ struct ExecContext {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   TrapKind last_trap = TrapKind::kNone;
   CodeWord exit_stub[1] = {0};  // the return address of an Execute's frame
+  // The Store's function list, kept here by the Store so that call_indirect
+  // reaches it through ctx.
+  FuncRefTable func_refs;
 
   // Trap details beyond the kind, set where the trap happened.
   Instance* trap_inst = nullptr;

@@ -1,7 +1,8 @@
 // Module instantiation (spec 4.5.4, WebAssembly 2.0): import matching,
 // allocation, constant expressions, segment initialisation and the start
 // function. Objects allocated before a failure stay in the Store, because a
-// shared table or memory may already refer to them.
+// shared table or memory may already refer to them. Every import must belong
+// to this Store, so an instance only ever holds its own Store's objects.
 #include <cstring>
 #include <string>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "runtime/interpreter.h"
 #include "runtime/status_macros.h"
 #include "runtime/store.h"
+#include "runtime/type_registry.h"
 
 namespace wsbx {
 namespace {
@@ -155,8 +157,7 @@ absl::StatusOr<Value> EvalConst(const ConstExpr& expr, const Instance& inst) {
     case Opcode::kRefFunc:
       if (in.imm >= inst.funcs.size())
         return fail("function index out of range");
-      return Value::Ref(ValType::kFuncRef,
-                        reinterpret_cast<RefBits>(inst.funcs[in.imm]));
+      return Value::Ref(ValType::kFuncRef, inst.funcs[in.imm]->ref);
     case Opcode::kGlobalGet:
       if (in.imm >= inst.globals.size())
         return fail("global index out of range");
@@ -274,14 +275,19 @@ absl::StatusOr<Instance*> Store::Instantiate(
   }
   for (size_t i = 0; i < imports.size(); ++i) {
     WSBX_RETURN_IF_ERROR(MatchImport(*module, i, imports[i]));
+    if (!Owns(imports[i])) {
+      const Import& imp = module->imports[i];
+      return absl::InvalidArgumentError(
+          absl::StrFormat("import %d \"%s\".\"%s\": belongs to another store",
+                          i, imp.module, imp.name));
+    }
   }
 
   // Step 2: allocation. From here on everything created stays in the store.
   Instance& inst = instances_.emplace_back();
   inst.module = module;
   const Module& m = *module;
-  inst.type_ids.reserve(m.types.size());
-  for (const FuncType& t : m.types) inst.type_ids.push_back(InternType(t));
+  inst.type_ids = CanonicalTypeIds(m.types);
   for (const Extern& ext : imports) {
     switch (ext.kind) {
       case ExternKind::kFunc:
@@ -304,10 +310,13 @@ absl::StatusOr<Instance*> Store::Instantiate(
       return absl::InvalidArgumentError(
           absl::StrCat("function ", i, ": type index out of range"));
     }
-    FunctionInstance& func = functions_.emplace_back();
+    FunctionInstance& func = NewFunction();
     func.type = &m.types[type_index];
     func.type_id = inst.type_ids[type_index];
     func.instance = &inst;
+    // The code is immutable and shared by the instance, so the call path
+    // can jump straight to it.
+    func.entry = m.code->code.data() + m.code->funcs[i].entry;
     func.func_index = static_cast<uint32_t>(m.num_imported_funcs + i);
     inst.funcs.push_back(&func);
   }

@@ -328,13 +328,16 @@ L_CallIndirect: {
   uint32_t i = U32(fp[HI(2)]);
   if (ABSL_PREDICT_FALSE(i >= table->size())) TRAP(kUndefinedElement);
   RefBits ref = table->data()[i];
-  if (ABSL_PREDICT_FALSE(ref == kNullRef)) {
+  // A reference becomes a function only through the Store's checked lookup:
+  // null and bits that name no function both come back as nullptr.
+  callee = ctx->func_refs.Lookup(ref);
+  if (ABSL_PREDICT_FALSE(callee == nullptr)) {
+    if (ref != kNullRef) TRAP(kInvalidReference);
     ctx->has_message = true;
     ctx->message = absl::StrCat("uninitialized element ", i);
     TRAP(kUninitializedElement);
   }
-  callee = reinterpret_cast<FunctionInstance*>(ref);
-  if (ABSL_PREDICT_FALSE(callee->type_id != inst->type_ids[HI(1)])) {
+  if (ABSL_PREDICT_FALSE(callee->type_id != HI(1))) {
     TRAP(kIndirectCallTypeMismatch);
   }
   argbase = LO(1);
@@ -362,11 +365,8 @@ call_function: {
   f.inst = inst;
   f.func_index = callee->func_index;
   inst = callee->instance;
-  const Module& m = *inst->module;
-  const CompiledCode& cc = *m.code;
   fp += argbase;
-  pc = cc.code.data() +
-       cc.funcs[callee->func_index - m.num_imported_funcs].entry;
+  pc = callee->entry;
   RELOAD_MEM();
   goto L_Enter;
 }
@@ -396,7 +396,7 @@ L_GlobalSet:
   pc += 2;
   NEXT();
 L_RefFunc:
-  fp[LO(1)] = reinterpret_cast<uintptr_t>(inst->funcs[HI(1)]);
+  fp[LO(1)] = inst->funcs[HI(1)]->ref;
   pc += 2;
   NEXT();
 L_RefIsNull:
@@ -997,6 +997,7 @@ TrapKind Execute(Store& store, FunctionInstance* func,
                  std::span<const uint64_t> args, std::span<uint64_t> results,
                  Trap* trap) {
   ExecContext* ctx = &store.exec();
+  assert(store.Owns(func));  // callers refuse another Store's functions
   const FuncType& type = *func->type;
   assert(args.size() == SlotCount(type.params));
   assert(results.size() == SlotCount(type.results));

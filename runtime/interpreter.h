@@ -17,10 +17,10 @@ namespace wsbx {
 std::unique_ptr<ExecContext, ExecContextDeleter> NewExecContext(
     const Limits& limits);
 
-// Calls `func` (wasm or host) with arguments and results as 8-byte slots in
-// Value::bits form. Returns TrapKind::kNone on success; otherwise fills
-// *trap (kind, message, backtrace) and returns its kind. Re-entrant: a host
-// function may call Execute again on the same store.
+// Calls `func` (wasm or host, of this store) with arguments and results as
+// 8-byte slots in Value::bits form. Returns TrapKind::kNone on success;
+// otherwise fills *trap (kind, message, backtrace) and returns its kind.
+// Re-entrant: a host function may call Execute again on the same store.
 TrapKind Execute(Store& store, FunctionInstance* func,
                  std::span<const uint64_t> args, std::span<uint64_t> results,
                  Trap* trap);

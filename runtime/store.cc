@@ -1,4 +1,4 @@
-// The Store's own bookkeeping: type interning, host-created objects, export
+// The Store's own bookkeeping: host-created objects, references, export
 // lookup and typed invocation. Instantiation lives in instantiate.cc.
 // Objects live in deques or behind unique_ptr so their addresses never move.
 #include "runtime/store.h"
@@ -8,21 +8,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/exec_context.h"
 #include "runtime/interpreter.h"
+#include "runtime/type_registry.h"
 
 namespace wsbx {
 namespace {
-
-// One byte per value type; 0x00 (never a value type) separates params from
-// results, so distinct signatures get distinct keys.
-std::string SignatureKey(const FuncType& type) {
-  std::string key;
-  key.reserve(type.params.size() + type.results.size() + 1);
-  for (ValType t : type.params) key.push_back(static_cast<char>(t));
-  key.push_back('\0');
-  for (ValType t : type.results) key.push_back(static_cast<char>(t));
-  return key;
-}
 
 InvokeResult TrapResult(TrapKind kind, std::string message) {
   InvokeResult result;
@@ -35,23 +26,31 @@ InvokeResult TrapResult(TrapKind kind, std::string message) {
 }  // namespace
 
 Store::Store(const Limits& limits)
-    : limits_(limits), exec_(NewExecContext(limits)) {}
+    : limits_(limits), exec_(NewExecContext(limits)) {
+  exec_->func_refs = {func_refs_.data(), func_refs_.size()};
+}
 
 Store::~Store() = default;
 
-uint32_t Store::InternType(const FuncType& type) {
-  auto [it, inserted] = type_ids_.try_emplace(
-      SignatureKey(type), static_cast<uint32_t>(interned_types_.size()));
-  if (inserted) interned_types_.push_back(type);
-  return it->second;
+FunctionInstance& Store::NewFunction() {
+  FunctionInstance& func = functions_.emplace_back();
+  func.store = this;
+  func.ref = func_refs_.size();
+  func_refs_.push_back(&func);
+  exec_->func_refs = {func_refs_.data(), func_refs_.size()};
+  return func;
+}
+
+FunctionInstance* Store::FunctionFromRef(RefBits ref) const {
+  return exec_->func_refs.Lookup(ref);
 }
 
 FunctionInstance* Store::AddHostFunction(const FuncType& type, HostFunction fn,
                                          std::string name) {
   const FuncType& owned = host_types_.emplace_back(type);
-  FunctionInstance& func = functions_.emplace_back();
+  FunctionInstance& func = NewFunction();
   func.type = &owned;
-  func.type_id = InternType(owned);
+  func.type_id = CanonicalTypeId(owned);
   func.host = std::move(fn);
   func.host_name = std::move(name);
   return &func;
@@ -61,6 +60,7 @@ absl::StatusOr<MemoryInstance*> Store::AddMemory(const MemoryType& type) {
   absl::StatusOr<std::unique_ptr<MemoryInstance>> mem =
       MemoryInstance::Create(type, limits_.max_memory_pages);
   if (!mem.ok()) return mem.status();
+  (*mem)->store_ = this;
   return memories_.emplace_back(std::move(*mem)).get();
 }
 
@@ -77,8 +77,11 @@ absl::StatusOr<TableInstance*> Store::AddTable(const TableType& type,
         absl::StrCat("table minimum ", type.limits.min,
                      " elements exceeds the cap of ", cap, " elements"));
   }
-  return tables_.emplace_back(std::make_unique<TableInstance>(type, cap, init))
-      .get();
+  TableInstance* table =
+      tables_.emplace_back(std::make_unique<TableInstance>(type, cap, init))
+          .get();
+  table->store_ = this;
+  return table;
 }
 
 GlobalInstance* Store::AddGlobal(const GlobalType& type, const Value& value) {
@@ -86,7 +89,57 @@ GlobalInstance* Store::AddGlobal(const GlobalType& type, const Value& value) {
   global.type = type;
   global.bits = value.bits;
   global.hi = value.hi;
+  global.store = this;
   return &global;
+}
+
+bool Store::Owns(const Extern& ext) const {
+  switch (ext.kind) {
+    case ExternKind::kFunc:
+      return Owns(ext.func);
+    case ExternKind::kTable:
+      return Owns(ext.table);
+    case ExternKind::kMemory:
+      return Owns(ext.memory);
+    case ExternKind::kGlobal:
+      return Owns(ext.global);
+  }
+  return false;
+}
+
+absl::StatusOr<Value> Store::GetTableElement(const TableInstance* table,
+                                             uint32_t index) const {
+  if (!Owns(table)) {
+    return absl::InvalidArgumentError("table belongs to another store");
+  }
+  if (index >= table->size()) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "table index ", index, " out of range (size ", table->size(), ")"));
+  }
+  return Value::Ref(table->elem_type(), table->data()[index]);
+}
+
+absl::Status Store::SetTableElement(TableInstance* table, uint32_t index,
+                                    const Value& value) {
+  if (!Owns(table)) {
+    return absl::InvalidArgumentError("table belongs to another store");
+  }
+  if (value.type != table->elem_type()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a ", std::string(ValTypeName(value.type)), " value in a table of ",
+        std::string(ValTypeName(table->elem_type()))));
+  }
+  if (value.type == ValType::kFuncRef && value.bits != kNullRef &&
+      FunctionFromRef(value.bits) == nullptr) {
+    return absl::InvalidArgumentError(
+        "funcref names no function of this store");
+  }
+  if (index >= table->size()) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "table index ", index, " out of range (size ", table->size(), ")"));
+  }
+  table->data()[index] = value.bits;
+  return absl::OkStatus();
 }
 
 std::optional<Extern> Instance::FindExport(std::string_view name) const {
@@ -122,6 +175,10 @@ InvokeResult Store::Invoke(FunctionInstance* func,
   if (func == nullptr || func->type == nullptr) {
     return TrapResult(TrapKind::kHostError, "null function");
   }
+  if (!Owns(func)) {
+    return TrapResult(TrapKind::kHostError,
+                      "function belongs to another store");
+  }
   const FuncType& type = *func->type;
   if (args.size() != type.params.size()) {
     return TrapResult(TrapKind::kHostError, "argument type mismatch");
@@ -131,6 +188,13 @@ InvokeResult Store::Invoke(FunctionInstance* func,
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type != type.params[i]) {
       return TrapResult(TrapKind::kHostError, "argument type mismatch");
+    }
+    if (args[i].type == ValType::kFuncRef && args[i].bits != kNullRef &&
+        FunctionFromRef(args[i].bits) == nullptr) {
+      return TrapResult(TrapKind::kHostError,
+                        absl::StrCat("argument ", i,
+                                     ": funcref names no function of this "
+                                     "store"));
     }
     uint64_t bits = args[i].bits;
     if (args[i].type == ValType::kI32 || args[i].type == ValType::kF32) {

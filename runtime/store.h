@@ -1,6 +1,8 @@
 // Runtime objects (spec 4.2): memories, tables, globals, functions and
 // instances, all owned by a Store, which is also where wasm code runs.
-// Addresses handed out by a Store stay valid for the Store's lifetime.
+// Addresses handed out by a Store stay valid for the Store's lifetime; each
+// object knows its Store, and no Store links or runs another's objects.
+// A funcref is an index into the Store's function list, never an address.
 #ifndef WSBX_RUNTIME_STORE_H_
 #define WSBX_RUNTIME_STORE_H_
 
@@ -14,9 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "runtime/code.h"
 #include "runtime/limits.h"
 #include "runtime/module.h"
 #include "runtime/types.h"
@@ -52,8 +54,10 @@ class MemoryInstance {
   // declared maximum or the cap would be exceeded (memory.grow semantics).
   int64_t Grow(uint64_t delta_pages);
   uint64_t peak_pages() const { return peak_pages_; }
+  const Store* store() const { return store_; }
 
  private:
+  friend class Store;  // sets store_
   MemoryInstance() = default;
   void AdviseHugePages();
   uint8_t* base_ = nullptr;
@@ -62,6 +66,7 @@ class MemoryInstance {
   uint64_t max_pages_ = 0;  // min(declared max, cap)
   std::optional<uint64_t> declared_max_;
   uint64_t peak_pages_ = 0;
+  const Store* store_ = nullptr;
 };
 
 class TableInstance {
@@ -70,22 +75,27 @@ class TableInstance {
   ValType elem_type() const { return elem_type_; }
   uint32_t size() const { return static_cast<uint32_t>(elems_.size()); }
   RefBits* data() { return elems_.data(); }
+  const RefBits* data() const { return elems_.data(); }
   // The type as import matching sees it: min is the current size.
   TableType type() const;
   // Returns the old size, or -1 when the maximum or the cap would be exceeded.
   int64_t Grow(uint32_t delta, RefBits init);
+  const Store* store() const { return store_; }
 
  private:
+  friend class Store;  // sets store_
   ValType elem_type_;
   std::optional<uint64_t> declared_max_;
   uint64_t max_elements_;  // min(declared max, cap)
   std::vector<RefBits> elems_;
+  const Store* store_ = nullptr;
 };
 
 struct GlobalInstance {
   GlobalType type;
-  uint64_t bits = 0;  // same representation as Value::bits
-  uint64_t hi = 0;    // v128 upper half
+  uint64_t bits = 0;             // same representation as Value::bits
+  uint64_t hi = 0;               // v128 upper half
+  const Store* store = nullptr;  // the owner, set by the Store
   Value Get() const { return Value{type.type, bits, hi}; }
 };
 
@@ -100,19 +110,34 @@ struct HostContext {
 
 // A host function receives its arguments and writes its results as 8-byte
 // slots in Value::bits representation (i32 in the low half), in signature
-// order; a v128 takes two slots (bits, then hi). It returns TrapKind::kNone
-// on success.
+// order; a v128 takes two slots (bits, then hi); a funcref is a reference
+// of ctx.store (Store::FunctionFromRef). It returns TrapKind::kNone on
+// success.
 using HostFunction = std::function<TrapKind(
     HostContext& ctx, std::span<const uint64_t> args,
     std::span<uint64_t> results)>;
 
 struct FunctionInstance {
-  const FuncType* type = nullptr;  // owned by the module or the Store
-  uint32_t type_id = 0;            // Store-wide canonical id of *type
-  Instance* instance = nullptr;    // null for host functions
-  uint32_t func_index = 0;         // index in instance->module's space
-  HostFunction host;               // set for host functions only
-  std::string host_name;           // for backtraces
+  const FuncType* type = nullptr;   // owned by the module or the Store
+  uint32_t type_id = 0;             // process-wide canonical id of *type
+  const Store* store = nullptr;     // the owner, set by the Store
+  RefBits ref = kNullRef;           // this function's reference in its Store
+  Instance* instance = nullptr;     // null for host functions
+  const CodeWord* entry = nullptr;  // wasm functions: their Enter instruction
+  uint32_t func_index = 0;          // index in instance->module's space
+  HostFunction host;                // set for host functions only
+  std::string host_name;            // for backtraces
+};
+
+// A Store's function list as references index it: entry 0 (kNullRef) is
+// nullptr, entry r the function whose reference is r. Lookup is the one way
+// from a reference to a function.
+struct FuncRefTable {
+  FunctionInstance* const* data = nullptr;
+  uint64_t size = 0;
+  FunctionInstance* Lookup(RefBits ref) const {
+    return ref < size ? data[ref] : nullptr;
+  }
 };
 
 struct Extern {
@@ -176,10 +201,6 @@ class Store {
 
   const Limits& limits() const { return limits_; }
 
-  // Canonical id for a function type: equal types get equal ids, so
-  // call_indirect compares ids across modules.
-  uint32_t InternType(const FuncType& type);
-
   FunctionInstance* AddHostFunction(const FuncType& type, HostFunction fn,
                                     std::string name);
   absl::StatusOr<MemoryInstance*> AddMemory(const MemoryType& type);
@@ -187,30 +208,64 @@ class Store {
                                           RefBits init = kNullRef);
   GlobalInstance* AddGlobal(const GlobalType& type, const Value& value);
 
+  // References. A funcref is the index of a function in this Store's list
+  // (kNullRef, 0, is null); the engine turns one back into a function only
+  // through FunctionFromRef, which yields nullptr for null and for bits that
+  // name no function of this Store. An externref is the host's own bits and
+  // is never looked at.
+  FunctionInstance* FunctionFromRef(RefBits ref) const;
+  // kNullRef for nullptr and for a function of another Store, which no
+  // reference of this Store can name.
+  RefBits RefOf(const FunctionInstance* func) const {
+    return Owns(func) ? func->ref : kNullRef;
+  }
+
+  // Whether an object belongs to this Store (null belongs to none).
+  bool Owns(const FunctionInstance* f) const { return f && f->store == this; }
+  bool Owns(const MemoryInstance* m) const { return m && m->store() == this; }
+  bool Owns(const TableInstance* t) const { return t && t->store() == this; }
+  bool Owns(const GlobalInstance* g) const { return g && g->store == this; }
+  bool Owns(const Extern& ext) const;
+
+  // Host access to a table of this Store, checked like table.get/table.set:
+  // a value of the table's element type, an index in range, and a funcref
+  // that is null or names a function of this Store.
+  absl::StatusOr<Value> GetTableElement(const TableInstance* table,
+                                        uint32_t index) const;
+  absl::Status SetTableElement(TableInstance* table, uint32_t index,
+                               const Value& value);
+
   // Instantiates a validated, compiled module (spec 4.5.4) with imports in
-  // the module's import order. Link errors return kInvalidArgument ("unknown
-  // import", "incompatible import type: ..."). A trap while initialising
-  // segments or running the start function returns kAborted with the trap
-  // message; effects on imported tables and memories made before the trap
-  // remain, as 2.0 specifies.
+  // the module's import order; every import must belong to this Store. Link
+  // errors return kInvalidArgument ("unknown import", "incompatible import
+  // type: ...", "import N "m"."n": belongs to another store"). A trap while
+  // initialising segments or running the start function returns kAborted
+  // with the trap message; effects on imported tables and memories made
+  // before the trap remain, as 2.0 specifies.
   absl::StatusOr<Instance*> Instantiate(std::shared_ptr<const Module> module,
                                         std::span<const Extern> imports);
 
-  // Calls a function with typed arguments (checked against its type).
+  // Calls a function of this Store with typed arguments (checked against
+  // its type; a funcref argument must be null or name a function of this
+  // Store). A funcref result is a reference of this Store (FunctionFromRef).
   InvokeResult Invoke(FunctionInstance* func, std::span<const Value> args);
 
   ExecContext& exec() { return *exec_; }
 
  private:
+  // A new function in functions_, with its owner and reference set.
+  FunctionInstance& NewFunction();
+
   Limits limits_;
-  std::vector<FuncType> interned_types_;
-  // Encoded signature -> index in interned_types_, so interning is O(1).
-  absl::flat_hash_map<std::string, uint32_t> type_ids_;
   std::deque<FuncType> host_types_;
   std::deque<std::unique_ptr<MemoryInstance>> memories_;
   std::deque<std::unique_ptr<TableInstance>> tables_;
   std::deque<GlobalInstance> globals_;
   std::deque<FunctionInstance> functions_;
+  // Reference -> function: entry 0 (kNullRef) is nullptr, then every
+  // function of functions_ in creation order. The interpreter reads it
+  // through exec_->func_refs, which NewFunction keeps up to date.
+  std::vector<FunctionInstance*> func_refs_{nullptr};
   std::deque<Instance> instances_;
   std::unique_ptr<ExecContext, ExecContextDeleter> exec_;
 };

@@ -61,6 +61,8 @@ std::string_view TrapKindMessage(TrapKind kind) {
       return "uninitialized element";
     case TrapKind::kIndirectCallTypeMismatch:
       return "indirect call type mismatch";
+    case TrapKind::kInvalidReference:
+      return "invalid reference";
     case TrapKind::kIntegerDivideByZero:
       return "integer divide by zero";
     case TrapKind::kIntegerOverflow:

@@ -14,9 +14,10 @@
 
 namespace wsbx {
 
-// A reference is a pointer-sized handle: 0 is null. A funcref is the address
-// of a FunctionInstance; an externref is whatever non-zero handle the host
-// chose when it created the value.
+// A reference is a 64-bit handle, never an address: 0 is null. A funcref is
+// the index of a function in its Store's list (Store::FunctionFromRef and
+// Store::RefOf convert); an externref is whatever non-zero handle the host
+// chose when it created the value, and the engine never interprets it.
 using RefBits = uint64_t;
 inline constexpr RefBits kNullRef = 0;
 
@@ -71,14 +72,15 @@ enum class TrapKind : uint8_t {
   kUndefinedElement,
   kUninitializedElement,
   kIndirectCallTypeMismatch,
+  kInvalidReference,  // a funcref that names no function of the Store
   kIntegerDivideByZero,
   kIntegerOverflow,
   kInvalidConversionToInteger,
   kCallStackExhausted,
-  kTimeout,         // wall-clock deadline passed (limits issue)
-  kFuelExhausted,   // instruction budget spent (limits issue)
-  kHostError,       // a host function failed; see Trap::message
-  kExit,            // the guest asked to exit (WASI proc_exit); see exit_code
+  kTimeout,        // wall-clock deadline passed (limits issue)
+  kFuelExhausted,  // instruction budget spent (limits issue)
+  kHostError,      // a host function failed; see Trap::message
+  kExit,           // the guest asked to exit (WASI proc_exit); see exit_code
 };
 
 std::string_view TrapKindMessage(TrapKind kind);

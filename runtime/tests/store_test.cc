@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/engine.h"
+#include "runtime/type_registry.h"
 #include "runtime/value.h"
 
 namespace wsbx {
@@ -145,16 +146,19 @@ TEST_CASE("table: init, grow, max and cap") {
   CHECK(!store.AddTable(type).ok());
 }
 
-TEST_CASE("InternType gives equal ids to equal types") {
+TEST_CASE("CanonicalTypeId gives equal ids to equal types") {
   Store store;
   FuncType a{{ValType::kI32}, {}};
   FuncType b{{}, {ValType::kI32}};
   FuncType c{{ValType::kI32}, {}};
-  uint32_t ia = store.InternType(a);
-  uint32_t ib = store.InternType(b);
+  uint32_t ia = CanonicalTypeId(a);
+  uint32_t ib = CanonicalTypeId(b);
   CHECK(ia != ib);
-  CHECK(store.InternType(c) == ia);
-  CHECK(store.InternType(FuncType{}) != ia);
+  CHECK(CanonicalTypeId(c) == ia);
+  CHECK(CanonicalTypeId(FuncType{}) != ia);
+  std::vector<FuncType> types = {b, a, FuncType{}};
+  CHECK(CanonicalTypeIds(types) ==
+        std::vector<uint32_t>{ib, ia, CanonicalTypeId(FuncType{})});
   FunctionInstance* f = store.AddHostFunction(c, NoopHost, "f");
   CHECK(f->type_id == ia);
   CHECK(f->instance == nullptr);
@@ -299,8 +303,7 @@ TEST_CASE("globals from constant expressions") {
   CHECK(get(2) == Value::F32(1.5f));
   CHECK(get(3) == Value::F64(1.5));
   CHECK(get(4) == Value::I64(1234));
-  CHECK(get(5) ==
-        Value::Ref(ValType::kFuncRef, reinterpret_cast<RefBits>(host)));
+  CHECK(get(5) == Value::Ref(ValType::kFuncRef, store.RefOf(host)));
   CHECK(get(6) == Value::Ref(ValType::kExternRef, kNullRef));
   CHECK(!(*inst)->FindExport("nope").has_value());
   CHECK((*inst)->globals[0] == imported);
@@ -421,7 +424,7 @@ TEST_CASE("elements hold function references into a shared table") {
   auto r = store.Instantiate(m, imports);
   REQUIRE(!r.ok());
   CHECK(r.status().message() == "out of bounds table access");
-  RefBits h = reinterpret_cast<RefBits>(host);
+  RefBits h = store.RefOf(host);
   CHECK(table->data()[0] == h);
   CHECK(table->data()[1] == kNullRef);
   CHECK(table->data()[2] == h);
@@ -636,7 +639,8 @@ TEST_CASE("end to end: functions of a failed instance stay callable") {
   REQUIRE(!inst.ok());
   CHECK(inst.status().message() == "out of bounds table access");
   REQUIRE(table->data()[0] != kNullRef);
-  auto* f = reinterpret_cast<FunctionInstance*>(table->data()[0]);
+  FunctionInstance* f = store.FunctionFromRef(table->data()[0]);
+  REQUIRE(f != nullptr);
   InvokeResult r = store.Invoke(f, {});
   REQUIRE(r.ok());
   CHECK(r.values == std::vector<Value>{Value::I32(9)});

@@ -1,0 +1,875 @@
+// Generates function bodies that validate by construction and are dense in
+// the shapes the optimizing compiler rewrites: local.get/set/tee chains,
+// constants dropped before other work, select on a tee'd condition, values
+// carried by br/br_if/br_table out of nested blocks, call results stored to
+// locals while temporaries follow, loads and stores at edge offsets, and
+// operations that trap. Loops count down a local the body never writes
+// otherwise, so they end even without the fuel limit.
+#include "fuzz/body_gen.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+
+#include "runtime/tests/wasm_bytes.h"
+
+namespace wsbx::fuzz {
+namespace {
+
+using testing::AppendS64;
+using testing::AppendU32;
+
+// Opcodes the generator writes itself (spec 5.4).
+enum : uint8_t {
+  kUnreachable = 0x00,
+  kBlock = 0x02,
+  kLoop = 0x03,
+  kIf = 0x04,
+  kElse = 0x05,
+  kEnd = 0x0B,
+  kBr = 0x0C,
+  kBrIf = 0x0D,
+  kBrTable = 0x0E,
+  kReturn = 0x0F,
+  kCall = 0x10,
+  kCallIndirect = 0x11,
+  kDrop = 0x1A,
+  kSelect = 0x1B,
+  kSelectTyped = 0x1C,
+  kLocalGet = 0x20,
+  kLocalSet = 0x21,
+  kLocalTee = 0x22,
+  kGlobalGet = 0x23,
+  kGlobalSet = 0x24,
+  kMemorySize = 0x3F,
+  kMemoryGrow = 0x40,
+  kI32Const = 0x41,
+  kI64Const = 0x42,
+  kF32Const = 0x43,
+  kF64Const = 0x44,
+  kI32Sub = 0x6B,
+  kSimdPrefix = 0xFD,
+  kMiscPrefix = 0xFC,
+};
+
+constexpr ValType kNone = ValType::kFuncRef;  // no second operand
+constexpr ValType I32 = ValType::kI32, I64 = ValType::kI64,
+                  F32 = ValType::kF32, F64 = ValType::kF64,
+                  V128 = ValType::kV128;
+
+// A numeric instruction: result, one or two operands, encoding, and for
+// SIMD lane accesses the lane count of its immediate.
+struct NumOp {
+  ValType result;
+  ValType a;
+  ValType b;
+  uint8_t prefix;  // 0, kMiscPrefix or kSimdPrefix
+  uint32_t code;
+  uint8_t lanes = 0;
+};
+
+constexpr NumOp kNumOps[] = {
+    // i32 unary, binary (division traps), comparisons (spec 5.4.7).
+    {I32, I32, kNone, 0, 0x45}, {I32, I32, kNone, 0, 0x67},
+    {I32, I32, kNone, 0, 0x68}, {I32, I32, kNone, 0, 0x69},
+    {I32, I32, kNone, 0, 0xC0}, {I32, I32, kNone, 0, 0xC1},
+    {I32, I32, I32, 0, 0x6A}, {I32, I32, I32, 0, 0x6B},
+    {I32, I32, I32, 0, 0x6C}, {I32, I32, I32, 0, 0x6D},
+    {I32, I32, I32, 0, 0x6E}, {I32, I32, I32, 0, 0x6F},
+    {I32, I32, I32, 0, 0x70}, {I32, I32, I32, 0, 0x71},
+    {I32, I32, I32, 0, 0x72}, {I32, I32, I32, 0, 0x73},
+    {I32, I32, I32, 0, 0x74}, {I32, I32, I32, 0, 0x75},
+    {I32, I32, I32, 0, 0x76}, {I32, I32, I32, 0, 0x77},
+    {I32, I32, I32, 0, 0x78}, {I32, I32, I32, 0, 0x46},
+    {I32, I32, I32, 0, 0x47}, {I32, I32, I32, 0, 0x48},
+    {I32, I32, I32, 0, 0x49}, {I32, I32, I32, 0, 0x4A},
+    {I32, I32, I32, 0, 0x4B}, {I32, I32, I32, 0, 0x4C},
+    {I32, I32, I32, 0, 0x4D}, {I32, I32, I32, 0, 0x4E},
+    {I32, I32, I32, 0, 0x4F},
+    // i64.
+    {I32, I64, kNone, 0, 0x50}, {I32, I64, I64, 0, 0x51},
+    {I32, I64, I64, 0, 0x52}, {I32, I64, I64, 0, 0x53},
+    {I32, I64, I64, 0, 0x54}, {I32, I64, I64, 0, 0x55},
+    {I32, I64, I64, 0, 0x56}, {I32, I64, I64, 0, 0x57},
+    {I32, I64, I64, 0, 0x58}, {I32, I64, I64, 0, 0x59},
+    {I32, I64, I64, 0, 0x5A}, {I64, I64, kNone, 0, 0x79},
+    {I64, I64, kNone, 0, 0x7A}, {I64, I64, kNone, 0, 0x7B},
+    {I64, I64, kNone, 0, 0xC2}, {I64, I64, kNone, 0, 0xC3},
+    {I64, I64, kNone, 0, 0xC4}, {I64, I64, I64, 0, 0x7C},
+    {I64, I64, I64, 0, 0x7D}, {I64, I64, I64, 0, 0x7E},
+    {I64, I64, I64, 0, 0x7F}, {I64, I64, I64, 0, 0x80},
+    {I64, I64, I64, 0, 0x81}, {I64, I64, I64, 0, 0x82},
+    {I64, I64, I64, 0, 0x83}, {I64, I64, I64, 0, 0x84},
+    {I64, I64, I64, 0, 0x85}, {I64, I64, I64, 0, 0x86},
+    {I64, I64, I64, 0, 0x87}, {I64, I64, I64, 0, 0x88},
+    {I64, I64, I64, 0, 0x89}, {I64, I64, I64, 0, 0x8A},
+    // f32 and f64: comparisons, unary, binary.
+    {I32, F32, F32, 0, 0x5B}, {I32, F32, F32, 0, 0x5C},
+    {I32, F32, F32, 0, 0x5D}, {I32, F32, F32, 0, 0x5E},
+    {I32, F32, F32, 0, 0x5F}, {I32, F32, F32, 0, 0x60},
+    {I32, F64, F64, 0, 0x61}, {I32, F64, F64, 0, 0x62},
+    {I32, F64, F64, 0, 0x63}, {I32, F64, F64, 0, 0x64},
+    {I32, F64, F64, 0, 0x65}, {I32, F64, F64, 0, 0x66},
+    {F32, F32, kNone, 0, 0x8B}, {F32, F32, kNone, 0, 0x8C},
+    {F32, F32, kNone, 0, 0x8D}, {F32, F32, kNone, 0, 0x8E},
+    {F32, F32, kNone, 0, 0x8F}, {F32, F32, kNone, 0, 0x90},
+    {F32, F32, kNone, 0, 0x91}, {F32, F32, F32, 0, 0x92},
+    {F32, F32, F32, 0, 0x93}, {F32, F32, F32, 0, 0x94},
+    {F32, F32, F32, 0, 0x95}, {F32, F32, F32, 0, 0x96},
+    {F32, F32, F32, 0, 0x97}, {F32, F32, F32, 0, 0x98},
+    {F64, F64, kNone, 0, 0x99}, {F64, F64, kNone, 0, 0x9A},
+    {F64, F64, kNone, 0, 0x9B}, {F64, F64, kNone, 0, 0x9C},
+    {F64, F64, kNone, 0, 0x9D}, {F64, F64, kNone, 0, 0x9E},
+    {F64, F64, kNone, 0, 0x9F}, {F64, F64, F64, 0, 0xA0},
+    {F64, F64, F64, 0, 0xA1}, {F64, F64, F64, 0, 0xA2},
+    {F64, F64, F64, 0, 0xA3}, {F64, F64, F64, 0, 0xA4},
+    {F64, F64, F64, 0, 0xA5}, {F64, F64, F64, 0, 0xA6},
+    // Conversions, the trapping truncations among them.
+    {I32, I64, kNone, 0, 0xA7}, {I32, F32, kNone, 0, 0xA8},
+    {I32, F32, kNone, 0, 0xA9}, {I32, F64, kNone, 0, 0xAA},
+    {I32, F64, kNone, 0, 0xAB}, {I64, I32, kNone, 0, 0xAC},
+    {I64, I32, kNone, 0, 0xAD}, {I64, F32, kNone, 0, 0xAE},
+    {I64, F32, kNone, 0, 0xAF}, {I64, F64, kNone, 0, 0xB0},
+    {I64, F64, kNone, 0, 0xB1}, {F32, I32, kNone, 0, 0xB2},
+    {F32, I32, kNone, 0, 0xB3}, {F32, I64, kNone, 0, 0xB4},
+    {F32, I64, kNone, 0, 0xB5}, {F32, F64, kNone, 0, 0xB6},
+    {F64, I32, kNone, 0, 0xB7}, {F64, I32, kNone, 0, 0xB8},
+    {F64, I64, kNone, 0, 0xB9}, {F64, I64, kNone, 0, 0xBA},
+    {F64, F32, kNone, 0, 0xBB}, {I32, F32, kNone, 0, 0xBC},
+    {I64, F64, kNone, 0, 0xBD}, {F32, I32, kNone, 0, 0xBE},
+    {F64, I64, kNone, 0, 0xBF},
+    // Saturating truncations (0xFC prefix).
+    {I32, F32, kNone, kMiscPrefix, 0}, {I32, F32, kNone, kMiscPrefix, 1},
+    {I32, F64, kNone, kMiscPrefix, 2}, {I32, F64, kNone, kMiscPrefix, 3},
+    {I64, F32, kNone, kMiscPrefix, 4}, {I64, F32, kNone, kMiscPrefix, 5},
+    {I64, F64, kNone, kMiscPrefix, 6}, {I64, F64, kNone, kMiscPrefix, 7},
+    // A few SIMD operations: splats, lane reads, bitwise and lane-wise
+    // arithmetic, reductions to i32.
+    {V128, I32, kNone, kSimdPrefix, 0x11}, {V128, I64, kNone, kSimdPrefix, 0x12},
+    {V128, F32, kNone, kSimdPrefix, 0x13}, {V128, F64, kNone, kSimdPrefix, 0x14},
+    {I32, V128, kNone, kSimdPrefix, 0x15, 16},
+    {I32, V128, kNone, kSimdPrefix, 0x1B, 4},
+    {I64, V128, kNone, kSimdPrefix, 0x1D, 2},
+    {F32, V128, kNone, kSimdPrefix, 0x1F, 4},
+    {F64, V128, kNone, kSimdPrefix, 0x21, 2},
+    {V128, V128, I32, kSimdPrefix, 0x1C, 4},
+    {V128, V128, kNone, kSimdPrefix, 0x4D}, {V128, V128, V128, kSimdPrefix, 0x4E},
+    {V128, V128, V128, kSimdPrefix, 0x50}, {V128, V128, V128, kSimdPrefix, 0x51},
+    {I32, V128, kNone, kSimdPrefix, 0x53}, {I32, V128, kNone, kSimdPrefix, 0xA3},
+    {V128, V128, V128, kSimdPrefix, 0x6E}, {V128, V128, V128, kSimdPrefix, 0xAE},
+    {V128, V128, V128, kSimdPrefix, 0xB1}, {V128, V128, V128, kSimdPrefix, 0xB5},
+    {V128, V128, V128, kSimdPrefix, 0xCE}, {V128, V128, V128, kSimdPrefix, 0xE4},
+    {V128, V128, V128, kSimdPrefix, 0xF2},
+};
+
+// A load or store: type, encoding, and log2 of its natural alignment.
+struct MemOp {
+  ValType type;
+  uint8_t prefix;
+  uint8_t code;
+  uint8_t align;
+};
+
+constexpr MemOp kLoads[] = {
+    {I32, 0, 0x28, 2}, {I32, 0, 0x2C, 0}, {I32, 0, 0x2D, 0},
+    {I32, 0, 0x2E, 1}, {I32, 0, 0x2F, 1}, {I64, 0, 0x29, 3},
+    {I64, 0, 0x30, 0}, {I64, 0, 0x31, 0}, {I64, 0, 0x32, 1},
+    {I64, 0, 0x33, 1}, {I64, 0, 0x34, 2}, {I64, 0, 0x35, 2},
+    {F32, 0, 0x2A, 2}, {F64, 0, 0x2B, 3}, {V128, kSimdPrefix, 0x00, 4},
+};
+constexpr MemOp kStores[] = {
+    {I32, 0, 0x36, 2}, {I32, 0, 0x3A, 0}, {I32, 0, 0x3B, 1},
+    {I64, 0, 0x37, 3}, {I64, 0, 0x3C, 0}, {I64, 0, 0x3D, 1},
+    {I64, 0, 0x3E, 2}, {F32, 0, 0x38, 2}, {F64, 0, 0x39, 3},
+    {V128, kSimdPrefix, 0x0B, 4},
+};
+
+// An entry of `table`; past its end, a small number or random bits.
+template <typename T, size_t N>
+T PickEdge(Entropy& e, const T (&table)[N]) {
+  uint32_t k = e.Below(N + 2);
+  if (k < N) return table[k];
+  if (k == N) return e.Below(16);
+  if constexpr (sizeof(T) == 8) return e.U64();
+  return e.U32();
+}
+
+// Loop counters: one reserved i32 local per level of counted-loop nesting.
+constexpr uint32_t kLoopCounters = 3;
+
+// Generates one body; see GenerateBody.
+class BodyGen {
+ public:
+  BodyGen(Entropy& entropy, const GenOptions& options, ModuleShape& shape,
+          uint32_t func_index)
+      : e_(entropy),
+        o_(options),
+        m_(shape),
+        type_(shape.func_type(func_index)) {}
+
+  Bytes Generate();
+
+ private:
+  struct Label {
+    Types types;  // what a branch to it carries
+    bool loop;    // only the counted back edge targets loops
+  };
+  // Counts nesting while it lives.
+  struct Nest {
+    explicit Nest(BodyGen* g) : g(g) { ++g->depth_; }
+    ~Nest() { --g->depth_; }
+    BodyGen* g;
+  };
+
+  bool Spent() const {
+    return instrs_ >= o_.max_body_instrs || depth_ >= o_.max_depth;
+  }
+  void Op(uint8_t op) {
+    out_.push_back(op);
+    ++instrs_;
+  }
+  void Prefixed(uint8_t prefix, uint32_t code) {
+    Op(prefix);
+    AppendU32(out_, code);
+  }
+  void U32(uint32_t v) { AppendU32(out_, v); }
+  void I32Const(int32_t v) {
+    Op(kI32Const);
+    AppendS64(out_, v);
+  }
+  ValType PickType() {
+    static constexpr ValType kTypes[] = {I32, I64, F32, F64, V128};
+    return kTypes[e_.Below(m_.simd ? 5 : 4)];
+  }
+  Types PickTypes(uint32_t max) {
+    Types types(e_.Below(max + 1));
+    for (ValType& t : types) t = PickType();
+    return types;
+  }
+  // A local of type t (writable: not a loop counter), or -1.
+  int64_t PickLocal(ValType t, bool writable) const;
+  uint32_t Pick(uint32_t n) { return e_.Below(n); }
+  // Relative depth of labels_[i].
+  uint32_t Depth(size_t i) const {
+    return static_cast<uint32_t>(labels_.size() - 1 - i);
+  }
+  // Index into labels_ of a branchable label, optionally of given types.
+  int64_t PickLabel(const Types* types);
+
+  void Expr(ValType t);
+  void Leaf(ValType t);
+  void Values(const Types& types) {
+    for (ValType t : types) Expr(t);
+  }
+  void Cond();
+  bool Numeric(ValType t);
+  bool Tee(ValType t);
+  bool Select(ValType t);
+  bool Load(ValType t);
+  void Address();
+  void MemArg(uint8_t natural_align);
+  bool Call(ValType t, bool indirect);
+  void EmitCall(uint32_t func, bool indirect);
+  bool Branch(ValType t);
+  void Stash(ValType t);
+  void StashAll(const Types& types) {
+    for (auto it = types.rbegin(); it != types.rend(); ++it) Stash(*it);
+  }
+
+  void Stmts();
+  void Stmt();
+  bool Store();
+  bool BranchIfStmt();
+  void Block(uint8_t kind, const Types& params, const Types& results);
+  void Arm(const Types& params, const Types& results);
+  void BlockType(const Types& params, const Types& results);
+  bool CountedLoop(const Types& results);
+
+  Entropy& e_;
+  const GenOptions& o_;
+  ModuleShape& m_;
+  const FuncType& type_;
+  Types locals_;  // params, declared locals, then the loop counters
+  uint32_t first_counter_ = 0;
+  uint32_t loop_depth_ = 0;
+  std::vector<Label> labels_;
+  uint32_t depth_ = 0;
+  uint32_t instrs_ = 0;
+  Bytes out_;
+};
+
+Bytes BodyGen::Generate() {
+  locals_ = type_.params;
+  Types declared = PickTypes(o_.max_locals);
+  locals_.insert(locals_.end(), declared.begin(), declared.end());
+  first_counter_ = static_cast<uint32_t>(locals_.size());
+  locals_.insert(locals_.end(), kLoopCounters, I32);
+  declared.insert(declared.end(), kLoopCounters, I32);
+
+  Bytes entry;
+  AppendU32(entry, static_cast<uint32_t>(declared.size()));
+  for (ValType t : declared) {
+    AppendU32(entry, 1);
+    entry.push_back(static_cast<uint8_t>(t));
+  }
+  labels_.push_back({type_.results, false});
+  Stmts();
+  Values(type_.results);
+  out_.push_back(kEnd);
+  entry.insert(entry.end(), out_.begin(), out_.end());
+  return entry;
+}
+
+int64_t BodyGen::PickLocal(ValType t, bool writable) const {
+  uint32_t end = writable ? first_counter_ : locals_.size();
+  std::vector<uint32_t> fits;
+  for (uint32_t i = 0; i < end; ++i) {
+    if (locals_[i] == t) fits.push_back(i);
+  }
+  if (fits.empty()) return -1;
+  return fits[e_.Below(static_cast<uint32_t>(fits.size()))];
+}
+
+int64_t BodyGen::PickLabel(const Types* types) {
+  std::vector<uint32_t> fits;
+  for (uint32_t i = 0; i < labels_.size(); ++i) {
+    if (labels_[i].loop) continue;
+    if (types != nullptr && labels_[i].types != *types) continue;
+    fits.push_back(i);
+  }
+  if (fits.empty()) return -1;
+  return fits[Pick(static_cast<uint32_t>(fits.size()))];
+}
+
+// One value of type t. Choice 0 is a leaf, so spent input ends recursion.
+void BodyGen::Expr(ValType t) {
+  if (Spent()) return Leaf(t);
+  Nest nest(this);
+  bool done = false;
+  switch (Pick(13)) {
+    case 1:
+    case 2:
+      done = Numeric(t);
+      break;
+    case 3:
+      done = Tee(t);
+      break;
+    case 4:
+      done = Select(t);
+      break;
+    case 5:
+      done = Load(t);
+      break;
+    case 6:
+      done = Call(t, false);
+      break;
+    case 7:
+      done = Call(t, true);
+      break;
+    case 8:
+      done = e_.Flip() && CountedLoop({t});
+      if (!done) {
+        static constexpr uint8_t kKinds[] = {kBlock, kIf, kLoop};
+        uint8_t kind = kKinds[Pick(3)];
+        Block(kind, kind == kLoop ? Types{} : PickTypes(1), {t});
+        done = true;
+      }
+      break;
+    case 9:
+      // A statement between this value's producers and its consumer.
+      Stmt();
+      Expr(t);
+      done = true;
+      break;
+    case 10:
+      done = Branch(t);
+      break;
+    case 11:
+      if (t == I32) {
+        if (e_.Flip()) {
+          Expr(I32);
+          Op(kMemoryGrow);
+        } else {
+          Op(kMemorySize);
+        }
+        out_.push_back(0);
+        done = true;
+      }
+      break;
+    case 12:
+      // A constant computed and thrown away first.
+      AppendConst(e_, PickType(), out_);
+      ++instrs_;
+      Op(kDrop);
+      Expr(t);
+      done = true;
+      break;
+    default:
+      break;
+  }
+  if (!done) Leaf(t);
+}
+
+void BodyGen::Leaf(ValType t) {
+  switch (Pick(3)) {
+    case 1:
+      if (int64_t local = PickLocal(t, false); local >= 0) {
+        Op(kLocalGet);
+        return U32(static_cast<uint32_t>(local));
+      }
+      break;
+    case 2:
+      for (uint32_t i = 0; i < m_.globals.size(); ++i) {
+        uint32_t g = (i + Pick(8)) % m_.globals.size();
+        if (m_.globals[g].type == t) {
+          Op(kGlobalGet);
+          return U32(g);
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  AppendConst(e_, t, out_);
+  ++instrs_;
+}
+
+// An i32 condition, most often a comparison or a tee.
+void BodyGen::Cond() {
+  if (Spent()) return Leaf(I32);
+  switch (Pick(4)) {
+    case 1:
+      if (Tee(I32)) return;
+      break;
+    case 2: {
+      Nest nest(this);
+      ValType t = PickType();
+      if (t == V128) t = I32;
+      static constexpr uint8_t kCompareBase[] = {0x46, 0x51, 0x5B, 0x61};
+      static constexpr uint8_t kCompareCount[] = {10, 10, 6, 6};
+      uint32_t k = t == I32 ? 0 : t == I64 ? 1 : t == F32 ? 2 : 3;
+      Expr(t);
+      Expr(t);
+      return Op(kCompareBase[k] + Pick(kCompareCount[k]));
+    }
+    default:
+      break;
+  }
+  Expr(I32);
+}
+
+bool BodyGen::Numeric(ValType t) {
+  std::vector<const NumOp*> fits;
+  for (const NumOp& op : kNumOps) {
+    if (op.result != t) continue;
+    if (!m_.simd && (op.a == V128 || op.b == V128)) continue;
+    fits.push_back(&op);
+  }
+  if (fits.empty()) return false;
+  const NumOp& op = *fits[Pick(static_cast<uint32_t>(fits.size()))];
+  Expr(op.a);
+  if (op.b != kNone) Expr(op.b);
+  if (op.prefix == 0) {
+    Op(static_cast<uint8_t>(op.code));
+  } else {
+    Prefixed(op.prefix, op.code);
+  }
+  if (op.lanes != 0) out_.push_back(static_cast<uint8_t>(Pick(op.lanes)));
+  return true;
+}
+
+bool BodyGen::Tee(ValType t) {
+  int64_t local = PickLocal(t, true);
+  if (local < 0) return false;
+  Expr(t);
+  Op(kLocalTee);
+  U32(static_cast<uint32_t>(local));
+  return true;
+}
+
+bool BodyGen::Select(ValType t) {
+  Expr(t);
+  Expr(t);
+  Cond();
+  if (e_.Flip()) {
+    Op(kSelectTyped);
+    U32(1);
+    out_.push_back(static_cast<uint8_t>(t));
+  } else {
+    Op(kSelect);
+  }
+  return true;
+}
+
+// Addresses near zero, near the end of memory, or computed.
+void BodyGen::Address() {
+  switch (Pick(4)) {
+    case 1:
+      return Expr(I32);
+    case 2:
+      return I32Const(static_cast<int32_t>(m_.memory_pages * 65536 - Pick(20)));
+    case 3: {
+      int64_t local = PickLocal(I32, false);
+      if (local < 0) break;
+      Op(kLocalGet);
+      U32(static_cast<uint32_t>(local));
+      I32Const(static_cast<int32_t>(Pick(64)));
+      return Op(0x6A);  // i32.add
+    }
+    default:
+      break;
+  }
+  I32Const(static_cast<int32_t>(Pick(64)));
+}
+
+void BodyGen::MemArg(uint8_t natural_align) {
+  U32(Pick(natural_align + 1u));
+  switch (Pick(4)) {
+    case 1:
+      return U32(Pick(32));
+    case 2:
+      return U32(65536 - Pick(24));
+    case 3:
+      return U32(e_.U32());
+    default:
+      return U32(0);
+  }
+}
+
+bool BodyGen::Load(ValType t) {
+  std::vector<const MemOp*> fits;
+  for (const MemOp& op : kLoads) {
+    if (op.type == t) fits.push_back(&op);
+  }
+  if (fits.empty()) return false;
+  const MemOp& op = *fits[Pick(static_cast<uint32_t>(fits.size()))];
+  Address();
+  if (op.prefix == 0) {
+    Op(op.code);
+  } else {
+    Prefixed(op.prefix, op.code);
+  }
+  MemArg(op.align);
+  return true;
+}
+
+bool BodyGen::Store() {
+  ValType t = PickType();
+  std::vector<const MemOp*> fits;
+  for (const MemOp& op : kStores) {
+    if (op.type == t) fits.push_back(&op);
+  }
+  const MemOp& op = *fits[Pick(static_cast<uint32_t>(fits.size()))];
+  Address();
+  Expr(t);
+  if (op.prefix == 0) {
+    Op(op.code);
+  } else {
+    Prefixed(op.prefix, op.code);
+  }
+  MemArg(op.align);
+  return true;
+}
+
+// Arguments, then the call; call_indirect picks a table slot that holds
+// `func` most of the time, any slot (maybe null or out of range) otherwise.
+void BodyGen::EmitCall(uint32_t func, bool indirect) {
+  Values(m_.func_type(func).params);
+  if (!indirect) {
+    Op(kCall);
+    return U32(func);
+  }
+  std::vector<uint32_t> slots;
+  for (uint32_t i = 0; i < m_.table_slots.size(); ++i) {
+    if (m_.table_slots[i] == func) slots.push_back(i);
+  }
+  if (!slots.empty() && !e_.Flip()) {
+    I32Const(static_cast<int32_t>(slots[Pick(slots.size())]));
+  } else if (e_.Flip()) {
+    Expr(I32);
+  } else {
+    I32Const(static_cast<int32_t>(Pick(m_.table_slots.size() + 2)));
+  }
+  Op(kCallIndirect);
+  U32(m_.func_types[func]);
+  U32(0);
+}
+
+// A call whose last result is t; earlier results go to locals or are
+// dropped, with the last one parked in a local meanwhile.
+bool BodyGen::Call(ValType t, bool indirect) {
+  std::vector<uint32_t> fits;
+  for (uint32_t f = 0; f < m_.func_types.size(); ++f) {
+    const Types& results = m_.func_type(f).results;
+    if (!results.empty() && results.back() == t) fits.push_back(f);
+  }
+  if (fits.empty()) return false;
+  uint32_t func = fits[Pick(static_cast<uint32_t>(fits.size()))];
+  const Types& results = m_.func_type(func).results;
+  int64_t park = PickLocal(t, true);
+  if (results.size() > 1 && park < 0) return false;
+  EmitCall(func, indirect);
+  if (results.size() == 1) return true;
+  Op(kLocalSet);
+  U32(static_cast<uint32_t>(park));
+  StashAll(Types(results.begin(), results.end() - 1));
+  Op(kLocalGet);
+  U32(static_cast<uint32_t>(park));
+  return true;
+}
+
+// Leaves the flow: a value stays on the stack for br_if, the rest make the
+// stack polymorphic, which any expected type accepts.
+bool BodyGen::Branch(ValType t) {
+  switch (Pick(5)) {
+    case 0: {
+      Types want{t};
+      int64_t label = PickLabel(&want);
+      if (label < 0) return false;
+      Expr(t);
+      Cond();
+      Op(kBrIf);
+      U32(Depth(label));
+      return true;
+    }
+    case 1: {
+      int64_t label = PickLabel(nullptr);
+      Values(labels_[label].types);
+      Op(kBr);
+      U32(Depth(label));
+      return true;
+    }
+    case 2: {
+      int64_t label = PickLabel(nullptr);
+      const Types types = labels_[label].types;
+      std::vector<uint32_t> targets(Pick(4));
+      for (uint32_t& target : targets) target = Depth(PickLabel(&types));
+      Values(types);
+      Expr(I32);
+      Op(kBrTable);
+      U32(static_cast<uint32_t>(targets.size()));
+      for (uint32_t target : targets) U32(target);
+      U32(Depth(label));
+      return true;
+    }
+    case 3:
+      Values(type_.results);
+      Op(kReturn);
+      return true;
+    default:
+      Op(kUnreachable);
+      return true;
+  }
+}
+
+// Consumes a value of type t: into a local, or dropped.
+void BodyGen::Stash(ValType t) {
+  int64_t local = e_.Flip() ? PickLocal(t, true) : -1;
+  if (local < 0) return Op(kDrop);
+  Op(kLocalSet);
+  U32(static_cast<uint32_t>(local));
+}
+
+void BodyGen::Stmts() {
+  while (!Spent() && Pick(4) != 0) Stmt();
+}
+
+// Net stack effect zero.
+void BodyGen::Stmt() {
+  if (Spent()) return;
+  Nest nest(this);
+  switch (Pick(10)) {
+    case 1:
+      if (int64_t local = PickLocal(PickType(), true); local >= 0) {
+        Expr(locals_[local]);
+        Op(kLocalSet);
+        return U32(static_cast<uint32_t>(local));
+      }
+      break;
+    case 2:
+      for (uint32_t g = 0; g < m_.globals.size(); ++g) {
+        uint32_t global = (g + Pick(8)) % m_.globals.size();
+        if (!m_.globals[global].mutable_) continue;
+        Expr(m_.globals[global].type);
+        Op(kGlobalSet);
+        return U32(global);
+      }
+      break;
+    case 3:
+      Store();
+      return;
+    case 4: {
+      static constexpr uint8_t kKinds[] = {kBlock, kIf, kLoop};
+      uint8_t kind = kKinds[Pick(3)];
+      Types params = kind == kLoop ? Types{} : PickTypes(1);
+      Types results = PickTypes(2);
+      Block(kind, params, results);
+      return StashAll(results);
+    }
+    case 5: {
+      Types results = PickTypes(1);
+      if (CountedLoop(results)) return StashAll(results);
+      break;
+    }
+    case 6: {
+      bool indirect = e_.Flip();
+      uint32_t func = Pick(static_cast<uint32_t>(m_.func_types.size()));
+      EmitCall(func, indirect);
+      return StashAll(m_.func_type(func).results);
+    }
+    case 7:
+      if (BranchIfStmt()) return;
+      break;
+    case 8:
+      Cond();
+      Op(kIf);
+      out_.push_back(0x40);
+      labels_.push_back({{}, false});
+      Stmts();
+      if (e_.Flip()) {
+        Op(kElse);
+        Stmts();
+      }
+      labels_.pop_back();
+      return Op(kEnd);
+    case 9:
+      Expr(I32);
+      Op(kMemoryGrow);
+      out_.push_back(0);
+      return Op(kDrop);
+    default:
+      break;
+  }
+  // The default statement: a constant dropped.
+  AppendConst(e_, PickType(), out_);
+  ++instrs_;
+  Op(kDrop);
+}
+
+// br_if to a label with its values, which stay when the branch is not taken.
+bool BodyGen::BranchIfStmt() {
+  int64_t label = PickLabel(nullptr);
+  if (label < 0) return false;
+  const Types types = labels_[label].types;
+  Values(types);
+  Cond();
+  Op(kBrIf);
+  U32(Depth(label));
+  StashAll(types);
+  return true;
+}
+
+void BodyGen::BlockType(const Types& params, const Types& results) {
+  if (params.empty() && results.empty()) return out_.push_back(0x40);
+  if (params.empty() && results.size() == 1) {
+    return out_.push_back(static_cast<uint8_t>(results[0]));
+  }
+  AppendS64(out_, m_.types.Intern(FuncType{params, results}));
+}
+
+// block, if (with else when needed) or loop (entered once, its label never
+// targeted) from params to results.
+void BodyGen::Block(uint8_t kind, const Types& params, const Types& results) {
+  Values(params);
+  if (kind == kIf) Cond();
+  Op(kind);
+  BlockType(params, results);
+  labels_.push_back({kind == kLoop ? params : results, kind == kLoop});
+  Arm(params, results);
+  if (kind == kIf && (params != results || e_.Flip())) {
+    Op(kElse);
+    Arm(params, results);
+  }
+  labels_.pop_back();
+  Op(kEnd);
+}
+
+void BodyGen::Arm(const Types& params, const Types& results) {
+  StashAll(params);
+  Stmts();
+  Values(results);
+}
+
+// A loop run 1..4 times by a counter local; false when all are in use.
+bool BodyGen::CountedLoop(const Types& results) {
+  if (loop_depth_ >= kLoopCounters) return false;
+  uint32_t counter = first_counter_ + loop_depth_;
+  I32Const(static_cast<int32_t>(1 + Pick(4)));
+  Op(kLocalSet);
+  U32(counter);
+  Op(kLoop);
+  BlockType({}, results);
+  labels_.push_back({{}, true});
+  ++loop_depth_;
+  Stmts();
+  Op(kLocalGet);
+  U32(counter);
+  I32Const(1);
+  Op(kI32Sub);
+  Op(kLocalTee);
+  U32(counter);
+  Op(kBrIf);
+  U32(0);
+  --loop_depth_;
+  Values(results);
+  labels_.pop_back();
+  Op(kEnd);
+  return true;
+}
+
+}  // namespace
+
+uint32_t TypeTable::Intern(const FuncType& type) {
+  auto it = std::find(types_.begin(), types_.end(), type);
+  if (it != types_.end()) return static_cast<uint32_t>(it - types_.begin());
+  types_.push_back(type);
+  return static_cast<uint32_t>(types_.size() - 1);
+}
+
+void AppendConst(Entropy& entropy, ValType t, Bytes& out) {
+  static constexpr uint32_t kI32s[] = {0, 1, 0xFFFFFFFF, 0x80000000,
+                                       0x7FFFFFFF, 2, 31, 32, 255, 65536};
+  static constexpr uint64_t kI64s[] = {0, 1, ~0ull, 1ull << 63,
+                                       (1ull << 63) - 1, 63, 64, 1ull << 32};
+  static constexpr uint32_t kF32s[] = {
+      0, 0x80000000, 0x3F800000, 0xBFC00000, 0x7FC00000, 0xFFC00000,
+      0x7F800000, 0xFF800000, 0x4F000000, 0xCF000000, 0x4F800000, 1};
+  static constexpr uint64_t kF64s[] = {
+      0, 1ull << 63, 0x3FF0000000000000, 0xBFF8000000000000,
+      0x7FF8000000000000, 0xFFF8000000000000, 0x7FF0000000000000,
+      0xFFF0000000000000, 0x41E0000000000000, 0xC1E0000000000000,
+      0x43E0000000000000, 1};
+  switch (t) {
+    case I32:
+      out.push_back(kI32Const);
+      return AppendS64(out, static_cast<int32_t>(PickEdge(entropy, kI32s)));
+    case I64:
+      out.push_back(kI64Const);
+      return AppendS64(out, static_cast<int64_t>(PickEdge(entropy, kI64s)));
+    case F32: {
+      out.push_back(kF32Const);
+      uint32_t bits = PickEdge(entropy, kF32s);
+      for (int i = 0; i < 4; ++i) out.push_back(bits >> (8 * i));
+      return;
+    }
+    case F64: {
+      out.push_back(kF64Const);
+      uint64_t bits = PickEdge(entropy, kF64s);
+      for (int i = 0; i < 8; ++i) out.push_back(bits >> (8 * i));
+      return;
+    }
+    default: {
+      out.push_back(kSimdPrefix);
+      AppendU32(out, 0x0C);  // v128.const
+      for (int i = 0; i < 16; ++i) out.push_back(entropy.Byte());
+      return;
+    }
+  }
+}
+
+Bytes GenerateBody(Entropy& entropy, const GenOptions& options,
+                   ModuleShape& shape, uint32_t func_index) {
+  return BodyGen(entropy, options, shape, func_index).Generate();
+}
+
+}  // namespace wsbx::fuzz

@@ -47,7 +47,14 @@ enum : uint8_t {
   kI64Const = 0x42,
   kF32Const = 0x43,
   kF64Const = 0x44,
-  kI32Sub = 0x6B,
+  kI32Eqz = 0x45,
+  kI32Ne = 0x47,
+  kI32LtS = 0x48,
+  kI32Add = 0x6A,
+  kI32And = 0x71,
+  kI32Shl = 0x74,
+  kI64Add = 0x7C,
+  kI64Shl = 0x86,
   kSimdPrefix = 0xFD,
   kMiscPrefix = 0xFC,
 };
@@ -261,6 +268,8 @@ class BodyGen {
   void Values(const Types& types) {
     for (ValType t : types) Expr(t);
   }
+  void Operand(ValType t);
+  void ShiftAdd(ValType t);
   void Cond();
   bool Numeric(ValType t);
   bool Tee(ValType t);
@@ -346,10 +355,16 @@ void BodyGen::Expr(ValType t) {
   if (Spent()) return Leaf(t);
   Nest nest(this);
   bool done = false;
-  switch (Pick(13)) {
+  switch (Pick(14)) {
     case 1:
     case 2:
       done = Numeric(t);
+      break;
+    case 13:
+      if (t == I32 || t == I64) {
+        ShiftAdd(t);
+        done = true;
+      }
       break;
     case 3:
       done = Tee(t);
@@ -448,14 +463,51 @@ void BodyGen::Cond() {
       static constexpr uint8_t kCompareBase[] = {0x46, 0x51, 0x5B, 0x61};
       static constexpr uint8_t kCompareCount[] = {10, 10, 6, 6};
       uint32_t k = t == I32 ? 0 : t == I64 ? 1 : t == F32 ? 2 : 3;
-      Expr(t);
-      Expr(t);
+      Operand(t);
+      Operand(t);
       return Op(kCompareBase[k] + Pick(kCompareCount[k]));
     }
     default:
       break;
   }
   Expr(I32);
+}
+
+// An operand: a local or a constant as often as a computed value, since
+// the optimizer folds both into the instruction that uses them.
+void BodyGen::Operand(ValType t) {
+  switch (Pick(4)) {
+    case 1:
+      if (int64_t local = PickLocal(t, false); local >= 0) {
+        Op(kLocalGet);
+        return U32(static_cast<uint32_t>(local));
+      }
+      break;
+    case 2:
+      AppendConst(e_, t, out_);
+      ++instrs_;
+      return;
+    default:
+      break;
+  }
+  Expr(t);
+}
+
+// a + (x << k), the indexing shape the compiler fuses.
+void BodyGen::ShiftAdd(ValType t) {
+  const bool wide = t == I64;
+  const bool shifted_first = e_.Flip();
+  if (!shifted_first) Operand(t);
+  Operand(t);
+  if (wide) {
+    Op(kI64Const);
+    AppendS64(out_, Pick(64));
+  } else {
+    I32Const(static_cast<int32_t>(Pick(32)));
+  }
+  Op(wide ? kI64Shl : kI32Shl);
+  if (shifted_first) Operand(t);
+  Op(wide ? kI64Add : kI32Add);
 }
 
 bool BodyGen::Numeric(ValType t) {
@@ -467,8 +519,8 @@ bool BodyGen::Numeric(ValType t) {
   }
   if (fits.empty()) return false;
   const NumOp& op = *fits[Pick(static_cast<uint32_t>(fits.size()))];
-  Expr(op.a);
-  if (op.b != kNone) Expr(op.b);
+  Operand(op.a);
+  if (op.b != kNone) Operand(op.b);
   if (op.prefix == 0) {
     Op(static_cast<uint8_t>(op.code));
   } else {
@@ -501,35 +553,57 @@ bool BodyGen::Select(ValType t) {
   return true;
 }
 
-// Addresses near zero, near the end of memory, or computed.
+// Addresses near zero, near the end of memory, or computed (most often
+// masked into the first page, as compiled code does). Rarely out of bounds.
 void BodyGen::Address() {
-  switch (Pick(4)) {
+  switch (Pick(9)) {
     case 1:
-      return Expr(I32);
     case 2:
+      Expr(I32);
+      I32Const(0xFFFF);
+      return Op(kI32And);
+    case 3:
       return I32Const(static_cast<int32_t>(m_.memory_pages * 65536 - Pick(20)));
-    case 3: {
+    case 4:
+    case 5: {
       int64_t local = PickLocal(I32, false);
       if (local < 0) break;
       Op(kLocalGet);
       U32(static_cast<uint32_t>(local));
       I32Const(static_cast<int32_t>(Pick(64)));
-      return Op(0x6A);  // i32.add
+      return Op(kI32Add);
+    }
+    case 6:
+      return Expr(I32);
+    case 7: {
+      // An array element: base + (index << k), the index a small local.
+      int64_t local = PickLocal(I32, false);
+      if (local < 0) break;
+      I32Const(static_cast<int32_t>(Pick(256)));
+      Op(kLocalGet);
+      U32(static_cast<uint32_t>(local));
+      I32Const(static_cast<int32_t>(Pick(4)));
+      Op(kI32Shl);
+      return Op(kI32Add);
     }
     default:
       break;
   }
-  I32Const(static_cast<int32_t>(Pick(64)));
+  I32Const(static_cast<int32_t>(Pick(256)));
 }
 
+// Alignment up to the natural one; offsets mostly small, sometimes near a
+// page boundary, rarely anywhere.
 void BodyGen::MemArg(uint8_t natural_align) {
   U32(Pick(natural_align + 1u));
-  switch (Pick(4)) {
+  switch (Pick(8)) {
     case 1:
-      return U32(Pick(32));
     case 2:
-      return U32(65536 - Pick(24));
     case 3:
+      return U32(Pick(32));
+    case 4:
+      return U32(65536 - Pick(24));
+    case 5:
       return U32(e_.U32());
     default:
       return U32(0);
@@ -621,8 +695,9 @@ bool BodyGen::Call(ValType t, bool indirect) {
 // Leaves the flow: a value stays on the stack for br_if, the rest make the
 // stack polymorphic, which any expected type accepts.
 bool BodyGen::Branch(ValType t) {
-  switch (Pick(5)) {
-    case 0: {
+  switch (Pick(8)) {
+    case 0:
+    case 1: {
       Types want{t};
       int64_t label = PickLabel(&want);
       if (label < 0) return false;
@@ -632,14 +707,16 @@ bool BodyGen::Branch(ValType t) {
       U32(Depth(label));
       return true;
     }
-    case 1: {
+    case 2:
+    case 3: {
       int64_t label = PickLabel(nullptr);
       Values(labels_[label].types);
       Op(kBr);
       U32(Depth(label));
       return true;
     }
-    case 2: {
+    case 4:
+    case 5: {
       int64_t label = PickLabel(nullptr);
       const Types types = labels_[label].types;
       std::vector<uint32_t> targets(Pick(4));
@@ -652,7 +729,7 @@ bool BodyGen::Branch(ValType t) {
       U32(Depth(label));
       return true;
     }
-    case 3:
+    case 6:
       Values(type_.results);
       Op(kReturn);
       return true;
@@ -790,30 +867,62 @@ void BodyGen::Arm(const Types& params, const Types& results) {
   Values(results);
 }
 
-// A loop run 1..4 times by a counter local; false when all are in use.
+// A loop run 1..4 times by a counter local, in the shapes compilers emit:
+// count down to zero, count up to a bound, or (without results) a test at
+// the top that leaves an enclosing block and an unconditional back edge.
+// False when every counter is in use.
 bool BodyGen::CountedLoop(const Types& results) {
   if (loop_depth_ >= kLoopCounters) return false;
-  uint32_t counter = first_counter_ + loop_depth_;
-  I32Const(static_cast<int32_t>(1 + Pick(4)));
+  const uint32_t counter = first_counter_ + loop_depth_;
+  const int32_t trips = static_cast<int32_t>(1 + Pick(4));
+  const uint32_t shape = results.empty() ? Pick(3) : Pick(2);
+  I32Const(shape == 1 ? 0 : trips);
   Op(kLocalSet);
   U32(counter);
+  if (shape == 2) {
+    Op(kBlock);
+    out_.push_back(0x40);
+    labels_.push_back({{}, false});
+  }
   Op(kLoop);
   BlockType({}, results);
   labels_.push_back({{}, true});
   ++loop_depth_;
+  if (shape == 2) {
+    Op(kLocalGet);
+    U32(counter);
+    Op(kI32Eqz);
+    Op(kBrIf);
+    U32(1);
+  }
   Stmts();
   Op(kLocalGet);
   U32(counter);
-  I32Const(1);
-  Op(kI32Sub);
-  Op(kLocalTee);
-  U32(counter);
-  Op(kBrIf);
-  U32(0);
+  I32Const(shape == 1 ? 1 : -1);
+  Op(kI32Add);
+  if (shape == 2) {
+    Op(kLocalSet);
+    U32(counter);
+    Op(kBr);
+    U32(0);
+  } else {
+    Op(kLocalTee);
+    U32(counter);
+    if (shape == 1) {
+      I32Const(trips);
+      Op(Pick(2) == 0 ? kI32LtS : kI32Ne);
+    }
+    Op(kBrIf);
+    U32(0);
+  }
   --loop_depth_;
   Values(results);
   labels_.pop_back();
   Op(kEnd);
+  if (shape == 2) {
+    labels_.pop_back();
+    Op(kEnd);
+  }
   return true;
 }
 

@@ -270,6 +270,7 @@ class BodyGen {
   }
   void Operand(ValType t);
   void ShiftAdd(ValType t);
+  bool ReadThenWrite(ValType t);
   void Cond();
   bool Numeric(ValType t);
   bool Tee(ValType t);
@@ -355,10 +356,13 @@ void BodyGen::Expr(ValType t) {
   if (Spent()) return Leaf(t);
   Nest nest(this);
   bool done = false;
-  switch (Pick(14)) {
+  switch (Pick(15)) {
     case 1:
     case 2:
       done = Numeric(t);
+      break;
+    case 14:
+      done = ReadThenWrite(t);
       break;
     case 13:
       if (t == I32 || t == I64) {
@@ -510,6 +514,29 @@ void BodyGen::ShiftAdd(ValType t) {
   Op(wide ? kI64Add : kI32Add);
 }
 
+// x op (x = e): the first operand must still be the old value of x when
+// the second has written x.
+bool BodyGen::ReadThenWrite(ValType t) {
+  std::vector<const NumOp*> fits;
+  for (const NumOp& op : kNumOps) {
+    if (op.result == t && op.a == t && op.b == t) fits.push_back(&op);
+  }
+  int64_t local = PickLocal(t, true);
+  if (fits.empty() || local < 0) return false;
+  const NumOp& op = *fits[Pick(static_cast<uint32_t>(fits.size()))];
+  Op(kLocalGet);
+  U32(static_cast<uint32_t>(local));
+  Operand(t);
+  Op(kLocalTee);
+  U32(static_cast<uint32_t>(local));
+  if (op.prefix == 0) {
+    Op(static_cast<uint8_t>(op.code));
+  } else {
+    Prefixed(op.prefix, op.code);
+  }
+  return true;
+}
+
 bool BodyGen::Numeric(ValType t) {
   std::vector<const NumOp*> fits;
   for (const NumOp& op : kNumOps) {
@@ -540,8 +567,8 @@ bool BodyGen::Tee(ValType t) {
 }
 
 bool BodyGen::Select(ValType t) {
-  Expr(t);
-  Expr(t);
+  Operand(t);
+  Operand(t);
   Cond();
   if (e_.Flip()) {
     Op(kSelectTyped);
@@ -657,7 +684,7 @@ void BodyGen::EmitCall(uint32_t func, bool indirect) {
   for (uint32_t i = 0; i < m_.table_slots.size(); ++i) {
     if (m_.table_slots[i] == func) slots.push_back(i);
   }
-  if (!slots.empty() && !e_.Flip()) {
+  if (!slots.empty() && Pick(4) != 3) {
     I32Const(static_cast<int32_t>(slots[Pick(slots.size())]));
   } else if (e_.Flip()) {
     Expr(I32);

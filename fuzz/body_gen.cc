@@ -201,6 +201,10 @@ T PickEdge(Entropy& e, const T (&table)[N]) {
   return e.U32();
 }
 
+// Where functions leave their locals on return (StoreLocals); inside the
+// first page, which every generated memory has.
+constexpr uint32_t kLocalsArea = 0x8000;
+
 // Loop counters: one reserved i32 local per level of counted-loop nesting.
 constexpr uint32_t kLoopCounters = 3;
 
@@ -212,6 +216,7 @@ class BodyGen {
       : e_(entropy),
         o_(options),
         m_(shape),
+        func_index_(func_index),
         type_(shape.func_type(func_index)) {}
 
   Bytes Generate();
@@ -256,6 +261,10 @@ class BodyGen {
   // A local of type t (writable: not a loop counter), or -1.
   int64_t PickLocal(ValType t, bool writable) const;
   uint32_t Pick(uint32_t n) { return e_.Below(n); }
+  // Whether a call may go to any function; mostly calls go to later
+  // functions (or the import) only, so that recursion is the exception
+  // and most calls return instead of exhausting the stack.
+  bool Callees() { return Pick(8) == 7; }
   // Relative depth of labels_[i].
   uint32_t Depth(size_t i) const {
     return static_cast<uint32_t>(labels_.size() - 1 - i);
@@ -270,6 +279,7 @@ class BodyGen {
   }
   void Operand(ValType t);
   void ShiftAdd(ValType t);
+  bool ImmOp(ValType t);
   bool ReadThenWrite(ValType t);
   void Cond();
   bool Numeric(ValType t);
@@ -286,6 +296,7 @@ class BodyGen {
     for (auto it = types.rbegin(); it != types.rend(); ++it) Stash(*it);
   }
 
+  void StoreLocals();
   void Stmts();
   void Stmt();
   bool Store();
@@ -298,6 +309,7 @@ class BodyGen {
   Entropy& e_;
   const GenOptions& o_;
   ModuleShape& m_;
+  const uint32_t func_index_;
   const FuncType& type_;
   Types locals_;  // params, declared locals, then the loop counters
   uint32_t first_counter_ = 0;
@@ -322,9 +334,17 @@ Bytes BodyGen::Generate() {
     AppendU32(entry, 1);
     entry.push_back(static_cast<uint8_t>(t));
   }
+  // The body proper sits in a block, so that branches out of it still
+  // reach the epilogue (only return skips it).
+  labels_.push_back({type_.results, false});
+  Op(kBlock);
+  BlockType({}, type_.results);
   labels_.push_back({type_.results, false});
   Stmts();
   Values(type_.results);
+  Op(kEnd);
+  labels_.pop_back();
+  StoreLocals();
   out_.push_back(kEnd);
   entry.insert(entry.end(), out_.begin(), out_.end());
   return entry;
@@ -352,40 +372,38 @@ int64_t BodyGen::PickLabel(const Types* types) {
 }
 
 // One value of type t. Choice 0 is a leaf, so spent input ends recursion.
+// Arithmetic is weighted up: it is what the optimizer rewrites most.
 void BodyGen::Expr(ValType t) {
   if (Spent()) return Leaf(t);
   Nest nest(this);
   bool done = false;
-  switch (Pick(15)) {
+  switch (Pick(20)) {
     case 1:
     case 2:
+    case 3:
+    case 4:
       done = Numeric(t);
       break;
-    case 14:
-      done = ReadThenWrite(t);
-      break;
-    case 13:
-      if (t == I32 || t == I64) {
-        ShiftAdd(t);
-        done = true;
-      }
-      break;
-    case 3:
-      done = Tee(t);
-      break;
-    case 4:
-      done = Select(t);
-      break;
     case 5:
-      done = Load(t);
-      break;
     case 6:
-      done = Call(t, false);
+      done = ImmOp(t) || Numeric(t);
       break;
     case 7:
-      done = Call(t, true);
+      done = Tee(t);
       break;
     case 8:
+      done = Select(t);
+      break;
+    case 9:
+      done = Load(t);
+      break;
+    case 10:
+      done = Call(t, false);
+      break;
+    case 11:
+      done = Call(t, true);
+      break;
+    case 12:
       done = e_.Flip() && CountedLoop({t});
       if (!done) {
         static constexpr uint8_t kKinds[] = {kBlock, kIf, kLoop};
@@ -394,18 +412,18 @@ void BodyGen::Expr(ValType t) {
         done = true;
       }
       break;
-    case 9:
+    case 13:
       // A statement between this value's producers and its consumer.
       Stmt();
       Expr(t);
       done = true;
       break;
-    case 10:
+    case 14:
       done = Branch(t);
       break;
-    case 11:
+    case 15:
       if (t == I32) {
-        if (e_.Flip()) {
+        if (Pick(4) == 0) {
           Expr(I32);
           Op(kMemoryGrow);
         } else {
@@ -415,13 +433,25 @@ void BodyGen::Expr(ValType t) {
         done = true;
       }
       break;
-    case 12:
+    case 16:
       // A constant computed and thrown away first.
       AppendConst(e_, PickType(), out_);
       ++instrs_;
       Op(kDrop);
       Expr(t);
       done = true;
+      break;
+    case 17:
+      if (t == I32 || t == I64) {
+        ShiftAdd(t);
+        done = true;
+      }
+      break;
+    case 18:
+      done = ReadThenWrite(t);
+      break;
+    case 19:
+      done = Numeric(t);
       break;
     default:
       break;
@@ -495,6 +525,31 @@ void BodyGen::Operand(ValType t) {
       break;
   }
   Expr(t);
+}
+
+// x op constant for the integer operations that have an immediate form
+// (arithmetic, bitwise, shifts, comparisons).
+bool BodyGen::ImmOp(ValType t) {
+  static constexpr uint8_t kI32Ops[] = {0x6A, 0x6B, 0x6C, 0x71, 0x72, 0x73,
+                                        0x74, 0x75, 0x76, 0x46, 0x47, 0x48,
+                                        0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E,
+                                        0x4F};
+  static constexpr uint8_t kI64Ops[] = {0x7C, 0x7D, 0x7E, 0x83, 0x84,
+                                        0x85, 0x86, 0x87, 0x88};
+  if (t != I32 && t != I64) return false;
+  Operand(t);
+  if (t == I32 && Pick(3) == 0) {
+    I32Const(static_cast<int32_t>(Pick(8)) - 2);
+  } else {
+    AppendConst(e_, t, out_);
+    ++instrs_;
+  }
+  if (t == I32) {
+    Op(kI32Ops[Pick(std::size(kI32Ops))]);
+  } else {
+    Op(kI64Ops[Pick(std::size(kI64Ops))]);
+  }
+  return true;
 }
 
 // a + (x << k), the indexing shape the compiler fuses.
@@ -699,9 +754,11 @@ void BodyGen::EmitCall(uint32_t func, bool indirect) {
 // A call whose last result is t; earlier results go to locals or are
 // dropped, with the last one parked in a local meanwhile.
 bool BodyGen::Call(ValType t, bool indirect) {
+  const bool any = Callees();
   std::vector<uint32_t> fits;
   for (uint32_t f = 0; f < m_.func_types.size(); ++f) {
     const Types& results = m_.func_type(f).results;
+    if (!any && f <= func_index_ && f >= m_.imported_funcs) continue;
     if (!results.empty() && results.back() == t) fits.push_back(f);
   }
   if (fits.empty()) return false;
@@ -761,14 +818,43 @@ bool BodyGen::Branch(ValType t) {
       Op(kReturn);
       return true;
     default:
-      Op(kUnreachable);
+      if (Pick(4) == 0) {
+        Op(kUnreachable);
+      } else {
+        Values(type_.results);
+        Op(kReturn);
+      }
       return true;
+  }
+}
+
+// Makes the final locals observable: stores the first 16 into a 256-byte
+// area of memory owned by this function, which the comparison then reads.
+void BodyGen::StoreLocals() {
+  const uint32_t base = kLocalsArea + (func_index_ % 64) * 256;
+  for (uint32_t i = 0; i < locals_.size() && i < 16; ++i) {
+    const MemOp* store = nullptr;
+    for (const MemOp& op : kStores) {
+      if (op.type == locals_[i] && (store == nullptr || op.align > store->align)) {
+        store = &op;
+      }
+    }
+    I32Const(static_cast<int32_t>(base + 16 * i));
+    Op(kLocalGet);
+    U32(i);
+    if (store->prefix == 0) {
+      Op(store->code);
+    } else {
+      Prefixed(store->prefix, store->code);
+    }
+    U32(0);  // alignment 1, offset 0
+    U32(0);
   }
 }
 
 // Consumes a value of type t: into a local, or dropped.
 void BodyGen::Stash(ValType t) {
-  int64_t local = e_.Flip() ? PickLocal(t, true) : -1;
+  int64_t local = Pick(4) != 0 ? PickLocal(t, true) : -1;
   if (local < 0) return Op(kDrop);
   Op(kLocalSet);
   U32(static_cast<uint32_t>(local));
@@ -782,8 +868,10 @@ void BodyGen::Stmts() {
 void BodyGen::Stmt() {
   if (Spent()) return;
   Nest nest(this);
-  switch (Pick(10)) {
+  switch (Pick(12)) {
     case 1:
+    case 10:
+    case 11:
       if (int64_t local = PickLocal(PickType(), true); local >= 0) {
         Expr(locals_[local]);
         Op(kLocalSet);
@@ -817,7 +905,13 @@ void BodyGen::Stmt() {
     }
     case 6: {
       bool indirect = e_.Flip();
-      uint32_t func = Pick(static_cast<uint32_t>(m_.func_types.size()));
+      std::vector<uint32_t> fits;
+      const bool any = Callees();
+      for (uint32_t f = 0; f < m_.func_types.size(); ++f) {
+        if (any || f > func_index_ || f < m_.imported_funcs) fits.push_back(f);
+      }
+      if (fits.empty()) break;
+      uint32_t func = fits[Pick(static_cast<uint32_t>(fits.size()))];
       EmitCall(func, indirect);
       return StashAll(m_.func_type(func).results);
     }
@@ -837,6 +931,7 @@ void BodyGen::Stmt() {
       labels_.pop_back();
       return Op(kEnd);
     case 9:
+      if (Pick(4) != 0) break;
       Expr(I32);
       Op(kMemoryGrow);
       out_.push_back(0);

@@ -11,185 +11,16 @@
 #include <cstdint>
 #include <iterator>
 
+#include "fuzz/gen_opcodes.h"
 #include "runtime/tests/wasm_bytes.h"
 
 namespace wsbx::fuzz {
 namespace {
 
+// The opcode tables (gen_opcodes.h) are this file's vocabulary.
+using namespace gen;
 using testing::AppendS64;
 using testing::AppendU32;
-
-// Opcodes the generator writes itself (spec 5.4).
-enum : uint8_t {
-  kUnreachable = 0x00,
-  kBlock = 0x02,
-  kLoop = 0x03,
-  kIf = 0x04,
-  kElse = 0x05,
-  kEnd = 0x0B,
-  kBr = 0x0C,
-  kBrIf = 0x0D,
-  kBrTable = 0x0E,
-  kReturn = 0x0F,
-  kCall = 0x10,
-  kCallIndirect = 0x11,
-  kDrop = 0x1A,
-  kSelect = 0x1B,
-  kSelectTyped = 0x1C,
-  kLocalGet = 0x20,
-  kLocalSet = 0x21,
-  kLocalTee = 0x22,
-  kGlobalGet = 0x23,
-  kGlobalSet = 0x24,
-  kMemorySize = 0x3F,
-  kMemoryGrow = 0x40,
-  kI32Const = 0x41,
-  kI64Const = 0x42,
-  kF32Const = 0x43,
-  kF64Const = 0x44,
-  kI32Eqz = 0x45,
-  kI32Ne = 0x47,
-  kI32LtS = 0x48,
-  kI32Add = 0x6A,
-  kI32And = 0x71,
-  kI32Shl = 0x74,
-  kI64Add = 0x7C,
-  kI64Shl = 0x86,
-  kSimdPrefix = 0xFD,
-  kMiscPrefix = 0xFC,
-};
-
-constexpr ValType kNone = ValType::kFuncRef;  // no second operand
-constexpr ValType I32 = ValType::kI32, I64 = ValType::kI64,
-                  F32 = ValType::kF32, F64 = ValType::kF64,
-                  V128 = ValType::kV128;
-
-// A numeric instruction: result, one or two operands, encoding, and for
-// SIMD lane accesses the lane count of its immediate.
-struct NumOp {
-  ValType result;
-  ValType a;
-  ValType b;
-  uint8_t prefix;  // 0, kMiscPrefix or kSimdPrefix
-  uint32_t code;
-  uint8_t lanes = 0;
-};
-
-constexpr NumOp kNumOps[] = {
-    // i32 unary, binary (division traps), comparisons (spec 5.4.7).
-    {I32, I32, kNone, 0, 0x45}, {I32, I32, kNone, 0, 0x67},
-    {I32, I32, kNone, 0, 0x68}, {I32, I32, kNone, 0, 0x69},
-    {I32, I32, kNone, 0, 0xC0}, {I32, I32, kNone, 0, 0xC1},
-    {I32, I32, I32, 0, 0x6A}, {I32, I32, I32, 0, 0x6B},
-    {I32, I32, I32, 0, 0x6C}, {I32, I32, I32, 0, 0x6D},
-    {I32, I32, I32, 0, 0x6E}, {I32, I32, I32, 0, 0x6F},
-    {I32, I32, I32, 0, 0x70}, {I32, I32, I32, 0, 0x71},
-    {I32, I32, I32, 0, 0x72}, {I32, I32, I32, 0, 0x73},
-    {I32, I32, I32, 0, 0x74}, {I32, I32, I32, 0, 0x75},
-    {I32, I32, I32, 0, 0x76}, {I32, I32, I32, 0, 0x77},
-    {I32, I32, I32, 0, 0x78}, {I32, I32, I32, 0, 0x46},
-    {I32, I32, I32, 0, 0x47}, {I32, I32, I32, 0, 0x48},
-    {I32, I32, I32, 0, 0x49}, {I32, I32, I32, 0, 0x4A},
-    {I32, I32, I32, 0, 0x4B}, {I32, I32, I32, 0, 0x4C},
-    {I32, I32, I32, 0, 0x4D}, {I32, I32, I32, 0, 0x4E},
-    {I32, I32, I32, 0, 0x4F},
-    // i64.
-    {I32, I64, kNone, 0, 0x50}, {I32, I64, I64, 0, 0x51},
-    {I32, I64, I64, 0, 0x52}, {I32, I64, I64, 0, 0x53},
-    {I32, I64, I64, 0, 0x54}, {I32, I64, I64, 0, 0x55},
-    {I32, I64, I64, 0, 0x56}, {I32, I64, I64, 0, 0x57},
-    {I32, I64, I64, 0, 0x58}, {I32, I64, I64, 0, 0x59},
-    {I32, I64, I64, 0, 0x5A}, {I64, I64, kNone, 0, 0x79},
-    {I64, I64, kNone, 0, 0x7A}, {I64, I64, kNone, 0, 0x7B},
-    {I64, I64, kNone, 0, 0xC2}, {I64, I64, kNone, 0, 0xC3},
-    {I64, I64, kNone, 0, 0xC4}, {I64, I64, I64, 0, 0x7C},
-    {I64, I64, I64, 0, 0x7D}, {I64, I64, I64, 0, 0x7E},
-    {I64, I64, I64, 0, 0x7F}, {I64, I64, I64, 0, 0x80},
-    {I64, I64, I64, 0, 0x81}, {I64, I64, I64, 0, 0x82},
-    {I64, I64, I64, 0, 0x83}, {I64, I64, I64, 0, 0x84},
-    {I64, I64, I64, 0, 0x85}, {I64, I64, I64, 0, 0x86},
-    {I64, I64, I64, 0, 0x87}, {I64, I64, I64, 0, 0x88},
-    {I64, I64, I64, 0, 0x89}, {I64, I64, I64, 0, 0x8A},
-    // f32 and f64: comparisons, unary, binary.
-    {I32, F32, F32, 0, 0x5B}, {I32, F32, F32, 0, 0x5C},
-    {I32, F32, F32, 0, 0x5D}, {I32, F32, F32, 0, 0x5E},
-    {I32, F32, F32, 0, 0x5F}, {I32, F32, F32, 0, 0x60},
-    {I32, F64, F64, 0, 0x61}, {I32, F64, F64, 0, 0x62},
-    {I32, F64, F64, 0, 0x63}, {I32, F64, F64, 0, 0x64},
-    {I32, F64, F64, 0, 0x65}, {I32, F64, F64, 0, 0x66},
-    {F32, F32, kNone, 0, 0x8B}, {F32, F32, kNone, 0, 0x8C},
-    {F32, F32, kNone, 0, 0x8D}, {F32, F32, kNone, 0, 0x8E},
-    {F32, F32, kNone, 0, 0x8F}, {F32, F32, kNone, 0, 0x90},
-    {F32, F32, kNone, 0, 0x91}, {F32, F32, F32, 0, 0x92},
-    {F32, F32, F32, 0, 0x93}, {F32, F32, F32, 0, 0x94},
-    {F32, F32, F32, 0, 0x95}, {F32, F32, F32, 0, 0x96},
-    {F32, F32, F32, 0, 0x97}, {F32, F32, F32, 0, 0x98},
-    {F64, F64, kNone, 0, 0x99}, {F64, F64, kNone, 0, 0x9A},
-    {F64, F64, kNone, 0, 0x9B}, {F64, F64, kNone, 0, 0x9C},
-    {F64, F64, kNone, 0, 0x9D}, {F64, F64, kNone, 0, 0x9E},
-    {F64, F64, kNone, 0, 0x9F}, {F64, F64, F64, 0, 0xA0},
-    {F64, F64, F64, 0, 0xA1}, {F64, F64, F64, 0, 0xA2},
-    {F64, F64, F64, 0, 0xA3}, {F64, F64, F64, 0, 0xA4},
-    {F64, F64, F64, 0, 0xA5}, {F64, F64, F64, 0, 0xA6},
-    // Conversions, the trapping truncations among them.
-    {I32, I64, kNone, 0, 0xA7}, {I32, F32, kNone, 0, 0xA8},
-    {I32, F32, kNone, 0, 0xA9}, {I32, F64, kNone, 0, 0xAA},
-    {I32, F64, kNone, 0, 0xAB}, {I64, I32, kNone, 0, 0xAC},
-    {I64, I32, kNone, 0, 0xAD}, {I64, F32, kNone, 0, 0xAE},
-    {I64, F32, kNone, 0, 0xAF}, {I64, F64, kNone, 0, 0xB0},
-    {I64, F64, kNone, 0, 0xB1}, {F32, I32, kNone, 0, 0xB2},
-    {F32, I32, kNone, 0, 0xB3}, {F32, I64, kNone, 0, 0xB4},
-    {F32, I64, kNone, 0, 0xB5}, {F32, F64, kNone, 0, 0xB6},
-    {F64, I32, kNone, 0, 0xB7}, {F64, I32, kNone, 0, 0xB8},
-    {F64, I64, kNone, 0, 0xB9}, {F64, I64, kNone, 0, 0xBA},
-    {F64, F32, kNone, 0, 0xBB}, {I32, F32, kNone, 0, 0xBC},
-    {I64, F64, kNone, 0, 0xBD}, {F32, I32, kNone, 0, 0xBE},
-    {F64, I64, kNone, 0, 0xBF},
-    // Saturating truncations (0xFC prefix).
-    {I32, F32, kNone, kMiscPrefix, 0}, {I32, F32, kNone, kMiscPrefix, 1},
-    {I32, F64, kNone, kMiscPrefix, 2}, {I32, F64, kNone, kMiscPrefix, 3},
-    {I64, F32, kNone, kMiscPrefix, 4}, {I64, F32, kNone, kMiscPrefix, 5},
-    {I64, F64, kNone, kMiscPrefix, 6}, {I64, F64, kNone, kMiscPrefix, 7},
-    // A few SIMD operations: splats, lane reads, bitwise and lane-wise
-    // arithmetic, reductions to i32.
-    {V128, I32, kNone, kSimdPrefix, 0x11}, {V128, I64, kNone, kSimdPrefix, 0x12},
-    {V128, F32, kNone, kSimdPrefix, 0x13}, {V128, F64, kNone, kSimdPrefix, 0x14},
-    {I32, V128, kNone, kSimdPrefix, 0x15, 16},
-    {I32, V128, kNone, kSimdPrefix, 0x1B, 4},
-    {I64, V128, kNone, kSimdPrefix, 0x1D, 2},
-    {F32, V128, kNone, kSimdPrefix, 0x1F, 4},
-    {F64, V128, kNone, kSimdPrefix, 0x21, 2},
-    {V128, V128, I32, kSimdPrefix, 0x1C, 4},
-    {V128, V128, kNone, kSimdPrefix, 0x4D}, {V128, V128, V128, kSimdPrefix, 0x4E},
-    {V128, V128, V128, kSimdPrefix, 0x50}, {V128, V128, V128, kSimdPrefix, 0x51},
-    {I32, V128, kNone, kSimdPrefix, 0x53}, {I32, V128, kNone, kSimdPrefix, 0xA3},
-    {V128, V128, V128, kSimdPrefix, 0x6E}, {V128, V128, V128, kSimdPrefix, 0xAE},
-    {V128, V128, V128, kSimdPrefix, 0xB1}, {V128, V128, V128, kSimdPrefix, 0xB5},
-    {V128, V128, V128, kSimdPrefix, 0xCE}, {V128, V128, V128, kSimdPrefix, 0xE4},
-    {V128, V128, V128, kSimdPrefix, 0xF2},
-};
-
-// A load or store: type, encoding, and log2 of its natural alignment.
-struct MemOp {
-  ValType type;
-  uint8_t prefix;
-  uint8_t code;
-  uint8_t align;
-};
-
-constexpr MemOp kLoads[] = {
-    {I32, 0, 0x28, 2}, {I32, 0, 0x2C, 0}, {I32, 0, 0x2D, 0},
-    {I32, 0, 0x2E, 1}, {I32, 0, 0x2F, 1}, {I64, 0, 0x29, 3},
-    {I64, 0, 0x30, 0}, {I64, 0, 0x31, 0}, {I64, 0, 0x32, 1},
-    {I64, 0, 0x33, 1}, {I64, 0, 0x34, 2}, {I64, 0, 0x35, 2},
-    {F32, 0, 0x2A, 2}, {F64, 0, 0x2B, 3}, {V128, kSimdPrefix, 0x00, 4},
-};
-constexpr MemOp kStores[] = {
-    {I32, 0, 0x36, 2}, {I32, 0, 0x3A, 0}, {I32, 0, 0x3B, 1},
-    {I64, 0, 0x37, 3}, {I64, 0, 0x3C, 0}, {I64, 0, 0x3D, 1},
-    {I64, 0, 0x3E, 2}, {F32, 0, 0x38, 2}, {F64, 0, 0x39, 3},
-    {V128, kSimdPrefix, 0x0B, 4},
-};
 
 // An entry of `table`; past its end, a small number or random bits.
 template <typename T, size_t N>
@@ -530,10 +361,9 @@ void BodyGen::Operand(ValType t) {
 // x op constant for the integer operations that have an immediate form
 // (arithmetic, bitwise, shifts, comparisons).
 bool BodyGen::ImmOp(ValType t) {
-  static constexpr uint8_t kI32Ops[] = {0x6A, 0x6B, 0x6C, 0x71, 0x72, 0x73,
-                                        0x74, 0x75, 0x76, 0x46, 0x47, 0x48,
-                                        0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E,
-                                        0x4F};
+  static constexpr uint8_t kI32Ops[] = {
+      0x6A, 0x6B, 0x6C, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x46,
+      0x47, 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
   static constexpr uint8_t kI64Ops[] = {0x7C, 0x7D, 0x7E, 0x83, 0x84,
                                         0x85, 0x86, 0x87, 0x88};
   if (t != I32 && t != I64) return false;
@@ -835,7 +665,8 @@ void BodyGen::StoreLocals() {
   for (uint32_t i = 0; i < locals_.size() && i < 16; ++i) {
     const MemOp* store = nullptr;
     for (const MemOp& op : kStores) {
-      if (op.type == locals_[i] && (store == nullptr || op.align > store->align)) {
+      if (op.type == locals_[i] &&
+          (store == nullptr || op.align > store->align)) {
         store = &op;
       }
     }
@@ -1058,18 +889,25 @@ uint32_t TypeTable::Intern(const FuncType& type) {
 }
 
 void AppendConst(Entropy& entropy, ValType t, Bytes& out) {
-  static constexpr uint32_t kI32s[] = {0, 1, 0xFFFFFFFF, 0x80000000,
-                                       0x7FFFFFFF, 2, 31, 32, 255, 65536};
-  static constexpr uint64_t kI64s[] = {0, 1, ~0ull, 1ull << 63,
-                                       (1ull << 63) - 1, 63, 64, 1ull << 32};
+  static constexpr uint32_t kI32s[] = {
+      0, 1, 0xFFFFFFFF, 0x80000000, 0x7FFFFFFF, 2, 31, 32, 255, 65536};
+  static constexpr uint64_t kI64s[] = {
+      0, 1, ~0ull, 1ull << 63, (1ull << 63) - 1, 63, 64, 1ull << 32};
   static constexpr uint32_t kF32s[] = {
-      0, 0x80000000, 0x3F800000, 0xBFC00000, 0x7FC00000, 0xFFC00000,
+      0,          0x80000000, 0x3F800000, 0xBFC00000, 0x7FC00000, 0xFFC00000,
       0x7F800000, 0xFF800000, 0x4F000000, 0xCF000000, 0x4F800000, 1};
-  static constexpr uint64_t kF64s[] = {
-      0, 1ull << 63, 0x3FF0000000000000, 0xBFF8000000000000,
-      0x7FF8000000000000, 0xFFF8000000000000, 0x7FF0000000000000,
-      0xFFF0000000000000, 0x41E0000000000000, 0xC1E0000000000000,
-      0x43E0000000000000, 1};
+  static constexpr uint64_t kF64s[] = {0,
+                                       1ull << 63,
+                                       0x3FF0000000000000,
+                                       0xBFF8000000000000,
+                                       0x7FF8000000000000,
+                                       0xFFF8000000000000,
+                                       0x7FF0000000000000,
+                                       0xFFF0000000000000,
+                                       0x41E0000000000000,
+                                       0xC1E0000000000000,
+                                       0x43E0000000000000,
+                                       1};
   switch (t) {
     case I32:
       out.push_back(kI32Const);

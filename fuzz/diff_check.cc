@@ -52,14 +52,25 @@ uint64_t SplitMix(uint64_t& state) {
 
 // An argument: mostly edge cases, sometimes random bits.
 Value Argument(ValType t, uint64_t& state) {
-  static constexpr uint64_t kInts[] = {0, 1, 2, 0xFFFFFFFFFFFFFFFF,
-                                       0x80000000, 0x7FFFFFFF, 0x8000000000000000,
-                                       65536, 3};
-  static constexpr uint32_t kF32s[] = {0, 0x80000000, 0x3F800000, 0x7FC00000,
-                                       0x7F800000, 0x4F000000, 0xC0490FDB};
-  static constexpr uint64_t kF64s[] = {0, 1ull << 63, 0x3FF0000000000000,
-                                       0x7FF8000000000000, 0xFFF0000000000000,
-                                       0x41E0000000000000, 0xC00921FB54442D18};
+  static constexpr uint64_t kInts[] = {0,
+                                       1,
+                                       2,
+                                       0xFFFFFFFFFFFFFFFF,
+                                       0x80000000,
+                                       0x7FFFFFFF,
+                                       0x8000000000000000,
+                                       65536,
+                                       3};
+  static constexpr uint32_t kF32s[] = {0,          0x80000000, 0x3F800000,
+                                       0x7FC00000, 0x7F800000, 0x4F000000,
+                                       0xC0490FDB};
+  static constexpr uint64_t kF64s[] = {0,
+                                       1ull << 63,
+                                       0x3FF0000000000000,
+                                       0x7FF8000000000000,
+                                       0xFFF0000000000000,
+                                       0x41E0000000000000,
+                                       0xC00921FB54442D18};
   uint64_t r = SplitMix(state);
   uint64_t k = r % 16;
   uint64_t bits = SplitMix(state);
@@ -145,8 +156,7 @@ std::string Instantiate(Run& run, uint64_t fuel) {
 // Compares the results of one call; "" when they agree.
 std::string CompareCall(Run& a, Run& b, const InvokeResult& ra,
                         const InvokeResult& rb) {
-  if (ra.ok() != rb.ok() ||
-      (!ra.ok() && ra.trap->kind != rb.trap->kind)) {
+  if (ra.ok() != rb.ok() || (!ra.ok() && ra.trap->kind != rb.trap->kind)) {
     return absl::StrCat("plain: ", TrapName(ra.trap),
                         ", optimized: ", TrapName(rb.trap));
   }
@@ -177,8 +187,8 @@ std::string CompareMemories(const Run& a, const Run& b) {
     const MemoryInstance& ma = *a.instance->memories[m];
     const MemoryInstance& mb = *b.instance->memories[m];
     if (ma.size_bytes() != mb.size_bytes()) {
-      return absl::StrCat("memory ", m, " has ", ma.pages(), " pages in plain, ",
-                          mb.pages(), " in optimized");
+      return absl::StrCat("memory ", m, " has ", ma.pages(),
+                          " pages in plain, ", mb.pages(), " in optimized");
     }
     for (uint64_t i = 0; i < ma.size_bytes(); ++i) {
       if (ma.base()[i] != mb.base()[i]) {
@@ -195,9 +205,8 @@ std::string CompareGlobalsAndTables(const Run& a, const Run& b) {
   for (size_t g = 0; g < a.instance->globals.size(); ++g) {
     Value va = a.instance->globals[g]->Get();
     Value vb = b.instance->globals[g]->Get();
-    bool same = IsRefType(va.type)
-                    ? RefName(a, va.bits) == RefName(b, vb.bits)
-                    : SameValue(va, vb);
+    bool same = IsRefType(va.type) ? RefName(a, va.bits) == RefName(b, vb.bits)
+                                   : SameValue(va, vb);
     if (!same) {
       return absl::StrCat("global ", g, ": plain ", ValueToString(va),
                           ", optimized ", ValueToString(vb));
@@ -207,8 +216,8 @@ std::string CompareGlobalsAndTables(const Run& a, const Run& b) {
     TableInstance& ta = *a.instance->tables[t];
     TableInstance& tb = *b.instance->tables[t];
     if (ta.size() != tb.size()) {
-      return absl::StrCat("table ", t, " has ", ta.size(), " elements in plain, ",
-                          tb.size(), " in optimized");
+      return absl::StrCat("table ", t, " has ", ta.size(),
+                          " elements in plain, ", tb.size(), " in optimized");
     }
     for (uint32_t i = 0; i < ta.size(); ++i) {
       std::string ea = RefName(a, ta.data()[i]), eb = RefName(b, tb.data()[i]);
@@ -273,8 +282,8 @@ std::string CompareModes(std::span<const uint8_t> wasm,
   std::string fail_a = Instantiate(a, config.fuel);
   std::string fail_b = Instantiate(b, config.fuel);
   if (fail_a != fail_b) {
-    return absl::StrCat("instantiation: plain \"", fail_a,
-                        "\", optimized \"", fail_b, "\"");
+    return absl::StrCat("instantiation: plain \"", fail_a, "\", optimized \"",
+                        fail_b, "\"");
   }
   if (!fail_a.empty()) return "";
   std::string diff = CallExports(a, b, config);

@@ -12,8 +12,8 @@
 namespace wsbx::fuzz {
 
 struct DiffConfig {
-  uint64_t fuel = 20000;    // budget for instantiation and for each call
-  uint64_t arg_seed = 0;    // call arguments derive from it
+  uint64_t fuel = 20000;      // budget for instantiation and for each call
+  uint64_t arg_seed = 0;      // call arguments derive from it
   bool require_load = false;  // a module that does not load is an error
 };
 

@@ -3,10 +3,10 @@
 // the module generator (module_gen.h), whose modules must load. A difference
 // is printed and aborts, so libFuzzer keeps the input; such inputs go to
 // fuzz/regressions/diff/ and are replayed by every test run.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <algorithm>
 #include <cstdlib>
 #include <span>
 #include <string>

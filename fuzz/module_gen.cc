@@ -128,8 +128,7 @@ void AppendDeclarations(Bytes& module, const ModuleShape& shape,
   }
   AppendSection(module, 3, section);
   section = {1, 0x70};
-  AppendLimits(section,
-               static_cast<uint32_t>(shape.table_slots.size()),
+  AppendLimits(section, static_cast<uint32_t>(shape.table_slots.size()),
                layout.table_max);
   AppendSection(module, 4, section);
   section = {1};
@@ -196,7 +195,8 @@ std::vector<uint8_t> GenerateModule(std::span<const uint8_t> input,
     ++filled;
   }
   AppendU32(section, filled);
-  for (uint32_t i = 0; i < filled; ++i) AppendU32(section, shape.table_slots[i]);
+  for (uint32_t i = 0; i < filled; ++i)
+    AppendU32(section, shape.table_slots[i]);
   AppendSection(module, 9, section);
   AppendSection(module, 10, code);
 

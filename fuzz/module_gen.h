@@ -32,13 +32,13 @@ class Entropy {
 };
 
 struct GenOptions {
-  uint32_t max_funcs = 6;         // defined functions, at least one
-  uint32_t max_params = 4;        // per function type
-  uint32_t max_results = 2;       // per function type (multi-value above 1)
-  uint32_t max_locals = 6;        // declared locals besides loop counters
-  uint32_t max_body_instrs = 300; // past this, bodies only finish what is open
-  uint32_t max_depth = 8;         // expression and block nesting
-  bool allow_simd = true;         // v128 values, when the input also asks
+  uint32_t max_funcs = 6;          // defined functions, at least one
+  uint32_t max_params = 4;         // per function type
+  uint32_t max_results = 2;        // per function type (multi-value above 1)
+  uint32_t max_locals = 6;         // declared locals besides loop counters
+  uint32_t max_body_instrs = 300;  // past this, bodies only finish what is open
+  uint32_t max_depth = 8;          // expression and block nesting
+  bool allow_simd = true;          // v128 values, when the input also asks
 };
 
 // A valid module (spec 2.0 with SIMD): types, optionally one imported

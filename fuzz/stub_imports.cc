@@ -36,7 +36,8 @@ bool StubImport(Store& store, const Module& module, const Import& imp,
       return true;
     }
     case ExternKind::kGlobal:
-      out->global = store.AddGlobal(imp.global, Value::Default(imp.global.type));
+      out->global =
+          store.AddGlobal(imp.global, Value::Default(imp.global.type));
       return true;
   }
   return false;

@@ -117,6 +117,15 @@ std::string TrapName(const std::optional<Trap>& trap) {
   return absl::StrCat("trap \"", trap->message, "\"");
 }
 
+// The functions a trap unwound through, innermost first.
+std::string Backtrace(const Trap& trap) {
+  std::string out;
+  for (const BacktraceFrame& frame : trap.backtrace) {
+    absl::StrAppend(&out, out.empty() ? "" : " < ", frame.func_index);
+  }
+  return out;
+}
+
 std::string ValuesString(const std::vector<Value>& values) {
   std::string out = "[";
   for (size_t i = 0; i < values.size(); ++i) {
@@ -159,6 +168,11 @@ std::string CompareCall(Run& a, Run& b, const InvokeResult& ra,
   if (ra.ok() != rb.ok() || (!ra.ok() && ra.trap->kind != rb.trap->kind)) {
     return absl::StrCat("plain: ", TrapName(ra.trap),
                         ", optimized: ", TrapName(rb.trap));
+  }
+  if (!ra.ok() && Backtrace(*ra.trap) != Backtrace(*rb.trap)) {
+    return absl::StrCat(TrapName(ra.trap), " in functions ",
+                        Backtrace(*ra.trap), " in plain code, ",
+                        Backtrace(*rb.trap), " in optimized code");
   }
   if (ra.ok()) {
     bool same = ra.values.size() == rb.values.size();

@@ -21,8 +21,8 @@ struct DiffConfig {
 // same stub imports and limits, and calls every exported function in export
 // order with the same arguments. After each call the two runs must agree on
 // the results (floats: any NaN equals any NaN, since wasm leaves payloads
-// open), the trap kind, the fuel left and the host calls made; at the end,
-// on memory, globals and tables. Returns "" when they agree, otherwise a
+// open), the trap kind and the functions it unwound, the fuel left and the
+// host calls made; at the end, on memory, globals and tables. Returns "" when they agree, otherwise a
 // description of the first difference.
 std::string CompareModes(std::span<const uint8_t> wasm,
                          const DiffConfig& config);

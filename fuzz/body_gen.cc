@@ -105,7 +105,8 @@ class BodyGen {
 
   void Expr(ValType t);
   void Leaf(ValType t);
-  void Values(const Types& types) {
+  // By value: generating the values may grow labels_ and the type table.
+  void Values(const Types types) {
     for (ValType t : types) Expr(t);
   }
   void Operand(ValType t);
@@ -141,7 +142,7 @@ class BodyGen {
   const GenOptions& o_;
   ModuleShape& m_;
   const uint32_t func_index_;
-  const FuncType& type_;
+  const FuncType type_;  // a copy: block types grow the type table
   Types locals_;  // params, declared locals, then the loop counters
   uint32_t first_counter_ = 0;
   uint32_t loop_depth_ = 0;
@@ -593,7 +594,7 @@ bool BodyGen::Call(ValType t, bool indirect) {
   }
   if (fits.empty()) return false;
   uint32_t func = fits[Pick(static_cast<uint32_t>(fits.size()))];
-  const Types& results = m_.func_type(func).results;
+  const Types results = m_.func_type(func).results;
   int64_t park = PickLocal(t, true);
   if (results.size() > 1 && park < 0) return false;
   EmitCall(func, indirect);

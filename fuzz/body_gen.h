@@ -38,6 +38,7 @@ struct ModuleShape {
   uint32_t memory_pages = 1;          // initial size
   bool simd = false;
 
+  // Invalidated when the type table grows.
   const FuncType& func_type(uint32_t func) const {
     return types.types()[func_types[func]];
   }

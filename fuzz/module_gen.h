@@ -42,9 +42,11 @@ struct GenOptions {
 };
 
 // A valid module (spec 2.0 with SIMD): types, optionally one imported
-// function ("env" "f"), 1..max_funcs functions all exported as "f<index>",
-// one memory with a maximum and a data segment, a funcref table filled by an
-// active element segment, and mutable globals of each used type.
+// function ("env" "f"), 1..max_funcs functions, every function exported as
+// "f<index>", one memory with a maximum and a data segment, a funcref table
+// with a prefix filled by an active element segment, and one to five
+// globals, mostly mutable. Inputs that differ only past the bytes read
+// give the same module.
 std::vector<uint8_t> GenerateModule(std::span<const uint8_t> input,
                                     const GenOptions& options = GenOptions());
 

@@ -300,6 +300,12 @@ std::string CompareModes(std::span<const uint8_t> wasm,
                         fail_b, "\"");
   }
   if (!fail_a.empty()) return "";
+  // The start function ran on the instantiation budget.
+  if (FuelString(*a.store) != FuelString(*b.store)) {
+    return absl::StrCat("fuel left after instantiation: plain ",
+                        FuelString(*a.store), ", optimized ",
+                        FuelString(*b.store));
+  }
   std::string diff = CallExports(a, b, config);
   if (diff.empty()) diff = CompareMemories(a, b);
   if (diff.empty()) diff = CompareGlobalsAndTables(a, b);

@@ -113,6 +113,7 @@ class BodyGen {
   void ShiftAdd(ValType t);
   bool ImmOp(ValType t);
   bool ReadThenWrite(ValType t);
+  bool CopyChain(ValType t);
   void Cond();
   bool Numeric(ValType t);
   bool Tee(ValType t);
@@ -143,12 +144,13 @@ class BodyGen {
   ModuleShape& m_;
   const uint32_t func_index_;
   const FuncType type_;  // a copy: block types grow the type table
-  Types locals_;  // params, declared locals, then the loop counters
+  Types locals_;         // params, declared locals, then the loop counters
   uint32_t first_counter_ = 0;
   uint32_t loop_depth_ = 0;
   std::vector<Label> labels_;
   uint32_t depth_ = 0;
   uint32_t instrs_ = 0;
+  ValType last_copy_type_ = I32;  // what CopyChain last left
   Bytes out_;
 };
 
@@ -283,7 +285,7 @@ void BodyGen::Expr(ValType t) {
       done = ReadThenWrite(t);
       break;
     case 19:
-      done = Numeric(t);
+      done = CopyChain(t);
       break;
     default:
       break;
@@ -398,6 +400,30 @@ void BodyGen::ShiftAdd(ValType t) {
   Op(wide ? kI64Shl : kI32Shl);
   if (shifted_first) Operand(t);
   Op(wide ? kI64Add : kI32Add);
+}
+
+// A value passed through locals: local.get a, then local.set b and
+// local.get b, or local.tee b, repeated: the copies the compiler aliases.
+bool BodyGen::CopyChain(ValType t) {
+  int64_t from = PickLocal(t, false);
+  if (from < 0 || PickLocal(t, true) < 0) return false;
+  last_copy_type_ = t;
+  Op(kLocalGet);
+  U32(static_cast<uint32_t>(from));
+  const uint32_t links = 1 + Pick(3);
+  for (uint32_t i = 0; i < links; ++i) {
+    const uint32_t to = static_cast<uint32_t>(PickLocal(t, true));
+    if (e_.Flip()) {
+      Op(kLocalTee);
+      U32(to);
+    } else {
+      Op(kLocalSet);
+      U32(to);
+      Op(kLocalGet);
+      U32(to);
+    }
+  }
+  return true;
 }
 
 // x op (x = e): the first operand must still be the old value of x when
@@ -700,7 +726,7 @@ void BodyGen::Stmts() {
 void BodyGen::Stmt() {
   if (Spent()) return;
   Nest nest(this);
-  switch (Pick(12)) {
+  switch (Pick(13)) {
     case 1:
     case 10:
     case 11:
@@ -709,6 +735,10 @@ void BodyGen::Stmt() {
         Op(kLocalSet);
         return U32(static_cast<uint32_t>(local));
       }
+      break;
+    case 12:
+      // A plain copy between locals.
+      if (CopyChain(PickType())) return Stash(last_copy_type_);
       break;
     case 2:
       for (uint32_t g = 0; g < m_.globals.size(); ++g) {

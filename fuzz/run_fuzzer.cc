@@ -7,49 +7,10 @@
 #include <span>
 #include <vector>
 
+#include "fuzz/stub_imports.h"
 #include "runtime/budget.h"
 #include "runtime/engine.h"
 #include "runtime/store.h"
-
-namespace {
-
-// An extern that satisfies `imp` (a host function returning zeroes, or a
-// fresh table, memory or global of the declared type), or nothing.
-bool StubImport(wsbx::Store& store, const wsbx::Module& module,
-                const wsbx::Import& imp, wsbx::Extern* out) {
-  out->kind = imp.kind;
-  switch (imp.kind) {
-    case wsbx::ExternKind::kFunc:
-      out->func = store.AddHostFunction(
-          module.types[imp.func_type],
-          [](wsbx::HostContext&, std::span<const uint64_t>,
-             std::span<uint64_t> results) {
-            for (uint64_t& r : results) r = 0;
-            return wsbx::TrapKind::kNone;
-          },
-          "stub");
-      return true;
-    case wsbx::ExternKind::kTable: {
-      auto table = store.AddTable(imp.table);
-      if (!table.ok()) return false;
-      out->table = *table;
-      return true;
-    }
-    case wsbx::ExternKind::kMemory: {
-      auto memory = store.AddMemory(imp.memory);
-      if (!memory.ok()) return false;
-      out->memory = *memory;
-      return true;
-    }
-    case wsbx::ExternKind::kGlobal:
-      out->global = store.AddGlobal(imp.global,
-                                    wsbx::Value::Default(imp.global.type));
-      return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wsbx::Limits limits;
@@ -64,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<wsbx::Extern> imports;
   for (const wsbx::Import& imp : (*module)->imports) {
     wsbx::Extern ext;
-    if (!StubImport(store, **module, imp, &ext)) return 0;
+    if (!wsbx::fuzz::StubImport(store, **module, imp, &ext)) return 0;
     imports.push_back(ext);
   }
   auto instance = store.Instantiate(*module, imports);

@@ -1,4 +1,5 @@
-// Encoding helpers for tests that assemble wasm binaries by hand.
+// Encoding helpers for code that assembles wasm binaries by hand: the unit
+// tests here and the fuzz module generator (fuzz/module_gen.h).
 #ifndef WSBX_RUNTIME_TESTS_WASM_BYTES_H_
 #define WSBX_RUNTIME_TESTS_WASM_BYTES_H_
 

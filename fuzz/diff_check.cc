@@ -105,7 +105,8 @@ bool SameValue(const Value& a, const Value& b) {
 // the run's own instance, or a host function's name.
 std::string RefName(const Run& run, RefBits ref) {
   if (ref == kNullRef) return "null";
-  const auto* func = reinterpret_cast<const FunctionInstance*>(ref);
+  const FunctionInstance* func = run.store->FunctionFromRef(ref);
+  if (func == nullptr) return absl::StrCat("invalid ", ref);
   for (size_t i = 0; i < run.instance->funcs.size(); ++i) {
     if (run.instance->funcs[i] == func) return absl::StrCat("func ", i);
   }

@@ -56,6 +56,10 @@ class Context {
                   std::initializer_list<Arg> args);
   // badf when fd is not open; notcapable (audited) when it lacks `needed`.
   uint16_t Lookup(Call& c, uint32_t fd, uint64_t needed, FdEntry** out);
+  // notcapable (audited, with `context` such as the path) when the open fd
+  // `e` lacks `needed`.
+  uint16_t CheckRights(Call& c, uint32_t fd, const FdEntry* e, uint64_t needed,
+                       std::initializer_list<Arg> context = {});
 
   // The single place a WASI call blocks: waits for `fds` (may be empty)
   // until `until` or the options' deadline. Returns the ready count, 0 on
@@ -135,6 +139,9 @@ class Context {
   uint16_t StringListSizes(Call& c, const std::vector<std::string>& list,
                            uint64_t count_ptr, uint64_t size_ptr);
   uint16_t FillListing(FdEntry* e);
+  uint16_t NoSocket(Call& c, uint32_t fd);
+  uint16_t Record(Call& c, uint16_t error, std::string reason,
+                  std::vector<std::pair<std::string, std::string>> args);
 
   WasiOptions options_;
   FdTable fds_;

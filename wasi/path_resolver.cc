@@ -164,7 +164,10 @@ Resolved PathResolver::OpenParent(int root_fd, std::string_view path) const {
     last = ".";
   }
   Resolved r = OpenWithOpenat2(root_fd, dir, O_PATH | O_DIRECTORY, 0, true);
-  if (r.ok()) r.name = std::string(last);
+  if (r.ok()) {
+    r.name = std::string(last);
+    if (r.name != "." && HasTrailingSlash(path)) r.name += '/';
+  }
   return r;
 }
 
@@ -176,7 +179,9 @@ Resolved PathResolver::Walk(int root_fd, std::string_view path,
   std::vector<OwnedFd> stack;
   std::deque<std::string> todo;
   AppendComponents(path, &todo, false);
-  bool must_be_dir = path.back() == '/';
+  bool must_be_dir = HasTrailingSlash(path);
+  // POSIX: "name/" follows a symlink at name, even for O_NOFOLLOW.
+  if (must_be_dir) follow_final = true;
   int expansions = 0;
   auto cur = [&] { return stack.empty() ? root_fd : stack.back().get(); };
   // Replaces the link `name` in cur() by its target's components.
@@ -202,6 +207,7 @@ Resolved PathResolver::Walk(int root_fd, std::string_view path,
       r.fd = OwnedFd(fcntl(cur(), F_DUPFD_CLOEXEC, 0));
       if (!r.fd.valid()) return HostError(errno);
       r.name = c;
+      if (HasTrailingSlash(path)) r.name += '/';
       return r;
     }
     std::string target;

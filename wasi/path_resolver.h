@@ -38,7 +38,11 @@ class OwnedFd {
 // (escape, absolute path, NUL byte, link loop): those become audit events.
 struct Resolved {
   OwnedFd fd;
-  std::string name;  // OpenParent: one component, never "", "/" or ".."
+  // OpenParent: one component, never "", "/" or "..", with one trailing
+  // '/' kept when the path ended in slashes ("dir/"): the *at(2) calls that
+  // take it then apply POSIX's rule that such a name must be a directory,
+  // without following a symlink there.
+  std::string name;
   uint16_t error = 0;  // WASI errno; 0 on success
   std::string refusal;
   bool ok() const { return error == 0; }
@@ -55,13 +59,16 @@ class PathResolver {
 
   // Opens `path` beneath root_fd with open(2) `flags` (O_CLOEXEC is added;
   // O_NOFOLLOW is added when !follow_final). `mode` is used with O_CREAT.
+  // As in POSIX, a trailing slash makes the last component a directory that
+  // is followed when it is a symlink, whatever follow_final says.
   Resolved Open(int root_fd, std::string_view path, int flags, mode_t mode,
                 bool follow_final) const;
 
   // Opens the directory holding the path's last component and returns it
   // with that component's name, for the *at(2) calls that act on a name
   // without following it. A path naming a directory through "." or ".."
-  // yields that directory itself and the name ".".
+  // yields that directory itself and the name ".". A trailing slash stays
+  // on the name (see Resolved::name).
   Resolved OpenParent(int root_fd, std::string_view path) const;
 
   // Checks that creating a symlink with `target` in directory `dir_fd`
@@ -81,6 +88,11 @@ class PathResolver {
 
   bool use_openat2_ = false;
 };
+
+// True when `path` ends in '/': its last component must be a directory.
+inline bool HasTrailingSlash(std::string_view path) {
+  return !path.empty() && path.back() == '/';
+}
 
 // True when the running kernel supports openat2 with RESOLVE_BENEATH.
 bool KernelHasOpenat2();

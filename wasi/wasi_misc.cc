@@ -41,13 +41,20 @@ Context::Context(WasiOptions options, FdTable fds)
 
 uint16_t Context::Refuse(Call& c, uint16_t error, std::string reason,
                          std::initializer_list<Arg> args) {
+  return Record(c, error, std::move(reason),
+                std::vector<std::pair<std::string, std::string>>(
+                    args.begin(), args.end()));
+}
+
+uint16_t Context::Record(Call& c, uint16_t error, std::string reason,
+                         std::vector<std::pair<std::string, std::string>> args) {
   if (events_.size() >= options_.max_audit_events) {
     ++dropped_events_;
     return error;
   }
   AuditEvent ev;
   ev.function = c.function;
-  for (const Arg& arg : args) ev.args.emplace_back(arg.first, arg.second);
+  ev.args = std::move(args);
   ev.error = error;
   ev.reason = std::move(reason);
   events_.push_back(std::move(ev));
@@ -57,16 +64,23 @@ uint16_t Context::Refuse(Call& c, uint16_t error, std::string reason,
 uint16_t Context::Lookup(Call& c, uint32_t fd, uint64_t needed, FdEntry** out) {
   FdEntry* e = fds_.Get(fd);
   if (e == nullptr) return kBadf;
-  uint64_t missing = needed & ~e->rights_base;
-  if (missing != 0) {
-    std::string reason = e->read_only && (missing & rights::kMutating)
-                             ? "read-only directory"
-                             : "fd lacks the rights for this call";
-    return Refuse(c, kNotcapable, reason,
-                  {{"fd", Num(fd)}, {"missing_rights", Num(missing)}});
-  }
+  if (uint16_t err = CheckRights(c, fd, e, needed)) return err;
   *out = e;
   return kSuccess;
+}
+
+uint16_t Context::CheckRights(Call& c, uint32_t fd, const FdEntry* e,
+                              uint64_t needed,
+                              std::initializer_list<Arg> context) {
+  uint64_t missing = needed & ~e->rights_base;
+  if (missing == 0) return kSuccess;
+  std::string reason = e->read_only && (missing & rights::kMutating)
+                           ? "read-only directory"
+                           : "fd lacks the rights for this call";
+  std::vector<std::pair<std::string, std::string>> args = {{"fd", Num(fd)}};
+  args.insert(args.end(), context.begin(), context.end());
+  args.emplace_back("missing_rights", Num(missing));
+  return Record(c, kNotcapable, std::move(reason), std::move(args));
 }
 
 int Context::Wait(Call& c, std::span<pollfd> fds,
@@ -186,17 +200,25 @@ uint16_t Context::ProcExit(Call& c, const uint64_t* a) {
 uint16_t Context::ProcRaise(Call& c, const uint64_t* a) {
   return Refuse(c, kNotsup, "signals are not supported", {{"sig", Num(U32(a[0]))}});
 }
+// No socket is ever granted, so an open fd is simply not one; a host socket
+// behind stdio is not handed on either (refused, audited).
+uint16_t Context::NoSocket(Call& c, uint32_t fd) {
+  const FdEntry* e = fds_.Get(fd);
+  if (e == nullptr) return kBadf;
+  if (e->type != kSocketStream && e->type != kSocketDgram) return kNotsock;
+  return Refuse(c, kNotsup, "sockets are not granted", {{"fd", Num(fd)}});
+}
 uint16_t Context::SockAccept(Call& c, const uint64_t* a) {
-  return Refuse(c, kNotsup, "sockets are not granted", {{"fd", Num(U32(a[0]))}});
+  return NoSocket(c, U32(a[0]));
 }
 uint16_t Context::SockRecv(Call& c, const uint64_t* a) {
-  return Refuse(c, kNotsup, "sockets are not granted", {{"fd", Num(U32(a[0]))}});
+  return NoSocket(c, U32(a[0]));
 }
 uint16_t Context::SockSend(Call& c, const uint64_t* a) {
-  return Refuse(c, kNotsup, "sockets are not granted", {{"fd", Num(U32(a[0]))}});
+  return NoSocket(c, U32(a[0]));
 }
 uint16_t Context::SockShutdown(Call& c, const uint64_t* a) {
-  return Refuse(c, kNotsup, "sockets are not granted", {{"fd", Num(U32(a[0]))}});
+  return NoSocket(c, U32(a[0]));
 }
 
 }  // namespace wsbx::wasi

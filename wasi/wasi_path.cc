@@ -58,16 +58,19 @@ uint16_t Context::ResolveFailed(Call& c, const Resolved& r,
   return Refuse(c, r.error, r.refusal, args);
 }
 
-// Common prologue of the single-path functions: fd lookup with rights,
-// path read, parent resolution.
+// Common prologue of the path functions: the fd must be open, the path
+// readable, and the fd must hold `right` (a refusal names the path).
 #define WSBX_PATH_PROLOGUE(fd_arg, right, ptr_arg, len_arg)              \
-  FdEntry* e;                                                            \
-  if (uint16_t err = Lookup(c, U32(fd_arg), right, &e)) return err;      \
-  if (e->type != kDirectory) return kNotdir;                             \
+  FdEntry* e = fds_.Get(U32(fd_arg));                                    \
+  if (e == nullptr) return kBadf;                                        \
   std::string path;                                                      \
   if (uint16_t err = ReadPath(c, U32(ptr_arg), U32(len_arg), &path)) {   \
     return err;                                                          \
-  }
+  }                                                                      \
+  if (uint16_t err = CheckRights(c, U32(fd_arg), e, right, {{"path", path}})) { \
+    return err;                                                          \
+  }                                                                      \
+  if (e->type != kDirectory) return kNotdir;
 
 uint16_t Context::PathCreateDirectory(Call& c, const uint64_t* a) {
   WSBX_PATH_PROLOGUE(a[0], rights::kPathCreateDirectory, a[1], a[2]);
@@ -79,7 +82,8 @@ uint16_t Context::PathCreateDirectory(Call& c, const uint64_t* a) {
 
 uint16_t Context::PathFilestatGet(Call& c, const uint64_t* a) {
   WSBX_PATH_PROLOGUE(a[0], rights::kPathFilestatGet, a[2], a[3]);
-  bool follow = U32(a[1]) & kLookupSymlinkFollow;
+  // "name/" follows a symlink at name (POSIX), as if asked to.
+  bool follow = (U32(a[1]) & kLookupSymlinkFollow) || HasTrailingSlash(path);
   struct stat st;
   Resolved r = follow ? resolver_.Open(e->host, path, O_PATH, 0, true)
                       : resolver_.OpenParent(e->host, path);
@@ -94,7 +98,7 @@ uint16_t Context::PathFilestatSetTimes(Call& c, const uint64_t* a) {
   WSBX_PATH_PROLOGUE(a[0], rights::kPathFilestatSetTimes, a[2], a[3]);
   struct timespec ts[2];
   if (!TimesFromFlags(a[4], a[5], U32(a[6]), ts)) return kInval;
-  bool follow = U32(a[1]) & kLookupSymlinkFollow;
+  bool follow = (U32(a[1]) & kLookupSymlinkFollow) || HasTrailingSlash(path);
   Resolved r = follow ? resolver_.Open(e->host, path, O_PATH, 0, true)
                       : resolver_.OpenParent(e->host, path);
   if (!r.ok()) return ResolveFailed(c, r, {{"fd", Num(U32(a[0]))}, {"path", path}});
@@ -105,11 +109,15 @@ uint16_t Context::PathFilestatSetTimes(Call& c, const uint64_t* a) {
 
 uint16_t Context::PathLink(Call& c, const uint64_t* a) {
   WSBX_PATH_PROLOGUE(a[0], rights::kPathLinkSource, a[2], a[3]);
-  FdEntry* to;
-  if (uint16_t err = Lookup(c, U32(a[4]), rights::kPathLinkTarget, &to)) return err;
-  if (to->type != kDirectory) return kNotdir;
+  FdEntry* to = fds_.Get(U32(a[4]));
+  if (to == nullptr) return kBadf;
   std::string new_path;
   if (uint16_t err = ReadPath(c, U32(a[5]), U32(a[6]), &new_path)) return err;
+  if (uint16_t err = CheckRights(c, U32(a[4]), to, rights::kPathLinkTarget,
+                                 {{"path", new_path}})) {
+    return err;
+  }
+  if (to->type != kDirectory) return kNotdir;
   std::initializer_list<Arg> args = {{"old_fd", Num(U32(a[0]))}, {"old_path", path},
                                      {"new_fd", Num(U32(a[4]))}, {"new_path", new_path}};
   Resolved dst = resolver_.OpenParent(to->host, new_path);
@@ -125,6 +133,12 @@ uint16_t Context::PathLink(Call& c, const uint64_t* a) {
     int rc = linkat(AT_FDCWD, ProcFdPath(src.fd.get()).c_str(), dst.fd.get(),
                     dst.name.c_str(), AT_SYMLINK_FOLLOW);
     return rc == 0 ? kSuccess : ErrnoFromHost(errno);
+  }
+  if (HasTrailingSlash(path)) {
+    // "old/" names a directory (a symlink there is followed, beneath the
+    // root), and directories cannot be hard-linked.
+    Resolved dir = resolver_.Open(e->host, path, O_PATH, 0, true);
+    return dir.ok() ? kPerm : ResolveFailed(c, dir, args);
   }
   Resolved src = resolver_.OpenParent(e->host, path);
   if (!src.ok()) return ResolveFailed(c, src, args);
@@ -146,14 +160,12 @@ uint16_t Context::PathOpen(Call& c, const uint64_t* a) {
       {"rights_base", Num(base)}, {"fdflags", Num(fdflags)}};
   if ((oflags & ~uint32_t{0xf}) || (fdflags & ~uint32_t{0x1f})) return kInval;
   if (!c.mem.InBounds(U32(a[8]), 4)) return kFault;
-  if (e->read_only && ((base & rights::kMutating) ||
-                       (fdflags & (kFdflagAppend | kFdflagDsync | kFdflagSync)))) {
-    return Refuse(c, kNotcapable, "read-only directory", args);
-  }
-  if ((base & ~e->rights_inheriting) || (inheriting & ~e->rights_inheriting)) {
-    return Refuse(c, kNotcapable, "rights exceed the directory's inheritable rights",
-                  args);
-  }
+  // The rights asked for are an upper bound: the new fd gets those the
+  // directory can hand on (in a read-only grant, none that write), and a
+  // write through it is refused later. Only an open that writes by itself
+  // (creat, trunc) is refused, by the path rights checked above.
+  base &= e->rights_inheriting;
+  inheriting &= e->rights_inheriting;
   bool follow = U32(a[1]) & kLookupSymlinkFollow;
   int flags = HostOpenFlags(base, oflags, fdflags);
   Resolved r = resolver_.Open(e->host, path, flags, 0666, follow);
@@ -183,6 +195,13 @@ uint16_t Context::PathReadlink(Call& c, const uint64_t* a) {
   WSBX_PATH_PROLOGUE(a[0], rights::kPathReadlink, a[1], a[2]);
   uint64_t buf = U32(a[3]), buf_len = U32(a[4]);
   if (!c.mem.InBounds(buf, buf_len) || !c.mem.InBounds(U32(a[5]), 4)) return kFault;
+  if (HasTrailingSlash(path)) {
+    // "link/" is followed (beneath the root) and names a directory, which
+    // is not a symlink.
+    Resolved dir = resolver_.Open(e->host, path, O_PATH, 0, true);
+    return dir.ok() ? kInval
+                    : ResolveFailed(c, dir, {{"fd", Num(U32(a[0]))}, {"path", path}});
+  }
   Resolved p = resolver_.OpenParent(e->host, path);
   if (!p.ok()) return ResolveFailed(c, p, {{"fd", Num(U32(a[0]))}, {"path", path}});
   char target[kMaxPathBytes];
@@ -205,11 +224,15 @@ uint16_t Context::PathRemoveDirectory(Call& c, const uint64_t* a) {
 
 uint16_t Context::PathRename(Call& c, const uint64_t* a) {
   WSBX_PATH_PROLOGUE(a[0], rights::kPathRenameSource, a[1], a[2]);
-  FdEntry* to;
-  if (uint16_t err = Lookup(c, U32(a[3]), rights::kPathRenameTarget, &to)) return err;
-  if (to->type != kDirectory) return kNotdir;
+  FdEntry* to = fds_.Get(U32(a[3]));
+  if (to == nullptr) return kBadf;
   std::string new_path;
   if (uint16_t err = ReadPath(c, U32(a[4]), U32(a[5]), &new_path)) return err;
+  if (uint16_t err = CheckRights(c, U32(a[3]), to, rights::kPathRenameTarget,
+                                 {{"path", new_path}})) {
+    return err;
+  }
+  if (to->type != kDirectory) return kNotdir;
   std::initializer_list<Arg> args = {{"fd", Num(U32(a[0]))}, {"old_path", path},
                                      {"new_fd", Num(U32(a[3]))}, {"new_path", new_path}};
   Resolved src = resolver_.OpenParent(e->host, path);

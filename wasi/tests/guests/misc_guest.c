@@ -67,10 +67,12 @@ static void Refused(void) {
   __wasi_roflags_t ro;
   __wasi_iovec_t iov = {0, 0};
   __wasi_ciovec_t ciov = {0, 0};
-  EXPECT(__wasi_sock_accept(0, 0, &fd), __WASI_ERRNO_NOTSUP);
-  EXPECT(__wasi_sock_recv(0, &iov, 1, 0, &n, &ro), __WASI_ERRNO_NOTSUP);
-  EXPECT(__wasi_sock_send(1, &ciov, 1, 0, &n), __WASI_ERRNO_NOTSUP);
-  EXPECT(__wasi_sock_shutdown(1, __WASI_SDFLAGS_WR), __WASI_ERRNO_NOTSUP);
+  // No socket is granted: stdio fds are not sockets, others are not open.
+  EXPECT(__wasi_sock_accept(0, 0, &fd), __WASI_ERRNO_NOTSOCK);
+  EXPECT(__wasi_sock_recv(0, &iov, 1, 0, &n, &ro), __WASI_ERRNO_NOTSOCK);
+  EXPECT(__wasi_sock_send(1, &ciov, 1, 0, &n), __WASI_ERRNO_NOTSOCK);
+  EXPECT(__wasi_sock_shutdown(1, __WASI_SDFLAGS_WR), __WASI_ERRNO_NOTSOCK);
+  EXPECT(__wasi_sock_shutdown(42, __WASI_SDFLAGS_WR), __WASI_ERRNO_BADF);
   EXPECT(raw_proc_raise(9), __WASI_ERRNO_NOTSUP);  // SIGKILL
 }
 

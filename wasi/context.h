@@ -66,6 +66,9 @@ class Context {
   // `until`, or -1 with c.trap = kTimeout when the deadline passed.
   int Wait(Call& c, std::span<pollfd> fds,
            std::optional<Clock::time_point> until);
+  // True, with c.trap set, once the deadline has passed or an interrupt was
+  // requested: long host calls check it between chunks of work.
+  bool Stopped(Call& c);
 
   // wasi_misc.cc
   uint16_t ArgsGet(Call& c, const uint64_t* a);
@@ -131,7 +134,13 @@ class Context {
                         PositionedIoFn io);
   uint16_t GatherIovecs(Call& c, uint64_t iovs, uint64_t count,
                         std::vector<struct iovec>* out);
-  uint16_t WaitIo(Call& c, FdEntry* e, short events);
+  // Before each read or write syscall: for a stream the guest sees as
+  // blocking, waits until it is ready (polling against the deadline when
+  // there is one, or when the host fd turned out non-blocking: `blocked`);
+  // kIntr with c.trap set when the deadline passed or an interrupt came.
+  uint16_t WaitIo(Call& c, FdEntry* e, short events, bool blocked);
+  // Bytes per read/write syscall on `e` (see wasi_fd.cc).
+  size_t IoChunk(const FdEntry* e) const;
   uint16_t WriteAll(Call& c, FdEntry* e, std::vector<struct iovec>& iov,
                     uint64_t* written);
   uint16_t StringList(Call& c, const std::vector<std::string>& list,

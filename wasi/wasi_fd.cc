@@ -102,12 +102,22 @@ uint16_t Context::GatherIovecs(Call& c, uint64_t iovs, uint64_t count,
   return kSuccess;
 }
 
-uint16_t Context::WaitIo(Call& c, FdEntry* e, short events) {
-  if (!IsStream(e) || (e->flags & kFdflagNonblock)) return kSuccess;
-  if (!options_.deadline) return kSuccess;  // the syscall itself blocks
+uint16_t Context::WaitIo(Call& c, FdEntry* e, short events, bool blocked) {
+  if (e->flags & kFdflagNonblock) return kSuccess;  // EAGAIN is the answer
+  if (!IsStream(e)) return Stopped(c) ? kIntr : kSuccess;
+  // Without a deadline a blocking fd blocks in the syscall itself; a host fd
+  // the parent left non-blocking (blocked) is waited for here instead.
+  if (!options_.deadline && !blocked) return Stopped(c) ? kIntr : kSuccess;
   pollfd p{e->host, events, 0};
-  int n = Wait(c, std::span<pollfd>(&p, 1), std::nullopt);
-  return n < 0 ? kIntr : kSuccess;
+  return Wait(c, std::span<pollfd>(&p, 1), std::nullopt) < 0 ? kIntr : kSuccess;
+}
+
+size_t Context::IoChunk(const FdEntry* e) const {
+  // With a deadline, a stream gets at most PIPE_BUF bytes per syscall: after
+  // poll() reports it writable, that much never blocks. Files are cut into
+  // 1 MiB pieces so the deadline is checked between them.
+  if (!options_.deadline) return SIZE_MAX;
+  return IsStream(e) ? PIPE_BUF : size_t{1} << 20;
 }
 
 uint16_t Context::FdAdvise(Call& c, const uint64_t* a) {
@@ -278,50 +288,96 @@ uint16_t Context::FdPrestatDirName(Call& c, const uint64_t* a) {
   return c.mem.Write(U32(a[1]), name.data(), name.size()) ? kSuccess : kFault;
 }
 
+namespace {
+
+// The first `limit` bytes of iov[first...] (the last entry cut short).
+void Prefix(const std::vector<struct iovec>& iov, size_t first, size_t limit,
+            std::vector<struct iovec>* out) {
+  out->clear();
+  for (size_t i = first; i < iov.size() && limit > 0; ++i) {
+    size_t len = std::min(iov[i].iov_len, limit);
+    out->push_back({iov[i].iov_base, len});
+    limit -= len;
+  }
+}
+
+// Drops the first n bytes from iov[*first...].
+void Advance(std::vector<struct iovec>& iov, size_t* first, size_t n) {
+  while (*first < iov.size() && n >= iov[*first].iov_len) {
+    n -= iov[*first].iov_len;
+    ++*first;
+  }
+  if (n > 0) {
+    iov[*first].iov_base = static_cast<uint8_t*>(iov[*first].iov_base) + n;
+    iov[*first].iov_len -= n;
+  }
+}
+
+size_t Total(const std::vector<struct iovec>& iov, size_t first) {
+  size_t total = 0;
+  for (size_t i = first; i < iov.size(); ++i) total += iov[i].iov_len;
+  return total;
+}
+
+}  // namespace
+
 uint16_t Context::FdRead(Call& c, const uint64_t* a) {
   FdEntry* e;
   if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdRead, &e)) return err;
   std::vector<struct iovec> iov;
   if (uint16_t err = GatherIovecs(c, U32(a[1]), U32(a[2]), &iov)) return err;
   if (!c.mem.InBounds(U32(a[3]), 4)) return kFault;
-  ssize_t n;
+  // A stream returns what one read gives; a file is read on until the
+  // buffers are full or it ends, a chunk at a time.
+  const size_t chunk = IoChunk(e);
+  std::vector<struct iovec> part;
+  size_t first = 0, total = 0;
+  bool blocked = false;
   for (;;) {
-    if (WaitIo(c, e, POLLIN) != kSuccess) return kIntr;  // c.trap is set
-    n = readv(e->host, iov.data(), static_cast<int>(iov.size()));
-    if (n >= 0 || errno != EINTR) break;
+    if (WaitIo(c, e, POLLIN, blocked) != kSuccess) return kIntr;  // c.trap set
+    Prefix(iov, first, chunk, &part);
+    ssize_t n = readv(e->host, part.data(), static_cast<int>(part.size()));
+    if (n < 0) {
+      if (errno == EINTR) continue;  // WaitIo sees an interrupt
+      blocked = errno == EAGAIN && !(e->flags & kFdflagNonblock);
+      if (blocked) continue;
+      if (total > 0) break;  // the error shows on the next call
+      return ErrnoFromHost(errno);
+    }
+    total += static_cast<size_t>(n);
+    size_t asked = Total(part, 0);
+    Advance(iov, &first, static_cast<size_t>(n));
+    if (IsStream(e) || static_cast<size_t>(n) < asked || first == iov.size()) break;
   }
-  if (n < 0) return ErrnoFromHost(errno);
-  c.mem.Store<uint32_t>(U32(a[3]), static_cast<uint32_t>(n));
+  c.mem.Store<uint32_t>(U32(a[3]), static_cast<uint32_t>(total));
   return kSuccess;
 }
 
 uint16_t Context::WriteAll(Call& c, FdEntry* e, std::vector<struct iovec>& iov,
                            uint64_t* written) {
   *written = 0;
+  const size_t chunk = IoChunk(e);
+  std::vector<struct iovec> part;
   size_t first = 0;
+  bool blocked = false;
   while (first < iov.size()) {
     if (iov[first].iov_len == 0) {
       ++first;
       continue;
     }
-    if (WaitIo(c, e, POLLOUT) != kSuccess) return kIntr;
-    ssize_t n = writev(e->host, iov.data() + first,
-                       static_cast<int>(iov.size() - first));
+    if (WaitIo(c, e, POLLOUT, blocked) != kSuccess) return kIntr;
+    Prefix(iov, first, chunk, &part);
+    ssize_t n = writev(e->host, part.data(), static_cast<int>(part.size()));
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) continue;  // WaitIo sees an interrupt
+      blocked = errno == EAGAIN && !(e->flags & kFdflagNonblock);
+      if (blocked) continue;
       // Report what was written; the error shows on the next call.
       return *written > 0 ? kSuccess : ErrnoFromHost(errno);
     }
+    blocked = false;
     *written += static_cast<uint64_t>(n);
-    size_t left = static_cast<size_t>(n);
-    while (first < iov.size() && left >= iov[first].iov_len) {
-      left -= iov[first].iov_len;
-      ++first;
-    }
-    if (left > 0) {
-      iov[first].iov_base = static_cast<uint8_t*>(iov[first].iov_base) + left;
-      iov[first].iov_len -= left;
-    }
+    Advance(iov, &first, static_cast<size_t>(n));
     if (e->flags & kFdflagNonblock) break;  // partial writes are the answer
   }
   return kSuccess;

@@ -83,6 +83,13 @@ uint16_t Context::CheckRights(Call& c, uint32_t fd, const FdEntry* e,
   return Record(c, kNotcapable, std::move(reason), std::move(args));
 }
 
+bool Context::Stopped(Call& c) {
+  if (!options_.deadline || Clock::now() < *options_.deadline) return false;
+  c.trap = TrapKind::kTimeout;
+  c.host.trap_message = "timeout: deadline passed during a host call";
+  return true;
+}
+
 int Context::Wait(Call& c, std::span<pollfd> fds,
                   std::optional<Clock::time_point> until) {
   for (;;) {
@@ -172,8 +179,11 @@ uint16_t Context::RandomGet(Call& c, const uint64_t* a) {
   uint8_t* p = c.mem.Bytes(U32(a[0]), U32(a[1]));
   if (p == nullptr) return kFault;
   size_t left = U32(a[1]);
+  // Up to 4 GiB: filled a chunk at a time, stopping at the deadline.
+  constexpr size_t kChunk = size_t{1} << 20;
   while (left > 0) {
-    ssize_t n = getrandom(p, left, 0);
+    if (Stopped(c)) return kIntr;
+    ssize_t n = getrandom(p, std::min(left, kChunk), 0);
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoFromHost(errno);

@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <thread>
 #include <tuple>
 #include <doctest/doctest.h>
 
@@ -21,10 +22,10 @@ using testing::TestTree;
 
 class Harness {
  public:
-  explicit Harness(WasiOptions options) {
+  explicit Harness(WasiOptions options, uint32_t pages = 1) {
     MemoryType type;
-    type.limits.min = 1;
-    mem_ = std::move(*MemoryInstance::Create(type, 1));
+    type.limits.min = pages;
+    mem_ = std::move(*MemoryInstance::Create(type, pages));
     auto w = Wasi::Create(std::move(options));
     REQUIRE(w.ok());
     wasi_ = std::move(*w);
@@ -385,6 +386,73 @@ TEST_CASE("a trailing slash on the last component means a directory") {
     CHECK(h.Open(3, "sub2/", kOflagDirectory, rights::kFdReaddir) == kSuccess);
     CHECK(std::filesystem::exists(t.root() + "/file.txt"));
   }
+}
+
+// Long host calls stop at the deadline: a write that a pipe cannot take,
+// a big random_get. Before, writev blocked for as long as the reader slept.
+TEST_CASE("fd_write into a pipe nobody drains stops at the deadline") {
+  int p[2];
+  REQUIRE(pipe(p) == 0);
+  WasiOptions o;
+  o.stdout_fd = p[1];
+  o.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  Harness h{std::move(o), 16};
+  // One iovec of 512 KiB, far more than the pipe holds.
+  h.Put(16, std::string("\x00\x00\x01\x00\x00\x00\x08\x00", 8));
+  auto start = std::chrono::steady_clock::now();
+  h.Call("fd_write", {1, 16, 1, 24});
+  CHECK(h.trap() == TrapKind::kTimeout);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  close(p[0]);
+  close(p[1]);
+}
+
+TEST_CASE("random_get stops at the deadline") {
+  WasiOptions o;
+  o.deadline = std::chrono::steady_clock::now();
+  Harness h{std::move(o), 256};
+  h.Call("random_get", {0, 256u * 65536});
+  CHECK(h.trap() == TrapKind::kTimeout);
+}
+
+// A parent may leave stdio non-blocking; the guest was told its fds block,
+// so it must never see EAGAIN for them, deadline or not.
+TEST_CASE("stdio the parent left non-blocking behaves as blocking") {
+  int in[2], out[2];
+  REQUIRE(pipe(in) == 0);
+  REQUIRE(pipe(out) == 0);
+  for (int fd : {in[0], out[1]}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  WasiOptions o;
+  o.stdin_fd = in[0];
+  o.stdout_fd = out[1];
+  Harness h{std::move(o), 16};
+  // The reader arrives late; the writer fills the pipe and then more.
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(write(in[1], "late", 4) == 4);
+  });
+  h.Put(16, std::string("\x00\x01\x00\x00\x40\x00\x00\x00", 8));
+  CHECK(h.Call("fd_read", {0, 16, 1, 24}) == kSuccess);
+  CHECK(h.U32At(24) == 4);
+  CHECK(h.Str(256, 4) == "late");
+  writer.join();
+  uint64_t drained = 0;
+  std::thread reader([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    char buf[65536];
+    fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (drained < 512 * 1024 && std::chrono::steady_clock::now() < until) {
+      ssize_t n = read(out[0], buf, sizeof buf);
+      if (n > 0) drained += static_cast<uint64_t>(n);
+    }
+  });
+  h.Put(32, std::string("\x00\x00\x01\x00\x00\x00\x08\x00", 8));  // 512 KiB
+  CHECK(h.Call("fd_write", {1, 32, 1, 40}) == kSuccess);
+  CHECK(h.U32At(40) == 512 * 1024);
+  reader.join();
+  CHECK(drained == 512 * 1024);
+  for (int fd : {in[0], in[1], out[0], out[1]}) close(fd);
 }
 
 TEST_CASE("the audit log is JSON Lines") {

@@ -153,10 +153,14 @@ bool ParseBudget(const RunOptions& opts, Budget* out, std::string* error) {
     return false;
   };
   Limits& limits = out->limits;
+  // --mem caps each linear memory and the Store's whole account (memories,
+  // tables, instances, code); 4G when not given.
+  limits.max_store_bytes = limits.max_memory_pages * kPageSize;
   if (!opts.mem.empty()) {
     absl::StatusOr<uint64_t> bytes = ParseByteSize(opts.mem);
     if (!bytes.ok()) return fail("--mem", bytes.status());
     limits.max_memory_pages = *bytes / kPageSize;
+    limits.max_store_bytes = *bytes;
   }
   if (!opts.fuel.empty()) {
     absl::StatusOr<uint64_t> n = ParseCount(opts.fuel, 0, uint64_t{1} << 62);
@@ -206,6 +210,11 @@ void PrintStats(Store& store, const Instance* instance,
                    static_cast<unsigned long long>(m->pages()));
     }
   }
+  std::fprintf(stderr,
+               "wsbx stats: host memory for the guest peak %llu bytes "
+               "(memories, tables, instances, code; cap %llu)\n",
+               static_cast<unsigned long long>(store.account().peak()),
+               static_cast<unsigned long long>(store.account().limit()));
   double ms = std::chrono::duration<double, std::milli>(elapsed).count();
   std::fprintf(stderr, "wsbx stats: elapsed %.3f ms\n", ms);
 }

@@ -259,6 +259,20 @@ absl::Status AllocateDefinitions(Store& store, Instance& inst) {
   return absl::OkStatus();
 }
 
+// What an instance of `m` holds in the Store beyond its tables and memories.
+uint64_t InstanceBytes(const Module& m) {
+  uint64_t bytes = sizeof(Instance) + m.types.size() * sizeof(uint32_t) +
+                   m.bodies.size() * sizeof(FunctionInstance) +
+                   (m.imports.size() + m.bodies.size()) * sizeof(void*) +
+                   m.globals.size() * (sizeof(GlobalInstance) + sizeof(void*)) +
+                   m.datas.size();
+  for (const auto& seg : m.elems) {
+    bytes += sizeof(std::vector<RefBits>) + seg.items.size() * sizeof(RefBits);
+  }
+  if (m.code != nullptr) bytes += m.code->code.size() * sizeof(CodeWord);
+  return bytes;
+}
+
 }  // namespace
 
 absl::StatusOr<Instance*> Store::Instantiate(
@@ -284,6 +298,15 @@ absl::StatusOr<Instance*> Store::Instantiate(
   }
 
   // Step 2: allocation. From here on everything created stays in the store.
+  // The instance, its functions, globals, evaluated element segments and the
+  // module's code are charged up front; tables and memories charge their own.
+  const uint64_t instance_bytes = InstanceBytes(*module);
+  if (!account_.TryCharge(instance_bytes)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "instantiating needs ", instance_bytes, " bytes for code, functions, "
+        "globals and element segments; the memory cap allows ",
+        account_.limit() - account_.used(), " more"));
+  }
   Instance& inst = instances_.emplace_back();
   inst.module = module;
   const Module& m = *module;

@@ -31,7 +31,12 @@ struct Limits {
   uint32_t max_control_depth = 65536;   // nested blocks in one body
 
   // Runtime limits.
-  uint64_t max_memory_pages = 65536;    // cap on every linear memory (--mem)
+  uint64_t max_memory_pages = 65536;    // cap on every linear memory
+  // Cap on all host memory a Store holds for the guest (MemoryAccount):
+  // linear memories, tables, globals, instances and their functions, element
+  // segments and the code of the modules instantiated. The CLI's --mem sets
+  // both caps.
+  uint64_t max_store_bytes = UINT64_MAX;
   uint64_t max_table_elements = 10000000;  // cap on every table
   // 8-byte slots per thread (at most 2^32 - 1 are used).
   uint64_t value_stack_slots = 1u << 20;

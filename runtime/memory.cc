@@ -15,7 +15,7 @@
 namespace wsbx {
 
 absl::StatusOr<std::unique_ptr<MemoryInstance>> MemoryInstance::Create(
-    const MemoryType& type, uint64_t cap_pages) {
+    const MemoryType& type, uint64_t cap_pages, MemoryAccount* account) {
   const SizeLimits& limits = type.limits;
   cap_pages = std::min(cap_pages, kMaxPages);
   if (limits.min > cap_pages) {
@@ -29,6 +29,7 @@ absl::StatusOr<std::unique_ptr<MemoryInstance>> MemoryInstance::Create(
                      " pages is below its minimum ", limits.min));
   }
   std::unique_ptr<MemoryInstance> mem(new MemoryInstance());
+  mem->account_ = account;
   mem->declared_max_ = limits.max;
   mem->max_pages_ = std::min(limits.max.value_or(kMaxPages), cap_pages);
   // Reserve at least one page so base() is a real, non-null address even for
@@ -45,6 +46,11 @@ absl::StatusOr<std::unique_ptr<MemoryInstance>> MemoryInstance::Create(
   mem->base_ = static_cast<uint8_t*>(p);
   mem->AdviseHugePages();
   if (limits.min > 0 && mem->Grow(limits.min) < 0) {
+    if (account != nullptr && limits.min * kPageSize > account->limit() - account->used()) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "memory minimum ", limits.min, " pages does not fit in the memory cap (",
+          account->used(), " of ", account->limit(), " bytes in use)"));
+    }
     return absl::ResourceExhaustedError(
         absl::StrCat("cannot commit ", limits.min, " pages for a memory"));
   }
@@ -70,6 +76,7 @@ void MemoryInstance::AdviseHugePages() {
 
 MemoryInstance::~MemoryInstance() {
   if (base_ != nullptr) munmap(base_, reserved_bytes_);
+  if (account_ != nullptr) account_->Release(size_bytes_);
 }
 
 MemoryType MemoryInstance::type() const {
@@ -83,8 +90,10 @@ int64_t MemoryInstance::Grow(uint64_t delta_pages) {
   const uint64_t old_pages = pages();
   if (delta_pages == 0) return static_cast<int64_t>(old_pages);
   if (delta_pages > max_pages_ - old_pages) return -1;
-  if (mprotect(base_ + size_bytes_, delta_pages * kPageSize,
-               PROT_READ | PROT_WRITE) != 0) {
+  const uint64_t bytes = delta_pages * kPageSize;
+  if (account_ != nullptr && !account_->TryCharge(bytes)) return -1;
+  if (mprotect(base_ + size_bytes_, bytes, PROT_READ | PROT_WRITE) != 0) {
+    if (account_ != nullptr) account_->Release(bytes);
     return -1;
   }
   size_bytes_ += delta_pages * kPageSize;
@@ -92,15 +101,55 @@ int64_t MemoryInstance::Grow(uint64_t delta_pages) {
   return static_cast<int64_t>(old_pages);
 }
 
-TableInstance::TableInstance(const TableType& type, uint64_t cap_elements,
-                             RefBits init)
-    : elem_type_(type.elem),
-      declared_max_(type.limits.max),
-      max_elements_(std::min<uint64_t>(
-          {type.limits.max.value_or(UINT32_MAX), cap_elements, UINT32_MAX})) {
-  // Callers check the minimum against the cap before constructing.
-  assert(type.limits.min <= max_elements_);
-  elems_.assign(std::min<uint64_t>(type.limits.min, max_elements_), init);
+absl::StatusOr<std::unique_ptr<TableInstance>> TableInstance::Create(
+    const TableType& type, uint64_t cap_elements, RefBits init,
+    MemoryAccount* account) {
+  const SizeLimits& limits = type.limits;
+  if (limits.max.has_value() && *limits.max < limits.min) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "table maximum ", *limits.max, " is below its minimum ", limits.min));
+  }
+  cap_elements = std::min<uint64_t>(cap_elements, UINT32_MAX);
+  if (limits.min > cap_elements) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("table minimum ", limits.min,
+                     " elements exceeds the cap of ", cap_elements, " elements"));
+  }
+  std::unique_ptr<TableInstance> table(new TableInstance());
+  table->elem_type_ = type.elem;
+  table->declared_max_ = limits.max;
+  table->max_elements_ = std::min(limits.max.value_or(UINT32_MAX), cap_elements);
+  table->account_ = account;
+  if (!table->Reserve(limits.min)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "table minimum ", limits.min, " elements (", limits.min * sizeof(RefBits),
+        " bytes) does not fit in the memory cap (", account->used(), " of ",
+        account->limit(), " bytes in use)"));
+  }
+  table->elems_.assign(limits.min, init);
+  return table;
+}
+
+TableInstance::~TableInstance() {
+  if (account_ != nullptr) account_->Release(elems_.capacity() * sizeof(RefBits));
+}
+
+bool TableInstance::Reserve(uint64_t size) {
+  const uint64_t cap = elems_.capacity();
+  if (size <= cap) return true;
+  uint64_t want = std::min<uint64_t>(2 * cap, max_elements_);
+  if (account_ != nullptr) {
+    // Near the cap the step shrinks to what the account still allows, so
+    // the last reallocation fills it instead of one per element.
+    uint64_t room = (account_->limit() - account_->used()) / sizeof(RefBits);
+    want = std::min(want, cap + room);
+  }
+  want = std::max(want, size);
+  if (account_ != nullptr && !account_->TryCharge((want - cap) * sizeof(RefBits))) {
+    return false;
+  }
+  elems_.reserve(want);
+  return true;
 }
 
 TableType TableInstance::type() const {
@@ -114,6 +163,7 @@ TableType TableInstance::type() const {
 int64_t TableInstance::Grow(uint32_t delta, RefBits init) {
   const uint64_t old_size = elems_.size();
   if (delta > max_elements_ - old_size) return -1;
+  if (!Reserve(old_size + delta)) return -1;
   elems_.resize(old_size + delta, init);
   return static_cast<int64_t>(old_size);
 }

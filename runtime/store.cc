@@ -26,7 +26,9 @@ InvokeResult TrapResult(TrapKind kind, std::string message) {
 }  // namespace
 
 Store::Store(const Limits& limits)
-    : limits_(limits), exec_(NewExecContext(limits)) {
+    : limits_(limits),
+      account_(limits.max_store_bytes),
+      exec_(NewExecContext(limits)) {
   exec_->func_refs = {func_refs_.data(), func_refs_.size()};
 }
 
@@ -58,7 +60,7 @@ FunctionInstance* Store::AddHostFunction(const FuncType& type, HostFunction fn,
 
 absl::StatusOr<MemoryInstance*> Store::AddMemory(const MemoryType& type) {
   absl::StatusOr<std::unique_ptr<MemoryInstance>> mem =
-      MemoryInstance::Create(type, limits_.max_memory_pages);
+      MemoryInstance::Create(type, limits_.max_memory_pages, &account_);
   if (!mem.ok()) return mem.status();
   (*mem)->store_ = this;
   return memories_.emplace_back(std::move(*mem)).get();
@@ -66,22 +68,11 @@ absl::StatusOr<MemoryInstance*> Store::AddMemory(const MemoryType& type) {
 
 absl::StatusOr<TableInstance*> Store::AddTable(const TableType& type,
                                                RefBits init) {
-  uint64_t cap = limits_.max_table_elements;
-  if (type.limits.max.has_value() && *type.limits.max < type.limits.min) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("table maximum ", *type.limits.max,
-                     " is below its minimum ", type.limits.min));
-  }
-  if (type.limits.min > cap || type.limits.min > UINT32_MAX) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("table minimum ", type.limits.min,
-                     " elements exceeds the cap of ", cap, " elements"));
-  }
-  TableInstance* table =
-      tables_.emplace_back(std::make_unique<TableInstance>(type, cap, init))
-          .get();
-  table->store_ = this;
-  return table;
+  absl::StatusOr<std::unique_ptr<TableInstance>> table = TableInstance::Create(
+      type, limits_.max_table_elements, init, &account_);
+  if (!table.ok()) return table.status();
+  (*table)->store_ = this;
+  return tables_.emplace_back(std::move(*table)).get();
 }
 
 GlobalInstance* Store::AddGlobal(const GlobalType& type, const Value& value) {

@@ -29,6 +29,33 @@ namespace wsbx {
 class Store;
 struct Instance;
 struct ExecContext;  // the interpreter's stacks and counters (interpreter.h)
+
+// The host memory a Store holds on its guest's behalf, against one cap.
+// Every allocation sized by the guest is charged before it is made; one
+// that does not fit is refused (a load error, a failed grow, -1), never an
+// allocation failure of the host.
+class MemoryAccount {
+ public:
+  explicit MemoryAccount(uint64_t limit) : limit_(limit) {}
+  MemoryAccount(const MemoryAccount&) = delete;
+  MemoryAccount& operator=(const MemoryAccount&) = delete;
+  // Adds `bytes` when they fit under the limit; false (nothing added) if not.
+  bool TryCharge(uint64_t bytes) {
+    if (bytes > limit_ - used_) return false;
+    used_ += bytes;
+    peak_ = used_ > peak_ ? used_ : peak_;
+    return true;
+  }
+  void Release(uint64_t bytes) { used_ -= bytes < used_ ? bytes : used_; }
+  uint64_t used() const { return used_; }
+  uint64_t peak() const { return peak_; }
+  uint64_t limit() const { return limit_; }
+
+ private:
+  uint64_t limit_;
+  uint64_t used_ = 0;
+  uint64_t peak_ = 0;
+};
 struct ExecContextDeleter {
   void operator()(ExecContext* ctx) const;  // defined by the interpreter
 };
@@ -38,9 +65,11 @@ struct ExecContextDeleter {
 // its user against size_bytes().
 class MemoryInstance {
  public:
-  // Fails when the type's minimum exceeds cap_pages.
+  // Fails when the type's minimum exceeds cap_pages or does not fit in
+  // `account` (when given: every page committed is charged to it).
   static absl::StatusOr<std::unique_ptr<MemoryInstance>> Create(
-      const MemoryType& type, uint64_t cap_pages);
+      const MemoryType& type, uint64_t cap_pages,
+      MemoryAccount* account = nullptr);
   ~MemoryInstance();
   MemoryInstance(const MemoryInstance&) = delete;
   MemoryInstance& operator=(const MemoryInstance&) = delete;
@@ -66,28 +95,42 @@ class MemoryInstance {
   uint64_t max_pages_ = 0;  // min(declared max, cap)
   std::optional<uint64_t> declared_max_;
   uint64_t peak_pages_ = 0;
+  MemoryAccount* account_ = nullptr;
   const Store* store_ = nullptr;
 };
 
 class TableInstance {
  public:
-  TableInstance(const TableType& type, uint64_t cap_elements, RefBits init);
+  // Fails when the minimum exceeds the cap or does not fit in `account`
+  // (when given: the element storage is charged to it).
+  static absl::StatusOr<std::unique_ptr<TableInstance>> Create(
+      const TableType& type, uint64_t cap_elements, RefBits init,
+      MemoryAccount* account = nullptr);
+  ~TableInstance();
+  TableInstance(const TableInstance&) = delete;
+  TableInstance& operator=(const TableInstance&) = delete;
   ValType elem_type() const { return elem_type_; }
   uint32_t size() const { return static_cast<uint32_t>(elems_.size()); }
   RefBits* data() { return elems_.data(); }
   const RefBits* data() const { return elems_.data(); }
   // The type as import matching sees it: min is the current size.
   TableType type() const;
-  // Returns the old size, or -1 when the maximum or the cap would be exceeded.
+  // Returns the old size, or -1 when the maximum, the cap or the account
+  // would be exceeded.
   int64_t Grow(uint32_t delta, RefBits init);
   const Store* store() const { return store_; }
 
  private:
   friend class Store;  // sets store_
-  ValType elem_type_;
+  TableInstance() = default;
+  // Makes room for `size` elements: capacity grows geometrically (so grow
+  // loops stay linear) and exactly what is allocated is charged.
+  bool Reserve(uint64_t size);
+  ValType elem_type_ = ValType::kFuncRef;
   std::optional<uint64_t> declared_max_;
-  uint64_t max_elements_;  // min(declared max, cap)
+  uint64_t max_elements_ = 0;  // min(declared max, cap)
   std::vector<RefBits> elems_;
+  MemoryAccount* account_ = nullptr;
   const Store* store_ = nullptr;
 };
 
@@ -200,12 +243,15 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   const Limits& limits() const { return limits_; }
+  // Host memory held for the guest, against limits().max_store_bytes.
+  const MemoryAccount& account() const { return account_; }
 
   FunctionInstance* AddHostFunction(const FuncType& type, HostFunction fn,
                                     std::string name);
   absl::StatusOr<MemoryInstance*> AddMemory(const MemoryType& type);
   absl::StatusOr<TableInstance*> AddTable(const TableType& type,
                                           RefBits init = kNullRef);
+  // Globals a module defines are charged with its instance (Instantiate).
   GlobalInstance* AddGlobal(const GlobalType& type, const Value& value);
 
   // References. A funcref is the index of a function in this Store's list
@@ -257,6 +303,7 @@ class Store {
   FunctionInstance& NewFunction();
 
   Limits limits_;
+  MemoryAccount account_;  // before the objects it accounts for
   std::deque<FuncType> host_types_;
   std::deque<std::unique_ptr<MemoryInstance>> memories_;
   std::deque<std::unique_ptr<TableInstance>> tables_;

@@ -3,12 +3,12 @@
 # deterministic), timeouts that end runaway loops, bulk operations and
 # blocking WASI calls, memory/table caps, stacks and flag errors.
 # Usage: limits_test.sh CASE WSBX LIMITS_WASM GUEST_WASM BIG_MEMORY_WASM
-#                       BIG_TABLE_WASM START_SPIN_WASM
+#                       BIG_TABLE_WASM START_SPIN_WASM MANY_TABLES_WASM
 # Wall-clock checks are upper bounds with a margin for a loaded machine:
 # a --timeout of T must end within T + SLACK_MS (default 500). Each timed
 # case prints its measured overshoot.
 set -u
-case=$1 wsbx=$2 lim=$3 guest=$4 bigmem=$5 bigtab=$6 startspin=$7
+case=$1 wsbx=$2 lim=$3 guest=$4 bigmem=$5 bigtab=$6 startspin=$7 manytab=$8
 slack_ms=${SLACK_MS:-500}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -105,13 +105,13 @@ fuel-deterministic)
   ;;
 bulk)
   expect "memory.fill of 1 GiB, forever, --timeout 1s" 124 "" "timeout" -- \
-    "${run[@]}" "$lim" --mem 1G --timeout 1s --invoke fill_forever 16383
+    "${run[@]}" "$lim" --mem 1100M --timeout 1s --invoke fill_forever 16383
   within "memory.fill loop" 1000
   expect "one memory.fill of 1 GiB, --timeout 100ms" 124 "" "timeout" -- \
-    "${run[@]}" "$lim" --mem 1G --timeout 100ms --invoke fill_once 16383
+    "${run[@]}" "$lim" --mem 1100M --timeout 100ms --invoke fill_once 16383
   within "single memory.fill" 100
   expect "memory.copy of 512 MiB, forever, --timeout 1s" 124 "" "timeout" -- \
-    "${run[@]}" "$lim" --mem 1G --timeout 1s --invoke copy_forever 16383
+    "${run[@]}" "$lim" --mem 1100M --timeout 1s --invoke copy_forever 16383
   within "memory.copy loop" 1000
   expect "table.fill of 10M, forever, --timeout 1s" 124 "" "timeout" -- \
     "${run[@]}" "$lim" --timeout 1s --invoke table_fill_forever 9999000
@@ -121,7 +121,7 @@ bulk)
   within "C memset" 1000
   # A 1 GiB fill is charged 16M before it starts: no byte is written.
   expect "one memory.fill of 1 GiB, --fuel 1000000" 124 "" "fuel exhausted" -- \
-    "${run[@]}" "$lim" --mem 1G --fuel 1000000 --stats --invoke fill_once 16383
+    "${run[@]}" "$lim" --mem 1100M --fuel 1000000 --stats --invoke fill_once 16383
   expect "table.fill loop under --fuel" 124 "" "fuel exhausted" -- \
     "${run[@]}" "$lim" --fuel 10000000 --invoke table_fill_forever 1000000
   ;;
@@ -138,10 +138,21 @@ blocking)
   within "sleep" 1000
   ;;
 memory)
-  # 1 initial page + 1023 grown = 1024 pages = 64 MiB.
-  expect "grow until refused under --mem 64M" 0 "1023" \
-    "memory 0 peak 1024 pages (67108864 bytes)" -- \
+  # --mem 64M caps the whole account: the memory grows until it and the
+  # instance's code and tables fill 64 MiB, to within one page.
+  expect "grow until refused under --mem 64M" 0 "" \
+    "(memories, tables, instances, code; cap 67108864)" -- \
     "${run[@]}" "$lim" --mem 64M --stats --invoke grow_until_refused
+  grown=$(cat "$tmp/out")
+  peak=$(sed -n 's/^wsbx stats: host memory for the guest peak \([0-9]*\) bytes.*/\1/p' "$tmp/err")
+  if [ -n "$peak" ] && [ "$peak" -le 67108864 ] && [ "$peak" -gt $((67108864 - 65536)) ] \
+     && [ "$grown" -ge 1000 ] && [ "$grown" -le 1023 ] \
+     && grep -qF "memory 0 peak $((grown + 1)) pages" "$tmp/err"; then
+    echo "ok   account filled to within a page ($grown pages grown, $peak bytes)"
+  else
+    echo "FAIL account under --mem 64M: grown '$grown', peak '$peak'"
+    failures=$((failures + 1))
+  fi
   expect "declared minimum above --mem" 1 "" \
     "memory minimum 2048 pages exceeds the cap of 1024 pages" -- \
     "${run[@]}" "$bigmem" --mem 64M
@@ -155,6 +166,28 @@ table)
   # 16 initial elements; grows of 1000 stop at 99016 under a 100000 cap.
   expect "table.grow until refused" 0 "99000" "" -- \
     "${run[@]}" "$lim" --max-table-elements 100000 --invoke table_grow_until_refused
+  # Tables count in --mem: 20 tables of 10 M elements (1.6 GB asked for by a
+  # 159-byte module) are refused at instantiation, without allocating them.
+  expect "20 tables of 10 M elements under --mem 64M" 1 "" \
+    "does not fit in the memory cap" -- \
+    /usr/bin/time -f "rss %M KB" "${run[@]}" "$manytab" --mem 64M
+  rss_kb=$(sed -n 's/^rss \([0-9]*\) KB$/\1/p' "$tmp/err")
+  if [ -n "$rss_kb" ] && [ "$rss_kb" -lt 65536 ]; then
+    echo "ok   refused tables cost ${rss_kb} KB of RSS"
+  else
+    echo "FAIL refused tables: RSS '${rss_kb}' KB"
+    failures=$((failures + 1))
+  fi
+  # table.grow stops where the account is full: 1 MiB holds < 131072 refs.
+  expect "table.grow until refused under --mem 1M" 0 "" "" -- \
+    "${run[@]}" "$lim" --mem 1M --invoke table_grow_until_refused
+  grown=$(cat "$tmp/out")
+  if [ "$grown" -ge 100000 ] && [ "$grown" -lt 131072 ]; then
+    echo "ok   table.grow stopped by --mem 1M at $grown elements"
+  else
+    echo "FAIL table.grow under --mem 1M: '$grown'"
+    failures=$((failures + 1))
+  fi
   ;;
 stack)
   expect "runaway recursion" 134 "" "call stack exhausted" -- \

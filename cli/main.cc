@@ -232,9 +232,15 @@ int CmdRun(const RunOptions& opts) {
   // The file's buffer becomes the module's (no second copy of the binary).
   const CompileMode mode =
       opts.compile == "plain" ? CompileMode::kPlain : CompileMode::kOptimized;
-  auto module = LoadModule(std::move(*bytes), limits, mode);
+  // Loading is inside the budget: the deadline, and --mem for the code.
+  LoadBudget load_budget;
+  load_budget.deadline = deadline;
+  load_budget.max_code_bytes = limits.max_store_bytes;
+  auto module = LoadModule(std::move(*bytes), limits, mode, load_budget);
   if (!module.ok()) {
-    return Fail(kExitLoadError, opts.file + ": " + std::string(module.status().message()));
+    const bool timed_out = absl::IsDeadlineExceeded(module.status());
+    return Fail(timed_out ? kExitBudget : kExitLoadError,
+                opts.file + ": " + std::string(module.status().message()));
   }
   WasiOptions wasi_opts;
   wasi_opts.deadline = deadline;

@@ -43,6 +43,8 @@ class BodyCompiler {
   absl::Status Compile(uint32_t index, std::span<const Instr> instrs);
   // After every body: resolves calls and sets module.code.
   void Finish();
+  // Bytes of code emitted so far.
+  uint64_t code_bytes() const;
 
  private:
   struct State;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "runtime/compiler.h"
 #include "runtime/decoder.h"
 #include "runtime/status_macros.h"
@@ -37,14 +38,26 @@ void KeepOnlyDataBytes(Module& module) {
 
 absl::StatusOr<std::shared_ptr<const Module>> ValidateAndCompile(
     std::unique_ptr<Module> module, const Limits& limits,
-    CompileMode mode) {
+    CompileMode mode, const LoadBudget& budget) {
   // Each body is compiled as soon as it validates, from the instructions the
-  // validator decoded: one decode per body.
+  // validator decoded: one decode per body. The budget is checked around
+  // each body, so a huge module stops near its deadline or code cap.
   BodyCompiler compiler(*module, mode);
   WSBX_RETURN_IF_ERROR(ValidateModule(
       *module, limits,
-      [&compiler](uint32_t index, std::span<const Instr> instrs) {
-        return compiler.Compile(index, instrs);
+      [&compiler, &budget](uint32_t index, std::span<const Instr> instrs) {
+        if (budget.deadline &&
+            std::chrono::steady_clock::now() >= *budget.deadline) {
+          return absl::DeadlineExceededError(absl::StrCat(
+              "timeout while loading (at function body ", index, ")"));
+        }
+        WSBX_RETURN_IF_ERROR(compiler.Compile(index, instrs));
+        if (compiler.code_bytes() > budget.max_code_bytes) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "compiled code exceeds the memory cap of ", budget.max_code_bytes,
+              " bytes (at function body ", index, ")"));
+        }
+        return absl::OkStatus();
       }));
   compiler.Finish();
   KeepOnlyDataBytes(*module);
@@ -54,17 +67,19 @@ absl::StatusOr<std::shared_ptr<const Module>> ValidateAndCompile(
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const Module>> LoadModule(
-    std::span<const uint8_t> bytes, const Limits& limits, CompileMode mode) {
+    std::span<const uint8_t> bytes, const Limits& limits, CompileMode mode,
+    const LoadBudget& budget) {
   WSBX_ASSIGN_OR_RETURN(std::unique_ptr<Module> module,
                         DecodeModule(bytes, limits));
-  return ValidateAndCompile(std::move(module), limits, mode);
+  return ValidateAndCompile(std::move(module), limits, mode, budget);
 }
 
 absl::StatusOr<std::shared_ptr<const Module>> LoadModule(
-    std::vector<uint8_t>&& bytes, const Limits& limits, CompileMode mode) {
+    std::vector<uint8_t>&& bytes, const Limits& limits, CompileMode mode,
+    const LoadBudget& budget) {
   WSBX_ASSIGN_OR_RETURN(std::unique_ptr<Module> module,
                         DecodeModule(std::move(bytes), limits));
-  return ValidateAndCompile(std::move(module), limits, mode);
+  return ValidateAndCompile(std::move(module), limits, mode, budget);
 }
 
 absl::Status ValidateBinary(std::span<const uint8_t> bytes,

@@ -35,7 +35,10 @@ class ModuleValidator {
   absl::Status Run() {
     WSBX_RETURN_IF_ERROR(CheckShape());
     absl::Status s = RunChecks();
-    if (s.ok()) return s;
+    // A spent load budget (deadline, code cap) is reported as it is.
+    if (s.ok() || absl::IsDeadlineExceeded(s) || absl::IsResourceExhausted(s)) {
+      return s;
+    }
     // Prefer a malformed body over an invalid construct, as a decoder that
     // reads every body before validation would report it.
     BodyValidator bodies(m_, limits_, refs_);

@@ -189,6 +189,18 @@ table)
     failures=$((failures + 1))
   fi
   ;;
+load)
+  # Loading is inside the budget: a 21 MB module of 2,000 big functions
+  # takes about 1.7 s and 350 MB to compile; the deadline and --mem stop it
+  # between function bodies.
+  python3 "$(dirname "$0")/make_big_module.py" "$tmp/big.wasm" 2000 1500
+  expect "compiling a 21 MB module under --timeout 300ms" 124 "" \
+    "timeout while loading" -- "${run[@]}" "$tmp/big.wasm" --timeout 300ms
+  within "load under --timeout" 300
+  expect "compiling a 21 MB module under --mem 16M" 1 "" \
+    "compiled code exceeds the memory cap of 16777216 bytes" -- \
+    "${run[@]}" "$tmp/big.wasm" --mem 16M
+  ;;
 stack)
   expect "runaway recursion" 134 "" "call stack exhausted" -- \
     "${run[@]}" "$lim" --invoke runaway 0

@@ -48,6 +48,10 @@ std::optional<int> OwnDescriptor(const std::string& path) {
 
 absl::StatusOr<AuditLog> AuditLog::Open(const std::string& path) {
   if (std::optional<int> fd = OwnDescriptor(path)) {
+    if ((fcntl(*fd, F_GETFL) & O_ACCMODE) == O_RDONLY) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--audit: cannot write %s: open for reading only", path));
+    }
     return AuditLog(path, *fd, /*owned=*/false);
   }
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);

@@ -155,6 +155,10 @@ expect "--audit /dev/fd/3 writes through fd 3" 0 "" "" -- \
   sh -c "exec '$wsbx' run '$io' --audit /dev/fd/3 --invoke noisy 3>>'$tmp/log'"
 check "... keeping what was there" has "$tmp/log" "earlier line"
 check "... and adding the log" has "$tmp/log" "$audit_line"
+expect "--audit /dev/fd/3 open for reading is refused" 2 "" \
+  "open for reading only" -- \
+  sh -c "exec '$wsbx' run '$io' --audit /dev/fd/3 --invoke noisy 3<'$tmp/log'"
+check "... before the guest runs" sh -c "! grep -q 'guest stdout' '$tmp/out'"
 echo "stale line" >"$tmp/own.jsonl"
 expect "an audit file of its own is truncated" 0 "" "" -- \
   "$wsbx" run "$io" --audit "$tmp/own.jsonl" --invoke noisy

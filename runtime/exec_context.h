@@ -34,8 +34,8 @@ struct Frame {
 static_assert(sizeof(Frame) == 24);
 
 // Fuel granted per refill of the counter without a deadline, and with one
-// (about a millisecond of straight-line execution, so a deadline is noticed
-// within a few milliseconds).
+// or an interrupt flag (about a millisecond of straight-line execution, so
+// either is noticed within a few milliseconds).
 inline constexpr int64_t kFuelSlice = int64_t{1} << 24;
 inline constexpr int64_t kDeadlineSlice = int64_t{1} << 20;
 // Bulk operations work in chunks of this many bytes and look at the

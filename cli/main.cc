@@ -1,23 +1,29 @@
-// The `wsbx` command: run a module's _start or an exported function, or
-// validate a module. Exit codes are documented in docs/cli.md: 0 success,
-// 1 load/link error, 2 usage error, 124 time or fuel budget spent, 134 trap,
-// and the guest's own code when it calls WASI proc_exit. The budget flags
-// (--fuel, --timeout) and the caps (--mem, --max-table-elements, --stack,
-// --max-call-depth) map onto runtime/budget.h and Limits.
+// The `wsbx` command: run a module's _start, or a reactor's _initialize and
+// then an exported function, or validate a module. Exit codes are documented
+// in docs/cli.md: 0 success, 1 load/link error or wsbx's own output could
+// not be written, 2 usage error, 124 time or fuel budget spent, 134 trap,
+// 128 + N when stopped by signal N (SIGINT, SIGTERM), and the guest's own
+// code when it calls WASI proc_exit. The budget flags (--fuel, --timeout)
+// and the caps (--mem, --max-table-elements, --stack, --max-call-depth) map
+// onto runtime/budget.h and Limits. Everything wsbx prints goes through
+// cli/output.h, so no failed write goes unreported.
 #include <chrono>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "cli/args.h"
+#include "cli/audit_log.h"
+#include "cli/output.h"
 #include "cli/read_file.h"
+#include "cli/signals.h"
 #include "cli/wasi_flags.h"
 #include "runtime/budget.h"
 #include "runtime/engine.h"
@@ -27,7 +33,10 @@
 namespace wsbx {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 constexpr int kExitLoadError = 1;
+constexpr int kExitOutput = 1;  // wsbx's own output could not be written
 constexpr int kExitUsage = 2;
 constexpr int kExitBudget = 124;
 constexpr int kExitTrap = 134;
@@ -56,29 +65,49 @@ struct RunOptions {
   bool path_walk = false;  // force the portable path resolver (tests)
 };
 
-
-int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "wsbx: %s\n", message.c_str());
+int Fail(int code, absl::string_view message) {
+  PrintErr(absl::StrCat("wsbx: ", message, "\n"));
   return code;
+}
+
+int StoppedExit() { return 128 + StopSignal(); }
+
+// The exit code of a trap (other than the guest's own exit).
+int ExitForTrap(TrapKind kind) {
+  switch (kind) {
+    case TrapKind::kTimeout:
+    case TrapKind::kFuelExhausted:
+      return kExitBudget;
+    case TrapKind::kInterrupted:
+      return StoppedExit();
+    default:
+      return kExitTrap;
+  }
 }
 
 int TrapExit(const Trap& trap) {
   if (trap.kind == TrapKind::kExit) return trap.exit_code;
-  std::fprintf(stderr, "wsbx: trap: %s\n", trap.ToString().c_str());
-  if (trap.kind == TrapKind::kTimeout || trap.kind == TrapKind::kFuelExhausted) {
-    return kExitBudget;
-  }
-  return kExitTrap;
+  return Fail(ExitForTrap(trap.kind), "trap: " + trap.ToString());
+}
+
+// A module that could not be read or loaded: out of time, stopped by a
+// signal, or a load error.
+int LoadFailed(const absl::Status& status) {
+  int code = absl::IsDeadlineExceeded(status) ? kExitBudget
+             : absl::IsCancelled(status)      ? StoppedExit()
+                                              : kExitLoadError;
+  return Fail(code, status.message());
 }
 
 int CmdValidate(const std::string& file) {
-  auto bytes = ReadModuleFile(file, Limits().max_module_bytes);
-  if (!bytes.ok()) return Fail(kExitLoadError, std::string(bytes.status().message()));
+  auto bytes = ReadModuleFile(file, Limits().max_module_bytes, std::nullopt,
+                              &StopRequested());
+  if (!bytes.ok()) return LoadFailed(bytes.status());
   absl::Status status = ValidateBinary(*bytes);
   if (!status.ok()) {
     return Fail(kExitLoadError, file + ": " + std::string(status.message()));
   }
-  std::printf("%s: valid\n", file.c_str());
+  PrintOut(file + ": valid\n");
   return 0;
 }
 
@@ -134,10 +163,6 @@ bool MakeWasiOptions(const RunOptions& opts, WasiOptions* out,
   out->force_path_walk = opts.path_walk;
   return true;
 }
-
-int RunInstance(const RunOptions& opts, Store& store,
-                const std::shared_ptr<const Module>& module,
-                const std::vector<Extern>& imports, Instance** instance_out);
 
 // The run's budget: limits plus optional fuel and timeout.
 struct Budget {
@@ -196,18 +221,17 @@ bool ParseBudget(const RunOptions& opts, Budget* out, std::string* error) {
 
 // --stats: exact numbers from the runtime, to stderr.
 void PrintStats(Store& store, const Instance* instance,
-                std::chrono::steady_clock::duration elapsed) {
-  std::fprintf(stderr, "wsbx stats: fuel %llu\n",
-               static_cast<unsigned long long>(FuelConsumed(store)));
+                Clock::duration elapsed) {
+  std::string text =
+      absl::StrFormat("wsbx stats: fuel %d\n", FuelConsumed(store));
   if (instance != nullptr) {
     for (size_t i = 0; i < instance->memories.size(); ++i) {
       const MemoryInstance* m = instance->memories[i];
-      std::fprintf(stderr,
-                   "wsbx stats: memory %zu peak %llu pages (%llu bytes), "
-                   "final %llu pages\n",
-                   i, static_cast<unsigned long long>(m->peak_pages()),
-                   static_cast<unsigned long long>(m->peak_pages() * kPageSize),
-                   static_cast<unsigned long long>(m->pages()));
+      absl::StrAppendFormat(&text,
+                            "wsbx stats: memory %d peak %d pages (%d bytes), "
+                            "final %d pages\n",
+                            i, m->peak_pages(), m->peak_pages() * kPageSize,
+                            m->pages());
     }
   }
   std::fprintf(stderr,
@@ -216,19 +240,18 @@ void PrintStats(Store& store, const Instance* instance,
                static_cast<unsigned long long>(store.account().peak()),
                static_cast<unsigned long long>(store.account().limit()));
   double ms = std::chrono::duration<double, std::milli>(elapsed).count();
-  std::fprintf(stderr, "wsbx stats: elapsed %.3f ms\n", ms);
+  absl::StrAppendFormat(&text, "wsbx stats: elapsed %.3f ms\n", ms);
+  PrintErr(text);
 }
 
-int CmdRun(const RunOptions& opts) {
-  const auto start = std::chrono::steady_clock::now();
-  Budget budget;
-  std::string error;
-  if (!ParseBudget(opts, &budget, &error)) return Fail(kExitUsage, error);
-  const Limits& limits = budget.limits;
-  std::optional<std::chrono::steady_clock::time_point> deadline;
-  if (budget.timeout) deadline = start + *budget.timeout;
-  auto bytes = ReadModuleFile(opts.file, limits.max_module_bytes);
-  if (!bytes.ok()) return Fail(kExitLoadError, std::string(bytes.status().message()));
+// Reads and loads FILE; the status says why not (see LoadFailed). A stop
+// signal during loading, which is not interruptible, is noticed after it.
+absl::StatusOr<std::shared_ptr<const Module>> ReadAndLoad(
+    const RunOptions& opts, const Limits& limits,
+    std::optional<Clock::time_point> deadline) {
+  auto bytes = ReadModuleFile(opts.file, limits.max_module_bytes, deadline,
+                              &StopRequested());
+  if (!bytes.ok()) return bytes.status();
   // The file's buffer becomes the module's (no second copy of the binary).
   const CompileMode mode =
       opts.compile == "plain" ? CompileMode::kPlain : CompileMode::kOptimized;
@@ -238,60 +261,83 @@ int CmdRun(const RunOptions& opts) {
   load_budget.max_code_bytes = limits.max_store_bytes;
   auto module = LoadModule(std::move(*bytes), limits, mode, load_budget);
   if (!module.ok()) {
-    const bool timed_out = absl::IsDeadlineExceeded(module.status());
-    return Fail(timed_out ? kExitBudget : kExitLoadError,
-                opts.file + ": " + std::string(module.status().message()));
-  }
-  WasiOptions wasi_opts;
-  wasi_opts.deadline = deadline;
-  if (!MakeWasiOptions(opts, &wasi_opts, &error)) return Fail(kExitUsage, error);
-  absl::StatusOr<std::unique_ptr<Wasi>> wasi = Wasi::Create(std::move(wasi_opts));
-  if (!wasi.ok()) return Fail(kExitUsage, std::string(wasi.status().message()));
-  if (!opts.audit.empty()) {
-    // Refuse to run at all when the audit log could not be written later.
-    std::FILE* probe = std::fopen(opts.audit.c_str(), "wb");
-    if (probe == nullptr) {
-      return Fail(kExitUsage, absl::StrFormat("--audit: cannot write %s: %s",
-                                              opts.audit, std::strerror(errno)));
+    // A spent deadline stays DeadlineExceeded (exit 124); other load
+    // errors become InvalidArgument (exit 1).
+    if (absl::IsDeadlineExceeded(module.status())) {
+      return absl::DeadlineExceededError(
+          absl::StrCat(opts.file, ": ", module.status().message()));
     }
-    std::fclose(probe);
+    return absl::InvalidArgumentError(
+        absl::StrCat(opts.file, ": ", module.status().message()));
   }
-  Store store(limits);
-  SetFuel(store, budget.fuel);
-  SetDeadline(store, deadline);
-  // Only wasi_snapshot_preview1 functions link; anything else is an error.
-  auto imports = (*wasi)->LinkImports(store, **module);
-  if (!imports.ok()) {
-    return Fail(kExitLoadError, opts.file + ": " + std::string(imports.status().message()));
+  if (StopRequested()) {
+    return absl::CancelledError("interrupted while loading " + opts.file);
   }
-  Instance* instance = nullptr;
-  int code = RunInstance(opts, store, *module, *imports, &instance);
-  if (opts.stats) {
-    PrintStats(store, instance, std::chrono::steady_clock::now() - start);
-  }
-  if (!opts.audit.empty()) {
-    absl::Status written = (*wasi)->WriteAuditLog(opts.audit);
-    if (!written.ok()) {
-      std::fprintf(stderr, "wsbx: %s\n", std::string(written.message()).c_str());
-      if (code == 0) code = kExitLoadError;
-    }
-  }
-  return code;
+  return module;
 }
 
-int RunInstance(const RunOptions& opts, Store& store,
-                const std::shared_ptr<const Module>& module,
-                const std::vector<Extern>& imports, Instance** instance_out) {
-  auto instance = store.Instantiate(module, imports);
+const Export* FindFuncExport(const Module& module, std::string_view name) {
+  for (const Export& e : module.exports) {
+    if (e.name == name && e.kind == ExternKind::kFunc) return &e;
+  }
+  return nullptr;
+}
+
+// A WASI module is a command (it exports _start) or a reactor (it exports
+// _initialize, to be called once before any other export). True for a
+// reactor that can run as asked; an error for a module that is both, an
+// _initialize of the wrong type, or a reactor given no export to call.
+absl::StatusOr<bool> IsReactor(const Module& module, const RunOptions& opts) {
+  const Export* init = FindFuncExport(module, "_initialize");
+  if (init == nullptr) return false;
+  if (FindFuncExport(module, "_start") != nullptr) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s exports both _start and _initialize: a WASI module is a command "
+        "or a reactor, not both",
+        opts.file));
+  }
+  const FuncType& type = module.FuncTypeOf(init->index);
+  if (!type.params.empty() || !type.results.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: _initialize must take no arguments and return nothing",
+        opts.file));
+  }
+  if (opts.invoke.empty()) {
+    std::vector<std::string> names;
+    for (const Export& e : module.exports) {
+      if (e.kind == ExternKind::kFunc && &e != init) names.push_back(e.name);
+    }
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is a reactor (it exports _initialize, not _start): name the "
+        "function to call with --invoke NAME (exported functions: %s)",
+        opts.file, names.empty() ? "none" : absl::StrJoin(names, ", ")));
+  }
+  return true;
+}
+
+// Links and instantiates the module, runs a reactor's _initialize, then
+// calls the export asked for; returns the exit code.
+int RunModule(const RunOptions& opts, Store& store,
+              const std::shared_ptr<const Module>& module, bool reactor,
+              Wasi& wasi, Instance** instance_out) {
+  // Only wasi_snapshot_preview1 functions link; anything else is an error.
+  auto imports = wasi.LinkImports(store, *module);
+  if (!imports.ok()) {
+    return Fail(kExitLoadError,
+                opts.file + ": " + std::string(imports.status().message()));
+  }
+  auto instance = store.Instantiate(module, *imports);
   if (!instance.ok()) {
     bool trapped = instance.status().code() == absl::StatusCode::kAborted;
-    TrapKind kind = LastTrapKind(store);
-    bool budget =
-        kind == TrapKind::kTimeout || kind == TrapKind::kFuelExhausted;
-    return Fail(!trapped ? kExitLoadError : budget ? kExitBudget : kExitTrap,
+    return Fail(trapped ? ExitForTrap(LastTrapKind(store)) : kExitLoadError,
                 opts.file + ": " + std::string(instance.status().message()));
   }
   *instance_out = *instance;
+  if (reactor && opts.invoke != "_initialize") {
+    InvokeResult init =
+        store.Invoke((*instance)->FindExport("_initialize")->func, {});
+    if (!init.ok()) return TrapExit(*init.trap);
+  }
   std::string name = opts.invoke.empty() ? "_start" : opts.invoke;
   std::optional<Extern> ext = (*instance)->FindExport(name);
   if (!ext || ext->kind != ExternKind::kFunc) {
@@ -300,16 +346,79 @@ int RunInstance(const RunOptions& opts, Store& store,
   }
   std::vector<Value> args;
   std::string error;
-  if (!opts.invoke.empty() && !ParseInvokeArgs(opts, *ext->func->type, &args, &error)) {
+  if (!opts.invoke.empty() &&
+      !ParseInvokeArgs(opts, *ext->func->type, &args, &error)) {
     return Fail(kExitUsage, error);
   }
   InvokeResult result = store.Invoke(ext->func, args);
-  std::fflush(stdout);
   if (!result.ok()) return TrapExit(*result.trap);
   if (!opts.invoke.empty()) {
-    for (const Value& v : result.values) std::printf("%s\n", FormatResult(v).c_str());
+    std::string lines;
+    for (const Value& v : result.values) {
+      absl::StrAppend(&lines, FormatResult(v), "\n");
+    }
+    PrintOut(lines);
   }
   return 0;
+}
+
+int CmdRun(const RunOptions& opts) {
+  const auto start = Clock::now();
+  Budget budget;
+  std::string error;
+  if (!ParseBudget(opts, &budget, &error)) return Fail(kExitUsage, error);
+  const Limits& limits = budget.limits;
+  std::optional<Clock::time_point> deadline;
+  if (budget.timeout) deadline = start + *budget.timeout;
+  // Opened first: refuse to run at all when the log could not be written.
+  std::optional<AuditLog> audit;
+  if (!opts.audit.empty()) {
+    absl::StatusOr<AuditLog> opened = AuditLog::Open(opts.audit);
+    if (!opened.ok()) return Fail(kExitUsage, opened.status().message());
+    audit.emplace(std::move(*opened));
+  }
+  auto module = ReadAndLoad(opts, limits, deadline);
+  if (!module.ok()) return LoadFailed(module.status());
+  absl::StatusOr<bool> reactor = IsReactor(**module, opts);
+  if (!reactor.ok()) return Fail(kExitLoadError, reactor.status().message());
+  WasiOptions wasi_opts;
+  wasi_opts.deadline = deadline;
+  wasi_opts.interrupt = &StopRequested();
+  if (!MakeWasiOptions(opts, &wasi_opts, &error)) {
+    return Fail(kExitUsage, error);
+  }
+  absl::StatusOr<std::unique_ptr<Wasi>> wasi =
+      Wasi::Create(std::move(wasi_opts));
+  if (!wasi.ok()) return Fail(kExitUsage, wasi.status().message());
+  Store store(limits);
+  SetFuel(store, budget.fuel);
+  SetDeadline(store, deadline);
+  SetInterruptFlag(store, &StopRequested());
+  // From here on every outcome ends the same way: statistics, audit log.
+  Instance* instance = nullptr;
+  int code = RunModule(opts, store, *module, *reactor, **wasi, &instance);
+  if (opts.stats) PrintStats(store, instance, Clock::now() - start);
+  if (audit) {
+    absl::Status written = audit->Write(**wasi);
+    if (!written.ok()) {
+      code = Fail(code == 0 ? kExitOutput : code, written.message());
+    }
+  }
+  return code;
+}
+
+// What can happen outside a command's own flow: a stop signal it finished
+// despite (a guest that exited on its own after EINTR, a signal during
+// validation), and a failed write of wsbx's own output.
+int Conclude(int code) {
+  if (int sig = StopSignal(); sig != 0 && code != StoppedExit()) {
+    code = Fail(StoppedExit(),
+                absl::StrCat("stopped by ", StopSignalName(sig)));
+  }
+  if (!OutputError().empty()) {
+    code = Fail(code == 0 ? kExitOutput : code, OutputError());
+  }
+  return code;
 }
 
 int Main(int argc, char** argv) {
@@ -367,7 +476,8 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
+    int code = app.exit(e);  // --help and usage errors, through iostreams
+    if (!std::cout.flush()) return Fail(kExitOutput, "cannot write to stdout");
     return code == 0 ? 0 : kExitUsage;
   }
   if (*validate) return CmdValidate(validate_file);
@@ -377,4 +487,7 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace wsbx
 
-int main(int argc, char** argv) { return wsbx::Main(argc, argv); }
+int main(int argc, char** argv) {
+  wsbx::InstallSignalHandlers();
+  return wsbx::Conclude(wsbx::Main(argc, argv));
+}

@@ -1,10 +1,12 @@
-// Fuel and deadline accounting (budget.h): the interpreter's slow path when
-// the counter runs out of its slice, and the API that sets the budget. The
-// outcome of a fuel budget never depends on slice sizes or timing: a charge
-// traps exactly when the fuel left before it is smaller than the charge.
+// Fuel, deadline and interrupt accounting (budget.h): the interpreter's slow
+// path when the counter runs out of its slice, and the API that sets the
+// budget. The outcome of a fuel budget never depends on slice sizes or
+// timing: a charge traps exactly when the fuel left before it is smaller
+// than the charge.
 #include "runtime/budget.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -13,6 +15,8 @@
 
 namespace wsbx {
 namespace {
+
+using TimePoint = std::chrono::steady_clock::time_point;
 
 int64_t SliceFor(const ExecContext* ctx) {
   return ctx->deadline ? kDeadlineSlice : kFuelSlice;
@@ -37,10 +41,24 @@ void Refill(ExecContext* ctx, uint64_t consumed, uint64_t available) {
   ctx->fuel_granted = consumed + grant;
 }
 
+// Sets the time the checks look at (see ExecContext::deadline) and the
+// slice that goes with it.
+void Watch(ExecContext* ctx, std::optional<TimePoint> deadline) {
+  if (!deadline && ctx->interrupt != nullptr) deadline = TimePoint::max();
+  ctx->deadline = deadline;
+  // Shrink (or regrow) the current slice to the size the deadline wants.
+  Refill(ctx, Consumed(ctx), ctx->fuel_limited ? Available(ctx) : 0);
+}
+
 }  // namespace
 
 TrapKind CheckDeadline(const ExecContext* ctx) {
   if (!ctx->deadline) return TrapKind::kNone;
+  if (ctx->interrupt != nullptr &&
+      ctx->interrupt->load(std::memory_order_relaxed)) {
+    return TrapKind::kInterrupted;
+  }
+  if (*ctx->deadline == TimePoint::max()) return TrapKind::kNone;
   return std::chrono::steady_clock::now() >= *ctx->deadline
              ? TrapKind::kTimeout
              : TrapKind::kNone;
@@ -76,12 +94,16 @@ uint64_t FuelConsumed(Store& store) {
   return Consumed(&store.exec());
 }
 
-void SetDeadline(Store& store,
-                 std::optional<std::chrono::steady_clock::time_point> deadline) {
+void SetDeadline(Store& store, std::optional<TimePoint> deadline) {
+  Watch(&store.exec(), deadline);
+}
+
+void SetInterruptFlag(Store& store, const std::atomic<bool>* flag) {
   ExecContext* ctx = &store.exec();
-  ctx->deadline = deadline;
-  // Shrink (or regrow) the current slice to the size the deadline wants.
-  Refill(ctx, Consumed(ctx), ctx->fuel_limited ? Available(ctx) : 0);
+  std::optional<TimePoint> deadline = ctx->deadline;
+  if (deadline == TimePoint::max()) deadline.reset();  // the flag's stand-in
+  ctx->interrupt = flag;
+  Watch(ctx, deadline);
 }
 
 TrapKind LastTrapKind(Store& store) { return store.exec().last_trap; }

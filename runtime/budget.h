@@ -1,10 +1,12 @@
 // A Store's execution budget: fuel (wasm instructions plus bulk work) and a
 // wall-clock deadline, shared by every call that runs on the Store, the start
 // function included. Running out of fuel is TrapKind::kFuelExhausted and is
-// deterministic; passing the deadline is TrapKind::kTimeout.
+// deterministic; passing the deadline is TrapKind::kTimeout; an interrupt
+// flag that became true (a signal, another thread) is TrapKind::kInterrupted.
 #ifndef WSBX_RUNTIME_BUDGET_H_
 #define WSBX_RUNTIME_BUDGET_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -46,6 +48,13 @@ uint64_t FuelConsumed(Store& store);
 // deadline given to them.
 void SetDeadline(Store& store,
                  std::optional<std::chrono::steady_clock::time_point> deadline);
+
+// Execution on `store` traps with kInterrupted once `*flag` is true (null:
+// no flag, the default). The flag is read where the deadline is, with the
+// slice of a deadline, so a flag set from a signal handler or another thread
+// stops the guest within a few milliseconds. It must outlive every call on
+// `store` while set. Host functions that block need the flag given to them.
+void SetInterruptFlag(Store& store, const std::atomic<bool>* flag);
 
 // The kind of the last trap on `store` (kNone before any): lets an embedder
 // tell a timeout in a start function (an Instantiate error) from other traps.

@@ -3,10 +3,12 @@
 // pending trap. Both stacks are allocated once at their limit so host calls
 // that re-enter Execute nest on them without moving anything. The fuel
 // counter is refilled in slices from the budget (runtime/budget.h); the
-// deadline is only looked at when a slice runs out.
+// deadline and the interrupt flag are only looked at when a slice runs out,
+// after host calls and between chunks of bulk work.
 #ifndef WSBX_RUNTIME_EXEC_CONTEXT_H_
 #define WSBX_RUNTIME_EXEC_CONTEXT_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -32,8 +34,8 @@ struct Frame {
 static_assert(sizeof(Frame) == 24);
 
 // Fuel granted per refill of the counter without a deadline, and with one
-// (about a millisecond of straight-line execution, so a deadline is noticed
-// within a few milliseconds).
+// or an interrupt flag (about a millisecond of straight-line execution, so
+// either is noticed within a few milliseconds).
 inline constexpr int64_t kFuelSlice = int64_t{1} << 24;
 inline constexpr int64_t kDeadlineSlice = int64_t{1} << 20;
 // Bulk operations work in chunks of this many bytes and look at the
@@ -57,7 +59,11 @@ struct ExecContext {
   uint64_t fuel_granted = kFuelSlice;
   bool fuel_limited = false;
   uint64_t fuel_reserve = 0;  // budget not yet in `fuel` (when limited)
+  // Set whenever a deadline or an interrupt flag is watched: the code that
+  // checks the clock only when this has a value then checks the flag too.
+  // With a flag and no deadline it is time_point::max(), which never passes.
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  const std::atomic<bool>* interrupt = nullptr;  // not owned
   TrapKind last_trap = TrapKind::kNone;
   CodeWord exit_stub[1] = {0};  // the return address of an Execute's frame
   // The Store's function list, kept here by the Store so that call_indirect
@@ -72,12 +78,13 @@ struct ExecContext {
 };
 
 // Called when `fuel` went negative after charging `charge`: refills a slice
-// and returns kNone, or takes the charge back and returns kFuelExhausted or
-// kTimeout.
+// and returns kNone, or takes the charge back and returns kFuelExhausted,
+// kTimeout or kInterrupted.
 TrapKind FuelSlowPath(ExecContext* ctx, int64_t charge);
 
-// kTimeout when a deadline is set and has passed, else kNone. Reads the
-// clock only when a deadline is set.
+// kInterrupted when the interrupt flag is set, kTimeout when a deadline is
+// set and has passed, else kNone. Reads the clock only when a real deadline
+// is set.
 TrapKind CheckDeadline(const ExecContext* ctx);
 
 }  // namespace wsbx

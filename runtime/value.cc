@@ -75,6 +75,8 @@ std::string_view TrapKindMessage(TrapKind kind) {
       return "timeout";
     case TrapKind::kFuelExhausted:
       return "fuel exhausted";
+    case TrapKind::kInterrupted:
+      return "interrupted";
     case TrapKind::kHostError:
       return "host error";
     case TrapKind::kExit:

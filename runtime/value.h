@@ -79,6 +79,7 @@ enum class TrapKind : uint8_t {
   kCallStackExhausted,
   kTimeout,        // wall-clock deadline passed (limits issue)
   kFuelExhausted,  // instruction budget spent (limits issue)
+  kInterrupted,    // the embedder's interrupt flag was set (budget.h)
   kHostError,      // a host function failed; see Trap::message
   kExit,           // the guest asked to exit (WASI proc_exit); see exit_code
 };

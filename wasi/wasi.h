@@ -5,6 +5,7 @@
 #ifndef WSBX_WASI_WASI_H_
 #define WSBX_WASI_WASI_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -39,6 +40,10 @@ struct WasiOptions {
   // Blocking calls (fd_read on a pipe, poll_oneoff) give up at this wall
   // clock time and the host function returns TrapKind::kTimeout.
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  // When set and true, blocking and long calls return at once with
+  // TrapKind::kInterrupted (the CLI sets it from SIGINT/SIGTERM, whose
+  // handlers interrupt the syscall in progress).
+  const std::atomic<bool>* interrupt = nullptr;
   int stdin_fd = 0;  // host fds behind guest fds 0-2 (not owned)
   int stdout_fd = 1;
   int stderr_fd = 2;

@@ -84,6 +84,11 @@ uint16_t Context::CheckRights(Call& c, uint32_t fd, const FdEntry* e,
 }
 
 bool Context::Stopped(Call& c) {
+  if (options_.interrupt != nullptr && options_.interrupt->load()) {
+    c.trap = TrapKind::kInterrupted;
+    c.host.trap_message = "interrupted during a host call";
+    return true;
+  }
   if (!options_.deadline || Clock::now() < *options_.deadline) return false;
   c.trap = TrapKind::kTimeout;
   c.host.trap_message = "timeout: deadline passed during a host call";
@@ -108,7 +113,10 @@ int Context::Wait(Call& c, std::span<pollfd> fds,
       tsp = &ts;
     }
     int n = ppoll(fds.data(), fds.size(), tsp, nullptr);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR) {
+      if (Stopped(c)) return -1;  // an interrupt (the signal woke ppoll)
+      continue;
+    }
     if (n > 0 || n < 0) return n < 0 ? 0 : n;
     if (stop && Clock::now() < *stop) continue;  // woke early
     if (deadline_first) {

@@ -1,13 +1,33 @@
 #!/usr/bin/env bash
-# End-to-end checks of the wsbx command: outputs, messages and exit codes.
-# Usage: cli_test.sh WSBX FIB_WASM TRAP_WASM IMPORT_WASM
+# End-to-end checks of the wsbx command: outputs, messages and exit codes;
+# reactors; nothing wsbx or the guest writes lost (closed pipes, full disks,
+# audit logs sharing stdout or stderr); signals and slow module files.
+# Usage: cli_test.sh WSBX FIB_WASM TRAP_WASM IMPORT_WASM WAT2WASM
 set -u
-wsbx=$1 fib=$2 trap=$3 import=$4
+wsbx=$1 fib=$2 trap=$3 import=$4 wat2wasm=$5
 failures=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+helpers=()  # background processes the tests start, ended on exit
+trap 'kill "${helpers[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 source "$(dirname "$0")/expect.sh"
+
+# wat NAME TEXT: compiles the module TEXT to $tmp/NAME.wasm.
+wat() { echo "$2" | "$wat2wasm" --debug-names - -o "$tmp/$1.wasm"; }
+
+# check NAME CMD...: one more expectation, met when CMD succeeds.
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    echo "ok   $name"
+  else
+    echo "FAIL $name"
+    sed 's/^/  err: /' "$tmp/err" | head -20
+    failures=$((failures + 1))
+  fi
+}
+has() { grep -qF -- "$2" "$1"; }  # has FILE TEXT
 
 expect "invoke fib" 0 "6765" "" -- "$wsbx" run "$fib" --invoke fib 20
 expect "invoke i64 result" 0 "5000050000" "" -- "$wsbx" run "$fib" --invoke sum_to 100000
@@ -37,6 +57,224 @@ expect "--compile plain traps alike" 134 "" "integer divide by zero" -- "$wsbx" 
 expect "--compile optimized" 0 "5000050000" "" -- "$wsbx" run "$fib" --compile optimized --invoke sum_to 100000
 expect "bad --compile" 2 "" "--compile" -- "$wsbx" run "$fib" --compile fast --invoke fib 1
 expect "no subcommand" 2 "" "" -- "$wsbx"
+
+# --- Reactors: _initialize runs once, before the export --invoke names.
+wat reactor '(module
+  (global $n (mut i32) (i32.const 0))
+  (func (export "_initialize")
+    (global.set $n (i32.add (global.get $n) (i32.const 42))))
+  (func (export "value") (result i32) (global.get $n)))'
+wat reactor_trap '(module
+  (func $init (export "_initialize") (unreachable)) (func (export "f")))'
+wat reactor_command '(module (func (export "_initialize")) (func (export "_start")))'
+wat reactor_bad_type '(module
+  (func (export "_initialize") (param i32)) (func (export "f")))'
+# 0 if _initialize never ran, 84 if it ran twice.
+expect "a reactor is initialized once before --invoke" 0 "42" "" -- \
+  "$wsbx" run "$tmp/reactor.wasm" --invoke value
+check "... and prints exactly its result" [ "$(cat "$tmp/out")" = 42 ]
+expect "--invoke _initialize runs it once" 0 "" "" -- \
+  "$wsbx" run "$tmp/reactor.wasm" --invoke _initialize
+expect "a reactor needs --invoke" 1 "" "is a reactor" -- \
+  "$wsbx" run "$tmp/reactor.wasm"
+check "... says so and lists its functions" \
+  has "$tmp/err" "--invoke NAME (exported functions: value)"
+expect "a trap in _initialize" 134 "" "trap: unreachable" -- \
+  "$wsbx" run "$tmp/reactor_trap.wasm" --invoke f
+check "... names _initialize's frame" has "$tmp/err" "at func[0] init"
+expect "_start and _initialize both is refused" 1 "" \
+  "exports both _start and _initialize" -- \
+  "$wsbx" run "$tmp/reactor_command.wasm"
+expect "_initialize with parameters is refused" 1 "" \
+  "_initialize must take no arguments" -- \
+  "$wsbx" run "$tmp/reactor_bad_type.wasm" --invoke f
+
+# --- A WASI guest for the output, audit and signal cases. Each export makes
+# one refused call first (proc_raise), so the audit log has a line to show.
+wat io '(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_raise"
+    (func $proc_raise (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (import "wasi_snapshot_preview1" "fd_read"
+    (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (memory 2)
+  (data (i32.const 16) "ready\n")
+  (data (i32.const 32) "guest stdout\n")
+  (data (i32.const 48) "guest stderr\n")
+  ;; One fd_write of [ptr, ptr + len); returns the WASI errno.
+  (func $write (param $fd i32) (param $ptr i32) (param $len i32) (result i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8)))
+  (func $refused (drop (call $proc_raise (i32.const 2))))
+  (func (export "noisy")
+    (call $refused)
+    (drop (call $write (i32.const 1) (i32.const 32) (i32.const 13)))
+    (drop (call $write (i32.const 2) (i32.const 48) (i32.const 13))))
+  (func (export "trap") (call $refused) (unreachable))
+  (func (export "exit") (call $refused) (call $proc_exit (i32.const 3)))
+  ;; Says "ready" on stdout, then never ends.
+  (func (export "spin")
+    (call $refused)
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 6)))
+    (loop $l (br $l)))
+  ;; Says "ready", then blocks reading stdin (16 bytes at 256).
+  (func (export "read_stdin") (result i32)
+    (call $refused)
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 6)))
+    (i32.store (i32.const 64) (i32.const 256))
+    (i32.store (i32.const 68) (i32.const 16))
+    (call $fd_read (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 72)))
+  ;; Writes 64 KiB blocks to stdout until one fails; exits with its errno.
+  (func (export "spew") (local $err i32)
+    (call $refused)
+    (loop $l
+      (local.set $err
+        (call $write (i32.const 1) (i32.const 1024) (i32.const 65536)))
+      (br_if $l (i32.eqz (local.get $err))))
+    (call $proc_exit (local.get $err))))'
+io=$tmp/io.wasm
+audit_line='{"function":"proc_raise","args":{"sig":"2"},"errno":"notsup"'
+
+# --- The audit log is written whatever way the run ends (signals and
+# closed pipes below).
+for c in "noisy 0" "trap 134" "exit 3" "spin 124"; do
+  set -- $c
+  rm -f "$tmp/audit"
+  expect "audit log after $1" "$2" "" "" -- \
+    "$wsbx" run "$io" --timeout 300ms --audit "$tmp/audit" --invoke "$1"
+  check "... holds the refused call" has "$tmp/audit" "$audit_line"
+done
+
+# --- An audit log never truncates wsbx's own stdout or stderr.
+expect "--audit /dev/stderr, stderr a file" 0 "guest stdout" "guest stderr" -- \
+  "$wsbx" run "$io" --audit /dev/stderr --invoke noisy
+check "... keeps the guest's stderr and adds the log" has "$tmp/err" "$audit_line"
+expect "--audit /dev/stdout, stdout a file" 0 "guest stdout" "guest stderr" -- \
+  "$wsbx" run "$io" --audit /dev/stdout --invoke noisy
+check "... keeps the guest's stdout and adds the log" has "$tmp/out" "$audit_line"
+expect "--audit naming the file stderr goes to" 0 "" "guest stderr" -- \
+  "$wsbx" run "$io" --audit "$tmp/err" --invoke noisy --stats
+check "... keeps the guest's stderr and adds the log" has "$tmp/err" "$audit_line"
+check "... and the statistics" has "$tmp/err" "wsbx stats: elapsed"
+echo "earlier line" >"$tmp/log"
+expect "--audit /dev/fd/3 writes through fd 3" 0 "" "" -- \
+  sh -c "exec '$wsbx' run '$io' --audit /dev/fd/3 --invoke noisy 3>>'$tmp/log'"
+check "... keeping what was there" has "$tmp/log" "earlier line"
+check "... and adding the log" has "$tmp/log" "$audit_line"
+expect "--audit /dev/fd/3 open for reading is refused" 2 "" \
+  "open for reading only" -- \
+  sh -c "exec '$wsbx' run '$io' --audit /dev/fd/3 --invoke noisy 3<'$tmp/log'"
+check "... before the guest runs" sh -c "! grep -q 'guest stdout' '$tmp/out'"
+echo "stale line" >"$tmp/own.jsonl"
+expect "an audit file of its own is truncated" 0 "" "" -- \
+  "$wsbx" run "$io" --audit "$tmp/own.jsonl" --invoke noisy
+check "... to hold only this run's log" [ "$(grep -c . "$tmp/own.jsonl")" = 1 ]
+check "... which is the refused call" has "$tmp/own.jsonl" "$audit_line"
+
+# --- A closed pipe: the guest's writes fail with the WASI errno pipe (64),
+# which this guest exits with; wsbx is not killed by SIGPIPE (141).
+rm -f "$tmp/audit"
+"$wsbx" run "$io" --stats --audit "$tmp/audit" --invoke spew 2>"$tmp/err" |
+  head -c 10 >/dev/null
+check "a guest writing into a closed pipe gets errno pipe, exit 64" \
+  [ "${PIPESTATUS[0]}" = 64 ]
+check "... --stats still printed" has "$tmp/err" "wsbx stats: elapsed"
+check "... --audit still written" has "$tmp/audit" "$audit_line"
+
+# --- wsbx's own output that cannot be written is an error, not success.
+expect "--invoke results into /dev/full" 1 "" \
+  "cannot write to stdout: No space left on device" -- \
+  sh -c "exec '$wsbx' run '$fib' --invoke fib 20 >/dev/full"
+expect "validate into /dev/full" 1 "" "cannot write to stdout" -- \
+  sh -c "exec '$wsbx' validate '$fib' >/dev/full"
+expect "--stats into /dev/full" 1 "6765" "" -- \
+  sh -c "exec '$wsbx' run '$fib' --stats --invoke fib 20 2>/dev/full"
+expect "--audit /dev/full" 1 "" "cannot write audit log /dev/full" -- \
+  "$wsbx" run "$io" --audit /dev/full --invoke noisy
+expect "a failed write keeps the guest's own exit code" 3 "" \
+  "cannot write audit log" -- "$wsbx" run "$io" --audit /dev/full --invoke exit
+
+# --- SIGINT and SIGTERM stop the guest; wsbx reports and exits 128 + N.
+# A script's background jobs start with SIGINT ignored, which wsbx keeps
+# ignored: env restores the default, as an interactive shell has it.
+# stop_with SIGNAL READY ARGS...: starts `wsbx ARGS`, waits until its stdout
+# has the line READY (at most 5 s; no READY: 0.3 s), sends SIGNAL and leaves
+# wsbx's exit code in $code; a wsbx still running 10 s later is killed (and
+# the checks on $code fail). wsbx's stdin is $stop_stdin (default /dev/null).
+stop_stdin=/dev/null
+stop_with() {
+  local sig=$1 ready=$2 i
+  shift 2
+  : >"$tmp/out"
+  env --default-signal=INT,TERM "$wsbx" "$@" <"$stop_stdin" >"$tmp/out" 2>"$tmp/err" &
+  local pid=$!
+  if [ -z "$ready" ]; then
+    sleep 0.3
+  else
+    for i in $(seq 100); do has "$tmp/out" "$ready" && break; sleep 0.05; done
+  fi
+  kill -"$sig" "$pid"
+  for i in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid"
+  code=$?
+}
+for c in "INT 130" "TERM 143"; do
+  set -- $c
+  rm -f "$tmp/audit"
+  stop_with "$1" ready run "$io" --stats --audit "$tmp/audit" --invoke spin
+  check "SIG$1 stops the guest, exit $2" [ "$code" = "$2" ]
+  check "... with the trap 'interrupted'" has "$tmp/err" "trap: interrupted"
+  check "... --stats printed" has "$tmp/err" "wsbx stats: elapsed"
+  check "... --audit written" has "$tmp/audit" "$audit_line"
+done
+stop_with TERM ready run "$io" --timeout 60s --stats --invoke spin
+check "SIGTERM with a --timeout set, exit 143" [ "$code" = 143 ]
+# A guest blocked in fd_read on a pipe nobody writes: the signal interrupts
+# the host call too (with no --timeout the read blocks in the kernel, with
+# one it waits in poll()).
+mkfifo "$tmp/quiet"
+exec {quiet}<>"$tmp/quiet"  # holds a writer open that never writes
+stop_stdin=$tmp/quiet
+for t in "" "--timeout 60s"; do
+  rm -f "$tmp/audit"
+  stop_with INT ready run "$io" $t --stats --audit "$tmp/audit" \
+    --invoke read_stdin
+  check "SIGINT during a blocked fd_read ${t:-(no timeout)}, exit 130" [ "$code" = 130 ]
+  check "... with the trap 'interrupted'" has "$tmp/err" "trap: interrupted"
+  check "... --stats printed" has "$tmp/err" "wsbx stats: elapsed"
+  check "... --audit written" has "$tmp/audit" "$audit_line"
+done
+exec {quiet}>&-
+stop_stdin=/dev/null
+mkfifo "$tmp/fifo"
+stop_with INT "" run "$tmp/fifo"  # waiting for a writer
+check "SIGINT while reading the module, exit 130" [ "$code" = 130 ]
+check "... says so" has "$tmp/err" "interrupted while reading"
+
+# --- Reading the module is under --timeout and the size limit.
+expect "a FIFO with no writer, --timeout 300ms" 124 "" \
+  "timeout: deadline passed while reading" -- \
+  timeout 10 "$wsbx" run "$tmp/fifo" --timeout 300ms
+within "FIFO with no writer" 300
+exec {pipe}< <(sleep 10)
+helpers+=($!)
+expect "a silent pipe, --timeout 300ms" 124 "" \
+  "timeout: deadline passed while reading /dev/stdin" -- \
+  timeout 10 "$wsbx" run /dev/stdin --timeout 300ms <&$pipe
+within "silent pipe" 300
+exec {pipe}<&-
+cat "$fib" >"$tmp/fifo" &
+helpers+=($!)
+expect "a module through a FIFO" 0 "6765" "" -- \
+  timeout 10 "$wsbx" run "$tmp/fifo" --timeout 5s --invoke fib 20
+truncate -s 2G "$tmp/huge.wasm"
+expect "a file over the size limit is refused unread" 1 "" \
+  "larger than the module size limit" -- "$wsbx" run "$tmp/huge.wasm"
+within "2 GiB file refused" 0
 
 echo "$failures failure(s)"
 [ "$failures" = 0 ]

@@ -1,6 +1,7 @@
 # Shared by the CLI test scripts (sourced): `expect` runs one command and
-# checks its exit code and output. The caller sets $tmp (a scratch dir) and
-# $failures (the count of failed expectations).
+# checks its exit code and output, `within` checks how long it took. The
+# caller sets $tmp (a scratch dir) and $failures (the count of failed
+# expectations).
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
@@ -23,6 +24,17 @@ expect() {
   else
     echo "FAIL $name: exit $code (want $want_code), ${elapsed_ms} ms"
     sed 's/^/  out: /' "$tmp/out"; sed 's/^/  err: /' "$tmp/err" | head -20
+    failures=$((failures + 1))
+  fi
+}
+
+# within NAME LIMIT_MS: the last command took at most LIMIT_MS plus a margin
+# for a loaded machine (SLACK_MS, default 500); prints the overshoot.
+within() {
+  local over=$(( elapsed_ms - $2 )) slack=${SLACK_MS:-500}
+  echo "     $1: ${elapsed_ms} ms for a ${2} ms limit (overshoot ${over} ms)"
+  if [ "$elapsed_ms" -gt $(( $2 + slack )) ]; then
+    echo "FAIL $1: took ${elapsed_ms} ms, limit ${2} ms + ${slack} ms"
     failures=$((failures + 1))
   fi
 }

@@ -1,11 +1,18 @@
 // Module file reading: directories, missing files and endless inputs are
-// errors, never exceptions or unbounded reads.
+// errors, never exceptions or unbounded reads; waits for a FIFO end at the
+// deadline or when the interrupt flag is set.
 #include "cli/read_file.h"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace wsbx {
@@ -70,6 +77,57 @@ TEST_CASE("an endless input stops at the size limit") {
   auto r = ReadModuleFile("/dev/zero", 1 << 20);
   REQUIRE_FALSE(r.ok());
   CHECK(Contains(r.status(), "larger than the module size limit"));
+}
+
+// A FIFO in /tmp, removed at the end of the test.
+struct Fifo {
+  std::string path = "/tmp/wsbx-read-file-test-" + std::to_string(getpid());
+  Fifo() { REQUIRE(mkfifo(path.c_str(), 0600) == 0); }
+  ~Fifo() { unlink(path.c_str()); }
+};
+
+TEST_CASE("a FIFO with no writer gives up at the deadline") {
+  Fifo fifo;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = ReadModuleFile(fifo.path, 1 << 20,
+                          t0 + std::chrono::milliseconds(100));
+  REQUIRE_FALSE(r.ok());
+  CHECK(absl::IsDeadlineExceeded(r.status()));
+  CHECK(Contains(r.status(), "timeout: deadline passed while reading"));
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+}
+
+TEST_CASE("an interrupt flag ends the wait for a writer") {
+  Fifo fifo;
+  std::atomic<bool> flag{false};
+  std::thread setter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    flag = true;
+  });
+  auto r = ReadModuleFile(fifo.path, 1 << 20, std::nullopt, &flag);
+  setter.join();
+  REQUIRE_FALSE(r.ok());
+  CHECK(absl::IsCancelled(r.status()));
+  CHECK(Contains(r.status(), "interrupted while reading"));
+}
+
+TEST_CASE("a FIFO is read to its writer's end") {
+  Fifo fifo;
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    int fd = open(fifo.path.c_str(), O_WRONLY);
+    for (int i = 0; i < 3; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      CHECK(write(fd, "abc", 3) == 3);
+    }
+    close(fd);
+  });
+  auto r = ReadModuleFile(fifo.path, 1 << 20,
+                          std::chrono::steady_clock::now() +
+                              std::chrono::seconds(60));
+  writer.join();
+  REQUIRE(r.ok());
+  CHECK(std::string(r->begin(), r->end()) == "abcabcabc");
 }
 
 }  // namespace

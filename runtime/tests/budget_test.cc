@@ -1,14 +1,17 @@
 // The execution budget (runtime/budget.h) through the embedding API: exact
 // fuel boundaries within and across refill slices, with and without a
-// deadline, bulk charges larger than a slice, and deadlines that passed.
+// deadline, bulk charges larger than a slice, deadlines that passed and
+// interrupt flags.
 #include "runtime/budget.h"
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/engine.h"
@@ -139,6 +142,46 @@ TEST_CASE("budget: a deadline that passed stops loops and bulk work") {
   CHECK(KindOf(h.Call("fill", 70000000)) == TrapKind::kTimeout);
   SetDeadline(h.store, std::nullopt);
   CHECK(KindOf(h.Call("count", 1000)) == TrapKind::kNone);
+}
+
+TEST_CASE("budget: an interrupt flag stops loops and bulk work") {
+  Harness h;
+  std::atomic<bool> flag{false};
+  SetInterruptFlag(h.store, &flag);
+  CHECK(KindOf(h.Call("count", 1000)) == TrapKind::kNone);
+  flag = true;
+  InvokeResult r = h.Call("count", 100000000);
+  CHECK(KindOf(r) == TrapKind::kInterrupted);
+  CHECK(r.trap->message == "interrupted");
+  CHECK(LastTrapKind(h.store) == TrapKind::kInterrupted);
+  CHECK(KindOf(h.Call("fill", 70000000)) == TrapKind::kInterrupted);
+  CHECK(h.Byte0() == 0);
+  // Removing or dropping the deadline keeps the flag watched, and the other
+  // way round.
+  SetDeadline(h.store,
+              std::chrono::steady_clock::now() + std::chrono::hours(1));
+  SetDeadline(h.store, std::nullopt);
+  CHECK(KindOf(h.Call("count", 100000000)) == TrapKind::kInterrupted);
+  SetDeadline(h.store, std::chrono::steady_clock::now());
+  SetInterruptFlag(h.store, nullptr);
+  CHECK(KindOf(h.Call("count", 100000000)) == TrapKind::kTimeout);
+  SetDeadline(h.store, std::nullopt);
+  CHECK(KindOf(h.Call("count", 100000000)) == TrapKind::kNone);
+}
+
+TEST_CASE("budget: a flag set by another thread stops a running call") {
+  Harness h;
+  std::atomic<bool> flag{false};
+  SetInterruptFlag(h.store, &flag);
+  std::thread setter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    flag = true;
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  // About 30 billion units: minutes of work unless the flag stops it.
+  CHECK(KindOf(h.Call("count", 0xffffffff)) == TrapKind::kInterrupted);
+  setter.join();
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
 }
 
 }  // namespace

@@ -9,22 +9,11 @@
 # case prints its measured overshoot.
 set -u
 case=$1 wsbx=$2 lim=$3 guest=$4 bigmem=$5 bigtab=$6 startspin=$7 manytab=$8
-slack_ms=${SLACK_MS:-500}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
 
 source "$(dirname "$0")/../expect.sh"
-
-# within NAME LIMIT_MS: the last command took at most LIMIT_MS + slack.
-within() {
-  local over=$(( elapsed_ms - $2 ))
-  echo "     $1: ${elapsed_ms} ms for a ${2} ms limit (overshoot ${over} ms)"
-  if [ "$elapsed_ms" -gt $(( $2 + slack_ms )) ]; then
-    echo "FAIL $1: took ${elapsed_ms} ms, limit ${2} ms + ${slack_ms} ms"
-    failures=$((failures + 1))
-  fi
-}
 
 # The value of `wsbx stats: fuel N` in the last run's stderr.
 stats_fuel() { sed -n 's/^wsbx stats: fuel \([0-9]*\)$/\1/p' "$tmp/err"; }

@@ -7,6 +7,7 @@
 // and the caps (--mem, --max-table-elements, --stack, --max-call-depth) map
 // onto runtime/budget.h and Limits. Everything wsbx prints goes through
 // cli/output.h, so no failed write goes unreported.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -249,16 +250,18 @@ void PrintStats(Store& store, const Instance* instance,
 absl::StatusOr<std::shared_ptr<const Module>> ReadAndLoad(
     const RunOptions& opts, const Limits& limits,
     std::optional<Clock::time_point> deadline) {
-  auto bytes = ReadModuleFile(opts.file, limits.max_module_bytes, deadline,
-                              &StopRequested());
+  // Loading is inside the budget: the deadline, and --mem for the module's
+  // bytes plus the code compiled from them.
+  auto bytes = ReadModuleFile(
+      opts.file, std::min(limits.max_module_bytes, limits.max_store_bytes),
+      deadline, &StopRequested());
   if (!bytes.ok()) return bytes.status();
   // The file's buffer becomes the module's (no second copy of the binary).
   const CompileMode mode =
       opts.compile == "plain" ? CompileMode::kPlain : CompileMode::kOptimized;
-  // Loading is inside the budget: the deadline, and --mem for the code.
   LoadBudget load_budget;
   load_budget.deadline = deadline;
-  load_budget.max_code_bytes = limits.max_store_bytes;
+  load_budget.max_code_bytes = limits.max_store_bytes - bytes->size();
   auto module = LoadModule(std::move(*bytes), limits, mode, load_budget);
   if (!module.ok()) {
     // A spent deadline stays DeadlineExceeded (exit 124); other load

@@ -186,8 +186,12 @@ load)
   expect "compiling a 21 MB module under --timeout 300ms" 124 "" \
     "timeout while loading" -- "${run[@]}" "$tmp/big.wasm" --timeout 300ms
   within "load under --timeout" 300
-  expect "compiling a 21 MB module under --mem 16M" 1 "" \
-    "compiled code exceeds the memory cap of 16777216 bytes" -- \
+  # --mem covers the module's bytes and the code compiled from them.
+  expect "compiling a 21 MB module under --mem 32M" 1 "" \
+    "compiled code exceeds the memory cap" -- \
+    "${run[@]}" "$tmp/big.wasm" --mem 32M
+  expect "a 21 MB module under --mem 16M is not even read" 1 "" \
+    "larger than the module size limit of 16777216 bytes" -- \
     "${run[@]}" "$tmp/big.wasm" --mem 16M
   ;;
 stack)

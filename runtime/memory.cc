@@ -14,6 +14,9 @@
 
 namespace wsbx {
 
+// Tables commit storage a page at a time.
+constexpr uint64_t kTablePage = 4096;
+
 absl::StatusOr<std::unique_ptr<MemoryInstance>> MemoryInstance::Create(
     const MemoryType& type, uint64_t cap_pages, MemoryAccount* account) {
   const SizeLimits& limits = type.limits;
@@ -120,35 +123,43 @@ absl::StatusOr<std::unique_ptr<TableInstance>> TableInstance::Create(
   table->declared_max_ = limits.max;
   table->max_elements_ = std::min(limits.max.value_or(UINT32_MAX), cap_elements);
   table->account_ = account;
-  if (!table->Reserve(limits.min)) {
+  uint64_t most = table->max_elements_;
+  if (account != nullptr) most = std::min(most, account->limit() / sizeof(RefBits));
+  table->reserved_bytes_ = std::max<uint64_t>(
+      (most * sizeof(RefBits) + kTablePage - 1) / kTablePage * kTablePage, kTablePage);
+  void* p = mmap(nullptr, table->reserved_bytes_, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "cannot reserve ", table->reserved_bytes_, " bytes of address space for a table"));
+  }
+  table->elems_ = static_cast<RefBits*>(p);
+  if (table->Grow(static_cast<uint32_t>(limits.min), init) < 0) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "table minimum ", limits.min, " elements (", limits.min * sizeof(RefBits),
         " bytes) does not fit in the memory cap (", account->used(), " of ",
         account->limit(), " bytes in use)"));
   }
-  table->elems_.assign(limits.min, init);
   return table;
 }
 
 TableInstance::~TableInstance() {
-  if (account_ != nullptr) account_->Release(elems_.capacity() * sizeof(RefBits));
+  if (elems_ != nullptr) munmap(elems_, reserved_bytes_);
+  if (account_ != nullptr) account_->Release(committed_bytes_);
 }
 
-bool TableInstance::Reserve(uint64_t size) {
-  const uint64_t cap = elems_.capacity();
-  if (size <= cap) return true;
-  uint64_t want = std::min<uint64_t>(2 * cap, max_elements_);
-  if (account_ != nullptr) {
-    // Near the cap the step shrinks to what the account still allows, so
-    // the last reallocation fills it instead of one per element.
-    uint64_t room = (account_->limit() - account_->used()) / sizeof(RefBits);
-    want = std::min(want, cap + room);
-  }
-  want = std::max(want, size);
-  if (account_ != nullptr && !account_->TryCharge((want - cap) * sizeof(RefBits))) {
+bool TableInstance::Commit(uint64_t size) {
+  uint64_t need = (size * sizeof(RefBits) + kTablePage - 1) / kTablePage * kTablePage;
+  if (need <= committed_bytes_) return true;
+  if (need > reserved_bytes_) return false;
+  const uint64_t more = need - committed_bytes_;
+  if (account_ != nullptr && !account_->TryCharge(more)) return false;
+  if (mprotect(reinterpret_cast<uint8_t*>(elems_) + committed_bytes_, more,
+               PROT_READ | PROT_WRITE) != 0) {
+    if (account_ != nullptr) account_->Release(more);
     return false;
   }
-  elems_.reserve(want);
+  committed_bytes_ = need;
   return true;
 }
 
@@ -161,10 +172,12 @@ TableType TableInstance::type() const {
 }
 
 int64_t TableInstance::Grow(uint32_t delta, RefBits init) {
-  const uint64_t old_size = elems_.size();
+  const uint64_t old_size = size_;
   if (delta > max_elements_ - old_size) return -1;
-  if (!Reserve(old_size + delta)) return -1;
-  elems_.resize(old_size + delta, init);
+  if (!Commit(old_size + delta)) return -1;
+  // Fresh pages read as zero, which is the null reference.
+  if (init != 0) std::fill(elems_ + old_size, elems_ + old_size + delta, init);
+  size_ = old_size + delta;
   return static_cast<int64_t>(old_size);
 }
 

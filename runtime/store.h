@@ -110,9 +110,9 @@ class TableInstance {
   TableInstance(const TableInstance&) = delete;
   TableInstance& operator=(const TableInstance&) = delete;
   ValType elem_type() const { return elem_type_; }
-  uint32_t size() const { return static_cast<uint32_t>(elems_.size()); }
-  RefBits* data() { return elems_.data(); }
-  const RefBits* data() const { return elems_.data(); }
+  uint32_t size() const { return static_cast<uint32_t>(size_); }
+  RefBits* data() { return elems_; }
+  const RefBits* data() const { return elems_; }
   // The type as import matching sees it: min is the current size.
   TableType type() const;
   // Returns the old size, or -1 when the maximum, the cap or the account
@@ -123,13 +123,18 @@ class TableInstance {
  private:
   friend class Store;  // sets store_
   TableInstance() = default;
-  // Makes room for `size` elements: capacity grows geometrically (so grow
-  // loops stay linear) and exactly what is allocated is charged.
-  bool Reserve(uint64_t size);
+  // Commits (and charges) the pages holding the first `size` elements.
+  bool Commit(uint64_t size);
   ValType elem_type_ = ValType::kFuncRef;
   std::optional<uint64_t> declared_max_;
   uint64_t max_elements_ = 0;  // min(declared max, cap)
-  std::vector<RefBits> elems_;
+  // Like a memory, a table reserves its largest possible size once (never
+  // more than the account allows) and commits pages as it grows: elements
+  // never move, and growing never holds two copies.
+  RefBits* elems_ = nullptr;
+  uint64_t size_ = 0;
+  uint64_t reserved_bytes_ = 0;
+  uint64_t committed_bytes_ = 0;
   MemoryAccount* account_ = nullptr;
   const Store* store_ = nullptr;
 };

@@ -12,11 +12,9 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "cli/output.h"
-#include "wasi/audit.h"
 
 namespace wsbx {
 namespace {
@@ -72,18 +70,7 @@ AuditLog::~AuditLog() {
 }
 
 absl::Status AuditLog::Write(const Wasi& wasi) const {
-  std::string lines;
-  for (const wasi::AuditEvent& ev : wasi.events()) {
-    absl::StrAppend(&lines, wasi::AuditEventToJson(ev), "\n");
-  }
-  if (wasi.dropped_events() > 0) {
-    wasi::AuditEvent ev;
-    ev.function = "audit";
-    ev.reason =
-        absl::StrCat(wasi.dropped_events(), " further events were dropped");
-    absl::StrAppend(&lines, wasi::AuditEventToJson(ev), "\n");
-  }
-  if (!WriteAll(fd_, lines)) {
+  if (!WriteAll(fd_, wasi.AuditLogText())) {
     return absl::UnavailableError(absl::StrFormat(
         "cannot write audit log %s: %s", path_, std::strerror(errno)));
   }

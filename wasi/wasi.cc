@@ -216,18 +216,24 @@ void Wasi::set_deadline(
   ctx_->set_deadline(deadline);
 }
 
-absl::Status Wasi::WriteAuditLog(const std::string& path) const {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return absl::UnavailableError("cannot write audit log " + path);
+std::string Wasi::AuditLogText() const {
+  std::string lines;
   for (const wasi::AuditEvent& ev : events()) {
-    out << wasi::AuditEventToJson(ev) << '\n';
+    absl::StrAppend(&lines, wasi::AuditEventToJson(ev), "\n");
   }
   if (dropped_events() > 0) {
     wasi::AuditEvent ev;
     ev.function = "audit";
     ev.reason = absl::StrCat(dropped_events(), " further events were dropped");
-    out << wasi::AuditEventToJson(ev) << '\n';
+    absl::StrAppend(&lines, wasi::AuditEventToJson(ev), "\n");
   }
+  return lines;
+}
+
+absl::Status Wasi::WriteAuditLog(const std::string& path) const {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return absl::UnavailableError("cannot write audit log " + path);
+  out << AuditLogText();
   out.flush();
   if (!out) return absl::UnavailableError("cannot write audit log " + path);
   return absl::OkStatus();

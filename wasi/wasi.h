@@ -76,7 +76,9 @@ class Wasi {
   // Every refusal so far, oldest first.
   const std::vector<wasi::AuditEvent>& events() const;
   uint64_t dropped_events() const;
-  // Writes events() as JSON Lines.
+  // events() as JSON Lines, plus a last line counting dropped events.
+  std::string AuditLogText() const;
+  // Writes AuditLogText() to a file (created or truncated).
   absl::Status WriteAuditLog(const std::string& path) const;
 
   bool uses_openat2() const;

@@ -313,6 +313,15 @@ void Advance(std::vector<struct iovec>& iov, size_t* first, size_t n) {
   }
 }
 
+// After a failed read or write: whether to try again. EINTR: WaitIo then
+// sees an interrupt; EAGAIN on a host fd the parent left non-blocking while
+// the guest sees it as blocking: WaitIo then polls (`blocked`).
+bool RetryIo(const FdEntry* e, bool* blocked) {
+  if (errno == EINTR) return true;
+  *blocked = errno == EAGAIN && !(e->flags & kFdflagNonblock);
+  return *blocked;
+}
+
 size_t Total(const std::vector<struct iovec>& iov, size_t first) {
   size_t total = 0;
   for (size_t i = first; i < iov.size(); ++i) total += iov[i].iov_len;
@@ -338,9 +347,7 @@ uint16_t Context::FdRead(Call& c, const uint64_t* a) {
     Prefix(iov, first, chunk, &part);
     ssize_t n = readv(e->host, part.data(), static_cast<int>(part.size()));
     if (n < 0) {
-      if (errno == EINTR) continue;  // WaitIo sees an interrupt
-      blocked = errno == EAGAIN && !(e->flags & kFdflagNonblock);
-      if (blocked) continue;
+      if (RetryIo(e, &blocked)) continue;
       if (total > 0) break;  // the error shows on the next call
       return ErrnoFromHost(errno);
     }
@@ -369,9 +376,7 @@ uint16_t Context::WriteAll(Call& c, FdEntry* e, std::vector<struct iovec>& iov,
     Prefix(iov, first, chunk, &part);
     ssize_t n = writev(e->host, part.data(), static_cast<int>(part.size()));
     if (n < 0) {
-      if (errno == EINTR) continue;  // WaitIo sees an interrupt
-      blocked = errno == EAGAIN && !(e->flags & kFdflagNonblock);
-      if (blocked) continue;
+      if (RetryIo(e, &blocked)) continue;
       // Report what was written; the error shows on the next call.
       return *written > 0 ? kSuccess : ErrnoFromHost(errno);
     }

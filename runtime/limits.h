@@ -13,8 +13,8 @@ struct Limits {
   uint64_t max_module_bytes = 1024u * 1024 * 1024;
   uint32_t max_types = 1000000;
   uint32_t max_functions = 1000000;
-  uint32_t max_imports = 100000;
-  uint32_t max_exports = 100000;
+  uint32_t max_imports = 1000000;  // the JS API's since 2024 (was 100,000)
+  uint32_t max_exports = 1000000;
   uint32_t max_globals = 1000000;
   uint32_t max_data_segments = 100000;
   uint32_t max_element_segments = 10000000;

@@ -179,20 +179,20 @@ table)
   fi
   ;;
 load)
-  # Loading is inside the budget: a 21 MB module of 2,000 big functions
-  # takes about 1.7 s and 350 MB to compile; the deadline and --mem stop it
+  # Loading is inside the budget: a 9 MB module of 4,000 functions takes
+  # about 0.8 s and 150 MB to compile; the deadline and --mem stop it
   # between function bodies.
-  python3 "$(dirname "$0")/make_big_module.py" "$tmp/big.wasm" 2000 1500
-  expect "compiling a 21 MB module under --timeout 300ms" 124 "" \
+  python3 "$(dirname "$0")/make_big_module.py" "$tmp/big.wasm" 4000 320
+  expect "compiling a 9 MB module under --timeout 300ms" 124 "" \
     "timeout while loading" -- "${run[@]}" "$tmp/big.wasm" --timeout 300ms
   within "load under --timeout" 300
   # --mem covers the module's bytes and the code compiled from them.
-  expect "compiling a 21 MB module under --mem 32M" 1 "" \
+  expect "compiling a 9 MB module under --mem 32M" 1 "" \
     "compiled code exceeds the memory cap" -- \
     "${run[@]}" "$tmp/big.wasm" --mem 32M
-  expect "a 21 MB module under --mem 16M is not even read" 1 "" \
-    "larger than the module size limit of 16777216 bytes" -- \
-    "${run[@]}" "$tmp/big.wasm" --mem 16M
+  expect "a 9 MB module under --mem 8M is not even read" 1 "" \
+    "larger than the module size limit of 8388608 bytes" -- \
+    "${run[@]}" "$tmp/big.wasm" --mem 8M
   ;;
 stack)
   expect "runaway recursion" 134 "" "call stack exhausted" -- \

@@ -756,7 +756,8 @@ void BodyGen::Stmt() {
       static constexpr uint8_t kKinds[] = {kBlock, kIf, kLoop};
       uint8_t kind = kKinds[Pick(3)];
       Types params = kind == kLoop ? Types{} : PickTypes(1);
-      Types results = PickTypes(2);
+      // Now and then a wide block, whose branches move many values at once.
+      Types results = PickTypes(Pick(8) == 0 ? 7 : 2);
       Block(kind, params, results);
       return StashAll(results);
     }

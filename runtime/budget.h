@@ -22,6 +22,7 @@ namespace wsbx {
 inline constexpr uint64_t kFuelBytesPerUnit = 64;  // memory.fill/copy/init
 inline constexpr uint64_t kFuelElemsPerUnit = 8;   // table.fill/copy/init/grow
 inline constexpr uint64_t kFuelLocalsPerUnit = 8;  // zeroing locals on entry
+inline constexpr uint64_t kFuelSlotsPerUnit = 8;   // a branch's value moves
 inline constexpr uint64_t kFuelPerPage = 1;        // memory.grow, per page
 
 // Cost of a bulk operation over n units of `per_unit` each.

@@ -23,6 +23,7 @@ using CodeWord = uint64_t;
 //   Enter:  [h][first_local|count][frame_slots][fuel][pool_slot|n][bits]*n
 //           (zeroes the declared locals, then fills n constant slots)
 //   Fuel:   [h][count]              Copy:   [h][dst|src]
+//   CopyN:  [h][dst|src][count]     (count slots, ascending; dst < src)
 //   Const:  [h][dst][bits]
 //   BrTable: [h][index|n][rel_0][fuel_0]...[rel_n][fuel_n]  (n: default;
 //            fuel_i is charged when entry i is taken)
@@ -69,6 +70,7 @@ using CodeWord = uint64_t;
   X(Enter)                       \
   X(Fuel)                        \
   X(Copy)                        \
+  X(CopyN)                       \
   X(Const)                       \
   X(BrUnless)                    \
   X(CallImport)                  \

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/base/attributes.h"
+#include "absl/container/flat_hash_map.h"
 #include "runtime/body_instrs.h"
 #include "runtime/code.h"
 #include "runtime/instr.h"
@@ -36,6 +37,8 @@ constexpr uint32_t kVirtualRun = UINT32_MAX - 1;
 // Distinct constants used inside loops that get a frame slot, written once
 // by Enter, so that reading them costs no instruction.
 constexpr size_t kMaxPooledConstants = 16;
+// Branches moving more slots than this use one CopyN instead of Copies.
+constexpr uint32_t kMaxSingleCopies = 4;
 
 // The slot bits of a constant instruction (ref.null is 0).
 uint64_t ConstBits(const Instr& in) {
@@ -944,9 +947,16 @@ void FunctionCompiler::EmitBranch(uint32_t depth) {
   uint32_t src = h_ - arity;
   if (src != label.height) {
     // Destinations lie below sources, so ascending copies never clobber.
-    for (uint32_t i = 0; i < arity; ++i) {
-      Op(IOp::kCopy);
-      Word(Pack(label.height + i, src + i));
+    // Wide arities move in one instruction: code stays linear in the input.
+    if (arity > kMaxSingleCopies) {
+      Op(IOp::kCopyN);
+      Word(Pack(label.height, src));
+      Word(arity);
+    } else {
+      for (uint32_t i = 0; i < arity; ++i) {
+        Op(IOp::kCopy);
+        Word(Pack(label.height + i, src + i));
+      }
     }
   }
   uint32_t at = Op(IOp::kJumpFuel);
@@ -992,7 +1002,7 @@ void FunctionCompiler::CompileBrTable(const Instr& in) {
   }
   // Targets needing value moves or a return get a stub after the table;
   // equal targets share one.
-  std::vector<std::pair<uint32_t, uint32_t>> stubs;  // (depth, position)
+  absl::flat_hash_map<uint32_t, uint32_t> stubs;  // depth -> position
   for (uint32_t i = 0; i <= n; ++i) {
     uint32_t depth = in.targets[i];
     if (IsPlainJump(depth)) {
@@ -1000,15 +1010,9 @@ void FunctionCompiler::CompileBrTable(const Instr& in) {
                  first + 2 * i + 1);
       continue;
     }
-    uint32_t stub = kNoWord;
-    for (const auto& [d, p] : stubs) {
-      if (d == depth) stub = p;
-    }
-    if (stub == kNoWord) {
-      stub = Pos();
-      stubs.emplace_back(depth, stub);
-      EmitBranch(depth);
-    }
+    auto [it, inserted] = stubs.try_emplace(depth, Pos());
+    if (inserted) EmitBranch(depth);
+    const uint32_t stub = it->second;
     Patch({at, first + 2 * i}, stub);
   }
   SetUnreachable();

@@ -298,6 +298,17 @@ L_Fuel:
   pc += 2;
   NEXT();
 SINGLE(Copy, 2, COPY_BODY(0))
+L_CopyN: {
+  // A branch's values moved down to its label's height: charged per slot
+  // like other bulk work, so a wide block arity costs what it moves.
+  const uint32_t n = static_cast<uint32_t>(pc[2]);
+  CHARGE(n / kFuelSlotsPerUnit);
+  uint64_t* dst = fp + LO(1);
+  const uint64_t* src = fp + HI(1);
+  for (uint32_t i = 0; i < n; ++i) dst[i] = src[i];
+  pc += 3;
+  NEXT();
+}
 L_Const:
   fp[pc[1]] = pc[2];
   pc += 3;

@@ -5,7 +5,7 @@
 // 128 + N when stopped by signal N (SIGINT, SIGTERM), and the guest's own
 // code when it calls WASI proc_exit. The budget flags (--fuel, --timeout)
 // and the caps (--mem, --max-table-elements, --stack, --max-call-depth) map
-// onto runtime/budget.h and Limits. Everything wsbx prints goes through
+// onto runtime/execute/budget.h and Limits. Everything wsbx prints goes through
 // cli/output.h, so no failed write goes unreported.
 #include <algorithm>
 #include <chrono>
@@ -26,9 +26,9 @@
 #include "cli/read_file.h"
 #include "cli/signals.h"
 #include "cli/wasi_flags.h"
-#include "runtime/budget.h"
+#include "runtime/execute/budget.h"
 #include "runtime/engine.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "wasi/wasi.h"
 
 namespace wsbx {

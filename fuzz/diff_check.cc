@@ -15,10 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "fuzz/stub_imports.h"
-#include "runtime/budget.h"
-#include "runtime/compiler.h"
+#include "runtime/execute/budget.h"
+#include "runtime/compile/compiler.h"
 #include "runtime/engine.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 namespace wsbx::fuzz {
 namespace {

@@ -1,5 +1,5 @@
 // The differential oracle: one module run in plain and in optimized code
-// (runtime/compiler.h, CompileMode) must behave identically. Shared by the
+// (runtime/compile/compiler.h, CompileMode) must behave identically. Shared by the
 // diff_fuzzer target, its regression replay and anything else that wants to
 // check a module against the optimizer.
 #ifndef WSBX_FUZZ_DIFF_CHECK_H_

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "fuzz/stub_imports.h"
-#include "runtime/budget.h"
+#include "runtime/execute/budget.h"
 #include "runtime/engine.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wsbx::Limits limits;

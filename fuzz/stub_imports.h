@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "runtime/module.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 namespace wsbx::fuzz {
 

@@ -18,9 +18,9 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/budget.h"
+#include "runtime/execute/budget.h"
 #include "runtime/engine.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 namespace {
 

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "runtime/compiler.h"
-#include "runtime/decoder.h"
+#include "runtime/compile/compiler.h"
+#include "runtime/decode/decoder.h"
 #include "runtime/status_macros.h"
-#include "runtime/validator.h"
+#include "runtime/validate/validator.h"
 
 namespace wsbx {
 

@@ -12,10 +12,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "runtime/compiler.h"
+#include "runtime/compile/compiler.h"
 #include "runtime/limits.h"
 #include "runtime/module.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "runtime/value.h"
 
 namespace wsbx {

@@ -20,7 +20,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/engine.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "spec-tests/script.h"
 #include "spec-tests/spectest_host.h"
 

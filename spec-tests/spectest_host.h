@@ -10,7 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 namespace wsbx::spec {
 

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "wasi/abi.h"
 #include "wasi/audit.h"
 #include "wasi/fd_table.h"

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 namespace wsbx::wasi {
 

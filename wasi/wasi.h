@@ -17,7 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "runtime/module.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "wasi/audit.h"
 
 namespace wsbx {

@@ -1,8 +1,8 @@
-// The execution budget (runtime/budget.h) through the embedding API: exact
+// The execution budget (runtime/execute/budget.h) through the embedding API: exact
 // fuel boundaries within and across refill slices, with and without a
 // deadline, bulk charges larger than a slice, deadlines that passed and
 // interrupt flags.
-#include "runtime/budget.h"
+#include "runtime/execute/budget.h"
 
 #include <doctest/doctest.h>
 
@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "runtime/engine.h"
-#include "runtime/exec_context.h"
-#include "runtime/store.h"
+#include "runtime/execute/exec_context.h"
+#include "runtime/store/store.h"
 
 namespace wsbx {
 namespace {

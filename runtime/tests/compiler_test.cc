@@ -2,7 +2,7 @@
 // instructions the validator kept, CompileModule decodes them itself, and a
 // body longer than the validator keeps is decoded by the compiler within
 // LoadModule too. All three must give the same internal code.
-#include "runtime/compiler.h"
+#include "runtime/compile/compiler.h"
 
 #include <doctest/doctest.h>
 
@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "runtime/code.h"
-#include "runtime/decoder.h"
+#include "runtime/compile/code.h"
+#include "runtime/decode/decoder.h"
 #include "runtime/engine.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "runtime/tests/wasm_bytes.h"
-#include "runtime/validator.h"
-#include "runtime/validator_body.h"
+#include "runtime/validate/validator.h"
+#include "runtime/validate/validator_body.h"
 
 namespace wsbx {
 namespace {

@@ -1,7 +1,7 @@
 // Decoder tests on hand-assembled binaries: every section kind, every element
 // and data segment form, the name section, and each malformed case with the
 // phrase the spec suite expects.
-#include "runtime/decoder.h"
+#include "runtime/decode/decoder.h"
 
 #include <doctest/doctest.h>
 

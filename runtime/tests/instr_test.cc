@@ -1,7 +1,7 @@
 // ReadInstr and its inline fast path: immediates of one, two and more LEB128
 // bytes decode to the same values whichever path reads them, and truncated
 // or malformed forms still fail with the general path's errors.
-#include "runtime/instr.h"
+#include "runtime/decode/instr.h"
 
 #include <doctest/doctest.h>
 

@@ -2,7 +2,7 @@
 // through LoadModule, Store::Instantiate and Store::Invoke. Covers numeric
 // edge cases, traps and backtraces, calls and deep recursion, br_table,
 // multi-value blocks, memory bounds, host calls with re-entry, call_indirect.
-#include "runtime/interpreter.h"
+#include "runtime/execute/interpreter.h"
 
 #include <doctest/doctest.h>
 
@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/budget.h"
+#include "runtime/execute/budget.h"
 #include "runtime/engine.h"
-#include "runtime/exec_context.h"
-#include "runtime/store.h"
+#include "runtime/execute/exec_context.h"
+#include "runtime/store/store.h"
 #include "runtime/tests/wasm_bytes.h"
 
 namespace wsbx {

@@ -1,5 +1,5 @@
 // LEB128 and fixed-width reads: boundaries, over-long and overflowing forms.
-#include "runtime/reader.h"
+#include "runtime/decode/reader.h"
 
 #include <doctest/doctest.h>
 

@@ -13,8 +13,8 @@
 
 #include "absl/status/status.h"
 #include "runtime/engine.h"
-#include "runtime/store.h"
-#include "runtime/type_registry.h"
+#include "runtime/store/store.h"
+#include "runtime/store/type_registry.h"
 #include "runtime/value.h"
 
 namespace wsbx {

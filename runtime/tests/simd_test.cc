@@ -3,7 +3,7 @@
 // blocks and loops with v128 parameters, br/br_if/select, wasm and host
 // calls, globals, Invoke, and memory bounds of vector accesses. Also a few
 // lane-arithmetic edge cases of simd.h.
-#include "runtime/simd.h"
+#include "runtime/execute/simd.h"
 
 #include <doctest/doctest.h>
 
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "runtime/engine.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 namespace wsbx {
 namespace {

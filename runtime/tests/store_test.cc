@@ -1,7 +1,7 @@
 // Unit tests for runtime objects and instantiation: memories, tables, type
 // interning, import matching, constant expressions, segment initialisation
 // and its partial effects, exports and typed invocation checks.
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 #include <doctest/doctest.h>
 
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "runtime/engine.h"
-#include "runtime/type_registry.h"
+#include "runtime/store/type_registry.h"
 #include "runtime/value.h"
 
 namespace wsbx {

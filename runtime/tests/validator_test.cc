@@ -2,7 +2,7 @@
 // Modules are built directly as Module structs (bodies as raw instruction
 // bytes appended to Module::bytes) so these tests do not depend on the
 // decoder.
-#include "runtime/validator.h"
+#include "runtime/validate/validator.h"
 
 #include <doctest/doctest.h>
 

@@ -3,7 +3,7 @@
 // Instance and memory 0's base and size live in locals; they are reloaded
 // after calls, returns and memory.grow. Wasm calls push a Frame on the
 // ExecContext, never a host stack frame.
-#include "runtime/interpreter.h"
+#include "runtime/execute/interpreter.h"
 
 #include <algorithm>
 #include <bit>
@@ -15,11 +15,11 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
-#include "runtime/budget.h"
-#include "runtime/code.h"
-#include "runtime/exec_context.h"
-#include "runtime/numeric.h"
-#include "runtime/simd.h"
+#include "runtime/execute/budget.h"
+#include "runtime/compile/code.h"
+#include "runtime/execute/exec_context.h"
+#include "runtime/execute/numeric.h"
+#include "runtime/execute/simd.h"
 
 namespace wsbx {
 namespace {
@@ -926,7 +926,7 @@ SINGLE(I32AddShl, 3, ADD_SHL_BODY(0))
 #undef DIVOP
 #undef TRUNCOP
 
-#include "runtime/interp_simd.inc"
+#include "runtime/execute/interp_simd.inc"
 
 trap_exit:
   ctx->trap_inst = inst;

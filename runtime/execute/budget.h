@@ -3,15 +3,15 @@
 // function included. Running out of fuel is TrapKind::kFuelExhausted and is
 // deterministic; passing the deadline is TrapKind::kTimeout; an interrupt
 // flag that became true (a signal, another thread) is TrapKind::kInterrupted.
-#ifndef WSBX_RUNTIME_BUDGET_H_
-#define WSBX_RUNTIME_BUDGET_H_
+#ifndef WSBX_RUNTIME_EXECUTE_BUDGET_H_
+#define WSBX_RUNTIME_EXECUTE_BUDGET_H_
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "runtime/value.h"
 
 namespace wsbx {
@@ -63,4 +63,4 @@ TrapKind LastTrapKind(Store& store);
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_BUDGET_H_
+#endif  // WSBX_RUNTIME_EXECUTE_BUDGET_H_

@@ -1,14 +1,14 @@
 // The compiler's last pass over a function: instruction pairs, triples and
 // quadruples that one handler runs back to back (code.h, WSBX_PAIRS,
 // WSBX_TRIPLES, WSBX_QUADS).
-#ifndef WSBX_RUNTIME_PAIRS_H_
-#define WSBX_RUNTIME_PAIRS_H_
+#ifndef WSBX_RUNTIME_COMPILE_PAIRS_H_
+#define WSBX_RUNTIME_COMPILE_PAIRS_H_
 
 #include <cstdint>
 #include <span>
 #include <vector>
 
-#include "runtime/code.h"
+#include "runtime/compile/code.h"
 
 namespace wsbx {
 
@@ -27,4 +27,4 @@ void FusePairs(std::span<const InstrStart> instrs, const void* const* handlers,
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_PAIRS_H_
+#endif  // WSBX_RUNTIME_COMPILE_PAIRS_H_

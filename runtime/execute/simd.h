@@ -5,8 +5,8 @@
 // On x86-64 with the meson option simd_backend=auto (WSBX_SIMD_X86), byte
 // shuffles use pshufb when the CPU has SSSE3, checked once at startup; the
 // portable code is the reference and passes the same spec tests.
-#ifndef WSBX_RUNTIME_SIMD_H_
-#define WSBX_RUNTIME_SIMD_H_
+#ifndef WSBX_RUNTIME_EXECUTE_SIMD_H_
+#define WSBX_RUNTIME_EXECUTE_SIMD_H_
 
 #include <cmath>
 #include <cstdint>
@@ -14,7 +14,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "runtime/numeric.h"
+#include "runtime/execute/numeric.h"
 
 namespace wsbx::simd {
 
@@ -510,4 +510,4 @@ V128 LoadExtend(const uint8_t* p) {
 
 }  // namespace wsbx::simd
 
-#endif  // WSBX_RUNTIME_SIMD_H_
+#endif  // WSBX_RUNTIME_EXECUTE_SIMD_H_

@@ -3,7 +3,7 @@
 // budget. The outcome of a fuel budget never depends on slice sizes or
 // timing: a charge traps exactly when the fuel left before it is smaller
 // than the charge.
-#include "runtime/budget.h"
+#include "runtime/execute/budget.h"
 
 #include <algorithm>
 #include <atomic>
@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "runtime/exec_context.h"
+#include "runtime/execute/exec_context.h"
 
 namespace wsbx {
 namespace {

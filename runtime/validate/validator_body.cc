@@ -2,7 +2,7 @@
 // forward pass over the body with an operand-type stack and a control stack,
 // both plain vectors, so nesting depth never costs host stack. kUnknown on
 // the operand stack is the spec's "Unknown" type of a polymorphic stack.
-#include "runtime/validator_body.h"
+#include "runtime/validate/validator_body.h"
 
 #include <algorithm>
 #include <array>
@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "runtime/opcodes.h"
-#include "runtime/reader.h"
+#include "runtime/decode/reader.h"
 #include "runtime/status_macros.h"
 
 namespace wsbx {

@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 namespace wsbx {
 

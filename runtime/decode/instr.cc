@@ -1,5 +1,5 @@
 // Immediate decoding for every ImmKind of the opcode table.
-#include "runtime/instr.h"
+#include "runtime/decode/instr.h"
 
 #include <array>
 #include <optional>

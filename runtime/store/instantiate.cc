@@ -9,10 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "runtime/interpreter.h"
+#include "runtime/execute/interpreter.h"
 #include "runtime/status_macros.h"
-#include "runtime/store.h"
-#include "runtime/type_registry.h"
+#include "runtime/store/store.h"
+#include "runtime/store/type_registry.h"
 
 namespace wsbx {
 namespace {

@@ -1,15 +1,15 @@
 // The interpreter entry point used by Store: runs a function on the store's
 // ExecContext (value stack, call stack, counters) without host recursion
 // for wasm-to-wasm calls.
-#ifndef WSBX_RUNTIME_INTERPRETER_H_
-#define WSBX_RUNTIME_INTERPRETER_H_
+#ifndef WSBX_RUNTIME_EXECUTE_INTERPRETER_H_
+#define WSBX_RUNTIME_EXECUTE_INTERPRETER_H_
 
 #include <cstdint>
 #include <memory>
 #include <span>
 
 #include "runtime/limits.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "runtime/value.h"
 
 namespace wsbx {
@@ -27,4 +27,4 @@ TrapKind Execute(Store& store, FunctionInstance* func,
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_INTERPRETER_H_
+#endif  // WSBX_RUNTIME_EXECUTE_INTERPRETER_H_

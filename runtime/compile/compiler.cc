@@ -8,7 +8,7 @@
 // unconditional branch is skipped up to its else/end. A v128 takes two
 // consecutive slots (low half first); `upper_` marks the second ones so that
 // untyped instructions (drop, select, local.set) know the width of a value.
-#include "runtime/compiler.h"
+#include "runtime/compile/compiler.h"
 
 #include <algorithm>
 #include <array>
@@ -21,12 +21,12 @@
 
 #include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
-#include "runtime/body_instrs.h"
-#include "runtime/code.h"
-#include "runtime/instr.h"
-#include "runtime/pairs.h"
+#include "runtime/decode/body_instrs.h"
+#include "runtime/compile/code.h"
+#include "runtime/decode/instr.h"
+#include "runtime/compile/pairs.h"
 #include "runtime/status_macros.h"
-#include "runtime/type_registry.h"
+#include "runtime/store/type_registry.h"
 
 namespace wsbx {
 namespace {
@@ -331,7 +331,7 @@ class FunctionCompiler {
   }
   // Fuel is charged per straight-line run: a run starts after a branch or
   // at a label nothing falls into, and ends at the next branch, return or
-  // unreachable (runtime/budget.h says what costs fuel). Labels reached by
+  // unreachable (runtime/execute/budget.h says what costs fuel). Labels reached by
   // falling through do not end the run: its count goes on, and every branch
   // to such a label charges the run's count from the label on itself, so
   // no Fuel instruction is needed there. A run's count lives in the word
@@ -1217,8 +1217,8 @@ void FunctionCompiler::CompileGlobal(const Instr& in) {
   Word(Pack(src, in.a));
 }
 
-#include "runtime/compiler_fuse.inc"
-#include "runtime/compiler_simd.inc"
+#include "runtime/compile/compiler_fuse.inc"
+#include "runtime/compile/compiler_simd.inc"
 
 }  // namespace
 
@@ -1238,6 +1238,6 @@ struct BodyCompiler::State {
   FunctionCompiler fc;
 };
 
-#include "runtime/compiler_bodies.inc"
+#include "runtime/compile/compiler_bodies.inc"
 
 }  // namespace wsbx

@@ -1,14 +1,14 @@
 // Compiles every validated body into the interpreter's threaded code
 // (see interpreter.h) ahead of execution; branch targets resolved once.
-#ifndef WSBX_RUNTIME_COMPILER_H_
-#define WSBX_RUNTIME_COMPILER_H_
+#ifndef WSBX_RUNTIME_COMPILE_COMPILER_H_
+#define WSBX_RUNTIME_COMPILE_COMPILER_H_
 
 #include <cstdint>
 #include <memory>
 #include <span>
 
 #include "absl/status/status.h"
-#include "runtime/instr.h"
+#include "runtime/decode/instr.h"
 #include "runtime/limits.h"
 #include "runtime/module.h"
 
@@ -53,4 +53,4 @@ class BodyCompiler {
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_COMPILER_H_
+#endif  // WSBX_RUNTIME_COMPILE_COMPILER_H_

@@ -1,4 +1,4 @@
-#include "runtime/pairs.h"
+#include "runtime/compile/pairs.h"
 
 #include <array>
 #include <cassert>

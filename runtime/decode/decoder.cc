@@ -2,7 +2,7 @@
 // Module. Every count is checked against the loader Limits and the bytes left
 // before anything is sized from it; error messages use the reference
 // interpreter's phrases so the spec suite's assert_malformed checks match.
-#include "runtime/decoder.h"
+#include "runtime/decode/decoder.h"
 
 #include <string>
 #include <string_view>
@@ -10,8 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "runtime/instr.h"
-#include "runtime/reader.h"
+#include "runtime/decode/instr.h"
+#include "runtime/decode/reader.h"
 #include "runtime/status_macros.h"
 
 namespace wsbx {

@@ -2,7 +2,7 @@
 // limits, constant expressions, segments, exports and the start function,
 // then every body through BodyValidator. A module accepted here is trusted
 // by the compiler and the instantiator without further checks.
-#include "runtime/validator.h"
+#include "runtime/validate/validator.h"
 
 #include <string>
 #include <string_view>
@@ -12,9 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
-#include "runtime/reader.h"
+#include "runtime/decode/reader.h"
 #include "runtime/status_macros.h"
-#include "runtime/validator_body.h"
+#include "runtime/validate/validator_body.h"
 
 namespace wsbx {
 namespace {

@@ -1,8 +1,8 @@
 // A bounds-checked cursor over wasm binary bytes. Every read checks the end
 // first; LEB128 reads reject over-long and overflowing encodings (spec 5.2.2).
 // Errors are absl::Status values naming the byte offset and what was expected.
-#ifndef WSBX_RUNTIME_READER_H_
-#define WSBX_RUNTIME_READER_H_
+#ifndef WSBX_RUNTIME_DECODE_READER_H_
+#define WSBX_RUNTIME_DECODE_READER_H_
 
 #include <cstdint>
 #include <span>
@@ -140,4 +140,4 @@ class Reader {
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_READER_H_
+#endif  // WSBX_RUNTIME_DECODE_READER_H_

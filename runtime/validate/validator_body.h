@@ -4,8 +4,8 @@
 // the decoded instructions are allocated once, not per instruction. On
 // request it keeps the instructions of the body it validated, so that the
 // compiler does not decode them again.
-#ifndef WSBX_RUNTIME_VALIDATOR_BODY_H_
-#define WSBX_RUNTIME_VALIDATOR_BODY_H_
+#ifndef WSBX_RUNTIME_VALIDATE_VALIDATOR_BODY_H_
+#define WSBX_RUNTIME_VALIDATE_VALIDATOR_BODY_H_
 
 #include <algorithm>
 #include <cstdint>
@@ -15,7 +15,7 @@
 
 #include "absl/base/attributes.h"
 #include "absl/status/status.h"
-#include "runtime/instr.h"
+#include "runtime/decode/instr.h"
 #include "runtime/limits.h"
 #include "runtime/module.h"
 #include "runtime/types.h"
@@ -190,4 +190,4 @@ class BodyValidator {
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_VALIDATOR_BODY_H_
+#endif  // WSBX_RUNTIME_VALIDATE_VALIDATOR_BODY_H_

@@ -2,11 +2,11 @@
 // slots), the call-frame stack, the instruction budget and the details of a
 // pending trap. Both stacks are allocated once at their limit so host calls
 // that re-enter Execute nest on them without moving anything. The fuel
-// counter is refilled in slices from the budget (runtime/budget.h); the
+// counter is refilled in slices from the budget (runtime/execute/budget.h); the
 // deadline and the interrupt flag are only looked at when a slice runs out,
 // after host calls and between chunks of bulk work.
-#ifndef WSBX_RUNTIME_EXEC_CONTEXT_H_
-#define WSBX_RUNTIME_EXEC_CONTEXT_H_
+#ifndef WSBX_RUNTIME_EXECUTE_EXEC_CONTEXT_H_
+#define WSBX_RUNTIME_EXECUTE_EXEC_CONTEXT_H_
 
 #include <atomic>
 #include <chrono>
@@ -15,9 +15,9 @@
 #include <optional>
 #include <string>
 
-#include "runtime/code.h"
+#include "runtime/compile/code.h"
 #include "runtime/limits.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 namespace wsbx {
 
@@ -89,4 +89,4 @@ TrapKind CheckDeadline(const ExecContext* ctx);
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_EXEC_CONTEXT_H_
+#endif  // WSBX_RUNTIME_EXECUTE_EXEC_CONTEXT_H_

@@ -1,8 +1,8 @@
 // Binary decoder (spec chapter 5): bytes to Module, one bounds-checked pass.
 // Rejects every malformed input with the byte offset, the section and what
 // was expected; enforces the loader limits before allocating.
-#ifndef WSBX_RUNTIME_DECODER_H_
-#define WSBX_RUNTIME_DECODER_H_
+#ifndef WSBX_RUNTIME_DECODE_DECODER_H_
+#define WSBX_RUNTIME_DECODE_DECODER_H_
 
 #include <cstdint>
 #include <memory>
@@ -23,4 +23,4 @@ absl::StatusOr<std::unique_ptr<Module>> DecodeModule(
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_DECODER_H_
+#endif  // WSBX_RUNTIME_DECODE_DECODER_H_

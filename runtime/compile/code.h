@@ -3,8 +3,8 @@
 // operands name frame slots (locals first, then the operand stack at the
 // heights the validator guarantees), so no value stack pointer moves at run
 // time. Branch offsets are relative to the branching instruction's first word.
-#ifndef WSBX_RUNTIME_CODE_H_
-#define WSBX_RUNTIME_CODE_H_
+#ifndef WSBX_RUNTIME_COMPILE_CODE_H_
+#define WSBX_RUNTIME_COMPILE_CODE_H_
 
 #include <cstdint>
 #include <vector>
@@ -222,4 +222,4 @@ inline uint64_t Pack(uint32_t lo, uint32_t hi) {
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_CODE_H_
+#endif  // WSBX_RUNTIME_COMPILE_CODE_H_

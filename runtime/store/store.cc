@@ -1,16 +1,16 @@
 // The Store's own bookkeeping: host-created objects, references, export
 // lookup and typed invocation. Instantiation lives in instantiate.cc.
 // Objects live in deques or behind unique_ptr so their addresses never move.
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 
 #include <cassert>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "runtime/exec_context.h"
-#include "runtime/interpreter.h"
-#include "runtime/type_registry.h"
+#include "runtime/execute/exec_context.h"
+#include "runtime/execute/interpreter.h"
+#include "runtime/store/type_registry.h"
 
 namespace wsbx {
 namespace {

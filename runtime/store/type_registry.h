@@ -2,8 +2,8 @@
 // canonical ids in every Store and module, so call_indirect checks a type by
 // comparing two integers. Thread-safe; an id is never reused or forgotten,
 // so the registry grows with the distinct signatures the process has seen.
-#ifndef WSBX_RUNTIME_TYPE_REGISTRY_H_
-#define WSBX_RUNTIME_TYPE_REGISTRY_H_
+#ifndef WSBX_RUNTIME_STORE_TYPE_REGISTRY_H_
+#define WSBX_RUNTIME_STORE_TYPE_REGISTRY_H_
 
 #include <cstdint>
 #include <span>
@@ -21,4 +21,4 @@ std::vector<uint32_t> CanonicalTypeIds(std::span<const FuncType> types);
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_TYPE_REGISTRY_H_
+#endif  // WSBX_RUNTIME_STORE_TYPE_REGISTRY_H_

@@ -1,15 +1,15 @@
 // Module validation (spec chapter 3), complete on its own: the compiler
 // trusts a module this accepts. Bodies are checked with explicit control and
 // operand stacks, never host recursion on nesting depth.
-#ifndef WSBX_RUNTIME_VALIDATOR_H_
-#define WSBX_RUNTIME_VALIDATOR_H_
+#ifndef WSBX_RUNTIME_VALIDATE_VALIDATOR_H_
+#define WSBX_RUNTIME_VALIDATE_VALIDATOR_H_
 
 #include <cstdint>
 #include <span>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
-#include "runtime/instr.h"
+#include "runtime/decode/instr.h"
 #include "runtime/limits.h"
 #include "runtime/module.h"
 
@@ -32,4 +32,4 @@ absl::Status ValidateModule(const Module& module, const Limits& limits,
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_VALIDATOR_H_
+#endif  // WSBX_RUNTIME_VALIDATE_VALIDATOR_H_

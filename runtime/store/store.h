@@ -3,8 +3,8 @@
 // Addresses handed out by a Store stay valid for the Store's lifetime; each
 // object knows its Store, and no Store links or runs another's objects.
 // A funcref is an index into the Store's function list, never an address.
-#ifndef WSBX_RUNTIME_STORE_H_
-#define WSBX_RUNTIME_STORE_H_
+#ifndef WSBX_RUNTIME_STORE_STORE_H_
+#define WSBX_RUNTIME_STORE_STORE_H_
 
 #include <cstdint>
 #include <deque>
@@ -18,7 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "runtime/code.h"
+#include "runtime/compile/code.h"
 #include "runtime/limits.h"
 #include "runtime/module.h"
 #include "runtime/types.h"
@@ -324,4 +324,4 @@ class Store {
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_STORE_H_
+#endif  // WSBX_RUNTIME_STORE_STORE_H_

@@ -1,16 +1,16 @@
 // Internal to the compiler: one function body's instructions in order,
 // either the ones the validator kept (LoadModule) or, when it kept none,
 // decoded here one at a time into a scratch Instr the caller provides.
-#ifndef WSBX_RUNTIME_BODY_INSTRS_H_
-#define WSBX_RUNTIME_BODY_INSTRS_H_
+#ifndef WSBX_RUNTIME_DECODE_BODY_INSTRS_H_
+#define WSBX_RUNTIME_DECODE_BODY_INSTRS_H_
 
 #include <cstdint>
 #include <span>
 
 #include "absl/base/attributes.h"
-#include "runtime/instr.h"
+#include "runtime/decode/instr.h"
 #include "runtime/module.h"
-#include "runtime/reader.h"
+#include "runtime/decode/reader.h"
 
 namespace wsbx {
 
@@ -53,4 +53,4 @@ class BodyInstrs {
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_BODY_INSTRS_H_
+#endif  // WSBX_RUNTIME_DECODE_BODY_INSTRS_H_

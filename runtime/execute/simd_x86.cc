@@ -1,7 +1,7 @@
 // x86 forms of the SIMD byte permutations (simd.h), built with the SSSE3
 // target attribute so the rest of the runtime keeps the baseline target;
 // simd.h calls them only when the CPU reports SSSE3.
-#include "runtime/simd.h"
+#include "runtime/execute/simd.h"
 
 #ifdef WSBX_SIMD_X86
 

@@ -1,7 +1,7 @@
 // The canonical function type ids (type_registry.h): one map from encoded
 // signature to id for the whole process, behind a mutex. Ids count up from
 // 0 in order of first sight.
-#include "runtime/type_registry.h"
+#include "runtime/store/type_registry.h"
 
 #include <mutex>
 #include <string>

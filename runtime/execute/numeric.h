@@ -2,8 +2,8 @@
 // division and shifts, float min/max/nearest, trapping and saturating
 // truncation, and bit-level float sign operations that never touch NaN
 // payloads. Helpers that can trap return false and leave *out unset.
-#ifndef WSBX_RUNTIME_NUMERIC_H_
-#define WSBX_RUNTIME_NUMERIC_H_
+#ifndef WSBX_RUNTIME_EXECUTE_NUMERIC_H_
+#define WSBX_RUNTIME_EXECUTE_NUMERIC_H_
 
 #include <bit>
 #include <cmath>
@@ -190,4 +190,4 @@ void Store(uint8_t* p, T v) {
 
 }  // namespace wsbx::num
 
-#endif  // WSBX_RUNTIME_NUMERIC_H_
+#endif  // WSBX_RUNTIME_EXECUTE_NUMERIC_H_

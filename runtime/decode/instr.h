@@ -1,8 +1,8 @@
 // One decoded instruction with its immediates, read from a body or constant
 // expression by ReadInstr. Shared by the decoder, validator, compiler and
 // disassembler so immediates are parsed in exactly one place.
-#ifndef WSBX_RUNTIME_INSTR_H_
-#define WSBX_RUNTIME_INSTR_H_
+#ifndef WSBX_RUNTIME_DECODE_INSTR_H_
+#define WSBX_RUNTIME_DECODE_INSTR_H_
 
 #include <array>
 #include <cstddef>
@@ -11,7 +11,7 @@
 
 #include "absl/status/status.h"
 #include "runtime/opcodes.h"
-#include "runtime/reader.h"
+#include "runtime/decode/reader.h"
 #include "runtime/types.h"
 
 namespace wsbx {
@@ -228,4 +228,4 @@ inline bool ReadInstrFast(Reader& r, Instr* out) {
 
 }  // namespace wsbx
 
-#endif  // WSBX_RUNTIME_INSTR_H_
+#endif  // WSBX_RUNTIME_DECODE_INSTR_H_

@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
@@ -47,6 +48,12 @@ class Context {
   const std::vector<AuditEvent>& events() const { return events_; }
   uint64_t dropped_events() const { return dropped_events_; }
   bool uses_openat2() const { return resolver_.uses_openat2(); }
+  uint64_t stdout_bytes() const {
+    return stdout_bytes_.load(std::memory_order_relaxed);
+  }
+  uint64_t stderr_bytes() const {
+    return stderr_bytes_.load(std::memory_order_relaxed);
+  }
   void set_deadline(std::optional<Clock::time_point> d) {
     options_.deadline = d;
   }
@@ -148,6 +155,20 @@ class Context {
   uint16_t StringListSizes(Call& c, const std::vector<std::string>& list,
                            uint64_t count_ptr, uint64_t size_ptr);
   uint16_t FillListing(FdEntry* e);
+
+  // wasi_stdio.cc: the standard streams' own rules.
+  // fd_read from WasiOptions::stdin_data (0 bytes once all were read).
+  uint16_t ReadStdinData(Call& c, const std::vector<struct iovec>& iov,
+                         uint64_t* read);
+  // fd_write to the guest's stdout or stderr: cuts the write to what
+  // max_output_bytes leaves (fbig, audited, when nothing is left), hands it
+  // to the sink or to WriteAll, and counts what was written.
+  uint16_t WriteOutput(Call& c, uint32_t fd, FdEntry* e,
+                       std::vector<struct iovec>& iov, uint64_t* written);
+  // poll_oneoff on an in-memory stream: true when ready for `read` (or for
+  // writing), with the bytes readable and the event flags.
+  bool InMemoryReady(const FdEntry* e, bool read, uint64_t* nbytes,
+                     uint16_t* flags) const;
   uint16_t NoSocket(Call& c, uint32_t fd);
   uint16_t Record(Call& c, uint16_t error, std::string reason,
                   std::vector<std::pair<std::string, std::string>> args);
@@ -157,6 +178,10 @@ class Context {
   PathResolver resolver_;
   std::vector<AuditEvent> events_;
   uint64_t dropped_events_ = 0;
+  size_t stdin_pos_ = 0;  // bytes of options_.stdin_data read so far
+  // Written by the guest's thread, read by Wasi's accessors on any thread.
+  std::atomic<uint64_t> stdout_bytes_{0};
+  std::atomic<uint64_t> stderr_bytes_{0};
 };
 
 inline uint32_t U32(uint64_t slot) { return static_cast<uint32_t>(slot); }

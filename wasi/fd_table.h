@@ -19,15 +19,24 @@ struct DirListingEntry {
   uint8_t type = 0;  // WASI filetype
 };
 
+// Which of the guest's standard streams an fd is (it stays one when the
+// guest renumbers it): output to kStdout and kStderr counts against
+// WasiOptions::max_output_bytes.
+enum class StdioStream : uint8_t { kNone, kStdin, kStdout, kStderr };
+
 struct FdEntry {
   OwnedFd owned;   // invalid for the inherited stdio fds
-  int host = -1;   // owned.get() or the stdio host fd
+  int host = -1;   // owned.get() or the stdio host fd; -1 when in_memory
   uint8_t type = 0;  // WASI filetype
   uint64_t rights_base = 0;
   uint64_t rights_inheriting = 0;
   uint16_t flags = 0;  // fdflags
   bool read_only = false;  // opened through a read-only preopen
-  bool is_stdio = false;
+  StdioStream stream = StdioStream::kNone;
+  // A standard stream backed by the embedder (WasiOptions::stdin_data or a
+  // sink) rather than a host fd: the calls that reach it by its rights
+  // (read or write, filestat, poll) handle it without a syscall.
+  bool in_memory = false;
   bool is_preopen = false;
   std::string preopen_name;  // the guest name of a preopen
   // fd_readdir snapshot, taken when a listing starts at cookie 0.

@@ -1,6 +1,7 @@
-// The public face of the WASI layer: builds the context (stdio and preopens
-// in the fd table), the table of the 46 functions with their witx
-// signatures, import linking and the audit log file.
+// The public face of the WASI layer: builds the context (stdio from host
+// fds or the embedder's buffer and sinks, and preopens, in the fd table),
+// the table of the 46 functions with their witx signatures, import linking
+// and the audit log file.
 #include "wasi/wasi.h"
 
 #include <fcntl.h>
@@ -94,14 +95,23 @@ FuncType SignatureOf(const FunctionDef& f) {
   return t;
 }
 
-std::unique_ptr<wasi::FdEntry> StdioEntry(int host_fd, bool input) {
+// Guest fd 0, 1 or 2: the host fd, or (in_memory) the embedder's buffer or
+// sink, which shows the filetype a host pipe would.
+std::unique_ptr<wasi::FdEntry> StdioEntry(int host_fd, wasi::StdioStream stream,
+                                          bool in_memory) {
   auto e = std::make_unique<wasi::FdEntry>();
-  e->host = host_fd;
-  e->is_stdio = true;
-  struct stat st;
-  e->type = fstat(host_fd, &st) == 0 ? wasi::FiletypeOf(st.st_mode)
-                                     : wasi::kCharacterDevice;
+  e->stream = stream;
+  e->in_memory = in_memory;
+  if (in_memory) {
+    e->type = wasi::FiletypeOf(S_IFIFO);
+  } else {
+    struct stat st;
+    e->host = host_fd;
+    e->type = fstat(host_fd, &st) == 0 ? wasi::FiletypeOf(st.st_mode)
+                                       : wasi::kCharacterDevice;
+  }
   // No seek, truncate, sync or flag changes on the host's own streams.
+  bool input = stream == wasi::StdioStream::kStdin;
   e->rights_base = (input ? wasi::rights::kFdRead : wasi::rights::kFdWrite) |
                    wasi::rights::kFdFilestatGet | wasi::rights::kPollFdReadwrite;
   return e;
@@ -120,9 +130,13 @@ Wasi::~Wasi() = default;
 
 absl::StatusOr<std::unique_ptr<Wasi>> Wasi::Create(WasiOptions options) {
   wasi::FdTable fds;
-  fds.InsertAt(0, StdioEntry(options.stdin_fd, true));
-  fds.InsertAt(1, StdioEntry(options.stdout_fd, false));
-  fds.InsertAt(2, StdioEntry(options.stderr_fd, false));
+  using wasi::StdioStream;
+  fds.InsertAt(0, StdioEntry(options.stdin_fd, StdioStream::kStdin,
+                             options.stdin_data.has_value()));
+  fds.InsertAt(1, StdioEntry(options.stdout_fd, StdioStream::kStdout,
+                             options.stdout_sink != nullptr));
+  fds.InsertAt(2, StdioEntry(options.stderr_fd, StdioStream::kStderr,
+                             options.stderr_sink != nullptr));
   for (const WasiPreopen& p : options.preopens) {
     if (p.guest_path.empty() || p.guest_path.find('\0') != std::string::npos) {
       return absl::InvalidArgumentError(
@@ -210,6 +224,8 @@ const std::vector<wasi::AuditEvent>& Wasi::events() const {
   return ctx_->events();
 }
 uint64_t Wasi::dropped_events() const { return ctx_->dropped_events(); }
+uint64_t Wasi::stdout_bytes() const { return ctx_->stdout_bytes(); }
+uint64_t Wasi::stderr_bytes() const { return ctx_->stderr_bytes(); }
 bool Wasi::uses_openat2() const { return ctx_->uses_openat2(); }
 void Wasi::set_deadline(
     std::optional<std::chrono::steady_clock::time_point> deadline) {

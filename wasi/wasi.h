@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,31 @@ struct WasiOptions {
   int stdin_fd = 0;  // host fds behind guest fds 0-2 (not owned)
   int stdout_fd = 1;
   int stderr_fd = 2;
+
+  // Stdio for embedders (docs/wasi.md, "Stdio for embedders"). Each one,
+  // when set, replaces the host fd above for its stream. A stream stays
+  // with its fd entry when the guest renumbers it.
+  //
+  // Guest fd 0 reads these bytes, then end of file. It has a host stdin's
+  // rights (no seek, tell or pread: notcapable); fd_fdstat_get and
+  // fd_filestat_get report filetype `unknown`, what a host pipe shows; and
+  // poll_oneoff finds it readable at once.
+  std::optional<std::string> stdin_data;
+  // Bytes the guest writes to fd 1 / fd 2 are handed to the sink instead:
+  // synchronously on the guest's thread, in order, never dropped, in one
+  // call per non-empty iovec of an fd_write (never an empty call). The view
+  // points into guest memory and is valid only during the call; the sink
+  // must not throw or call into the guest. Such fds report filetype
+  // `unknown` too.
+  std::function<void(std::string_view)> stdout_sink;
+  std::function<void(std::string_view)> stderr_sink;
+  // What the guest may write to stdout and stderr together, sinks and host
+  // fds alike. The fd_write that crosses the cap writes what fits and
+  // returns that count; once the cap is reached every non-empty fd_write to
+  // them fails with `fbig`, recorded as an audit event. An fd_write of
+  // 0 bytes always succeeds.
+  uint64_t max_output_bytes = UINT64_MAX;
+
   size_t max_audit_events = 100000;  // later refusals are counted only
 };
 
@@ -80,6 +106,12 @@ class Wasi {
   std::string AuditLogText() const;
   // Writes AuditLogText() to a file (created or truncated).
   absl::Status WriteAuditLog(const std::string& path) const;
+
+  // Bytes the guest has written to its stdout and stderr so far (sinks or
+  // host fds; what max_output_bytes counts). Safe to read from any thread.
+  uint64_t stdout_bytes() const;
+  uint64_t stderr_bytes() const;
+  uint64_t output_bytes() const { return stdout_bytes() + stderr_bytes(); }
 
   bool uses_openat2() const;
   // The deadline for blocking calls may be set or moved at any time.

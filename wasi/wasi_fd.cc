@@ -1,7 +1,9 @@
 // The fd_* functions. Every guest pointer goes through GuestMemory; every
 // fd is looked up with the rights the call needs. Writes to any fd go
-// straight to write(2) (no buffering here), so nothing written is lost when
-// the guest later exits, traps or runs out of time.
+// straight to write(2) or the embedder's sink (no buffering here), so
+// nothing written is lost when the guest later exits, traps or runs out of
+// time. Stdio's own rules (stdin_data, sinks, the output cap) are in
+// wasi_stdio.cc.
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -217,9 +219,15 @@ uint16_t Context::FdFilestatGet(Call& c, const uint64_t* a) {
   if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdFilestatGet, &e)) {
     return err;
   }
-  struct stat st;
-  if (fstat(e->host, &st) != 0) return ErrnoFromHost(errno);
-  if (e->is_stdio) st.st_dev = st.st_ino = 0;  // say nothing of the host
+  struct stat st{};
+  if (e->in_memory) {
+    st.st_mode = S_IFIFO;  // what a host pipe behind stdio shows
+    st.st_nlink = 1;
+  } else if (fstat(e->host, &st) != 0) {
+    return ErrnoFromHost(errno);
+  }
+  // Say nothing of the host.
+  if (e->stream != StdioStream::kNone) st.st_dev = st.st_ino = 0;
   return StoreFilestat(c.mem, U32(a[1]), st) ? kSuccess : kFault;
 }
 
@@ -336,6 +344,12 @@ uint16_t Context::FdRead(Call& c, const uint64_t* a) {
   std::vector<struct iovec> iov;
   if (uint16_t err = GatherIovecs(c, U32(a[1]), U32(a[2]), &iov)) return err;
   if (!c.mem.InBounds(U32(a[3]), 4)) return kFault;
+  if (e->in_memory) {  // only stdin_data carries the read right
+    uint64_t n = 0;
+    if (uint16_t err = ReadStdinData(c, iov, &n)) return err;
+    c.mem.Store<uint32_t>(U32(a[3]), static_cast<uint32_t>(n));
+    return kSuccess;
+  }
   // A stream returns what one read gives; a file is read on until the
   // buffers are full or it ends, a chunk at a time.
   const size_t chunk = IoChunk(e);
@@ -395,7 +409,10 @@ uint16_t Context::FdWrite(Call& c, const uint64_t* a) {
   if (uint16_t err = GatherIovecs(c, U32(a[1]), U32(a[2]), &iov)) return err;
   if (!c.mem.InBounds(U32(a[3]), 4)) return kFault;
   uint64_t written = 0;
-  uint16_t err = WriteAll(c, e, iov, &written);
+  const bool output = e->stream == StdioStream::kStdout ||
+                      e->stream == StdioStream::kStderr;
+  uint16_t err = output ? WriteOutput(c, U32(a[0]), e, iov, &written)
+                        : WriteAll(c, e, iov, &written);
   if (err != kSuccess) return err;
   c.mem.Store<uint32_t>(U32(a[3]), static_cast<uint32_t>(written));
   return kSuccess;

@@ -97,6 +97,8 @@ uint16_t Context::PollOneoff(Call& c, const uint64_t* a) {
                                      (read ? rights::kFdRead : rights::kFdWrite)))) {
         sub.error = Refuse(c, kNotcapable, "fd lacks the rights for this call",
                            {{"fd", std::to_string(fd)}});
+      } else if (e->in_memory) {
+        sub.ready = InMemoryReady(e, read, &sub.nbytes, &sub.flags);
       } else if (e->type == kRegularFile || e->type == kDirectory) {
         sub.ready = true;  // files never block
         if (read) {

@@ -12,68 +12,15 @@
 #include <doctest/doctest.h>
 
 #include "wasi/abi.h"
+#include "wasi/tests/harness.h"
 #include "wasi/tests/test_tree.h"
 #include "wasi/wasi.h"
 
 namespace wsbx::wasi {
 namespace {
 
+using testing::Harness;
 using testing::TestTree;
-
-class Harness {
- public:
-  explicit Harness(WasiOptions options, uint32_t pages = 1) {
-    MemoryType type;
-    type.limits.min = pages;
-    mem_ = std::move(*MemoryInstance::Create(type, pages));
-    auto w = Wasi::Create(std::move(options));
-    REQUIRE(w.ok());
-    wasi_ = std::move(*w);
-    host_.memory = mem_.get();
-  }
-  // Calls `name`; returns the errno (or ~0 for no result).
-  uint64_t Call(const char* name, std::vector<uint64_t> args) {
-    FuncType sig;
-    HostFunction fn = wasi_->Function(name, &sig);
-    REQUIRE(fn);
-    REQUIRE(sig.params.size() == args.size());
-    uint64_t result = ~uint64_t{0};
-    trap_ = fn(host_, args, std::span<uint64_t>(&result, sig.results.size()));
-    return result;
-  }
-  void Put(uint32_t addr, std::string_view s) {
-    std::memcpy(mem_->base() + addr, s.data(), s.size());
-  }
-  uint32_t U32At(uint32_t addr) {
-    uint32_t v;
-    std::memcpy(&v, mem_->base() + addr, 4);
-    return v;
-  }
-  uint64_t U64At(uint32_t addr) {
-    uint64_t v;
-    std::memcpy(&v, mem_->base() + addr, 8);
-    return v;
-  }
-  std::string Str(uint32_t addr, uint32_t len) {
-    return std::string(reinterpret_cast<char*>(mem_->base() + addr), len);
-  }
-  // path_open relative to dirfd; the new fd lands at address 0.
-  uint64_t Open(uint32_t dirfd, std::string_view path, uint32_t oflags,
-                uint64_t rights, uint32_t fdflags = 0) {
-    Put(1000, path);
-    return Call("path_open", {dirfd, 1, 1000, path.size(), oflags, rights,
-                              rights, fdflags, 0});
-  }
-  Wasi& wasi() { return *wasi_; }
-  TrapKind trap() const { return trap_; }
-  HostContext& host() { return host_; }
-
- private:
-  std::unique_ptr<MemoryInstance> mem_;
-  std::unique_ptr<Wasi> wasi_;
-  HostContext host_;
-  TrapKind trap_ = TrapKind::kNone;
-};
 
 WasiOptions WithDir(const TestTree& t, bool read_only, bool walk = false) {
   WasiOptions o;

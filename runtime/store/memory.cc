@@ -104,6 +104,25 @@ int64_t MemoryInstance::Grow(uint64_t delta_pages) {
   return static_cast<int64_t>(old_pages);
 }
 
+bool MemoryInstance::MapImage(int image_fd, uint64_t bytes) {
+  if (bytes > size_bytes_ || bytes % kPageSize != 0) return false;
+  if (bytes > 0 && mmap(base_, bytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_FIXED, image_fd, 0) == MAP_FAILED) {
+    return false;
+  }
+  if (size_bytes_ > bytes) {
+    // Back to reserved, untouched address space, as Create leaves it.
+    if (mmap(base_ + bytes, size_bytes_ - bytes, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
+             0) == MAP_FAILED) {
+      return false;
+    }
+    if (account_ != nullptr) account_->Release(size_bytes_ - bytes);
+    size_bytes_ = bytes;
+  }
+  return true;
+}
+
 absl::StatusOr<std::unique_ptr<TableInstance>> TableInstance::Create(
     const TableType& type, uint64_t cap_elements, RefBits init,
     MemoryAccount* account) {
@@ -179,6 +198,12 @@ int64_t TableInstance::Grow(uint32_t delta, RefBits init) {
   if (init != 0) std::fill(elems_ + old_size, elems_ + old_size + delta, init);
   size_ = old_size + delta;
   return static_cast<int64_t>(old_size);
+}
+
+void TableInstance::Restore(std::span<const RefBits> elems) {
+  assert(elems.size() <= size_);
+  std::copy(elems.begin(), elems.end(), elems_);
+  size_ = elems.size();
 }
 
 }  // namespace wsbx

@@ -49,6 +49,7 @@ class MemoryAccount {
   void Release(uint64_t bytes) { used_ -= bytes < used_ ? bytes : used_; }
   uint64_t used() const { return used_; }
   uint64_t peak() const { return peak_; }
+  void ResetPeak() { peak_ = used_; }
   uint64_t limit() const { return limit_; }
 
  private:
@@ -84,6 +85,12 @@ class MemoryInstance {
   int64_t Grow(uint64_t delta_pages);
   uint64_t peak_pages() const { return peak_pages_; }
   const Store* store() const { return store_; }
+  // Fast reset (api/snapshot): maps the first `bytes` of `image_fd`
+  // privately (copy-on-write) over the memory's start and makes that its
+  // size; pages beyond are decommitted and released from the account. The
+  // image must be no larger than the memory. False if the mapping failed
+  // (the memory is then unusable and must be discarded).
+  bool MapImage(int image_fd, uint64_t bytes);
 
  private:
   friend class Store;  // sets store_
@@ -119,6 +126,9 @@ class TableInstance {
   // would be exceeded.
   int64_t Grow(uint32_t delta, RefBits init);
   const Store* store() const { return store_; }
+  // Fast reset (api/snapshot): size and elements become `elems`, which must
+  // be no longer than the table. Committed storage stays.
+  void Restore(std::span<const RefBits> elems);
 
  private:
   friend class Store;  // sets store_
@@ -250,6 +260,8 @@ class Store {
   const Limits& limits() const { return limits_; }
   // Host memory held for the guest, against limits().max_store_bytes.
   const MemoryAccount& account() const { return account_; }
+  // Starts measuring the account's peak afresh (a sandbox reset).
+  void ResetAccountPeak() { account_.ResetPeak(); }
 
   FunctionInstance* AddHostFunction(const FuncType& type, HostFunction fn,
                                     std::string name);

@@ -14,7 +14,7 @@
 #include <vector>
 #include <doctest/doctest.h>
 
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "wasi/wasi.h"
 
 namespace wsbx::wasi::testing {

@@ -542,7 +542,12 @@ Result<void> Sandbox::Reset() {
   if (!s.snapshot.taken()) {
     if (Result<void> r = Instantiate(s); !r.ok()) return r;
   } else {
-    if (Result<void> r = NewWasi(s); !r.ok()) return r;
+    // Fresh file descriptors, unless the guest cannot reach WASI at all.
+    bool uses_wasi = std::any_of(s.wasi_fns.begin(), s.wasi_fns.end(),
+                                 [](const HostFunction& f) { return bool(f); });
+    if (uses_wasi) {
+      if (Result<void> r = NewWasi(s); !r.ok()) return r;
+    }
     if (absl::Status st = s.snapshot.Restore(*s.instance); !st.ok()) {
       return Error(ErrorKind::kResource, std::string(st.message()));
     }

@@ -134,10 +134,16 @@ bool Error::is_guest_error() const {
 
 std::string Error::ToString() const {
   std::string text = std::string(wsbx::ToString(kind_)) + ": " + message_;
-  for (const TrapFrame& f : backtrace_) {
+  constexpr size_t kShownFrames = 16;  // deep recursion: the innermost
+  for (size_t i = 0; i < backtrace_.size() && i < kShownFrames; ++i) {
+    const TrapFrame& f = backtrace_[i];
     text += "\n  at ";
     text += f.name.empty() ? "func[" + std::to_string(f.func_index) + "]"
                            : f.name;
+  }
+  if (backtrace_.size() > kShownFrames) {
+    text += "\n  ... " + std::to_string(backtrace_.size() - kShownFrames) +
+            " more frames";
   }
   return text;
 }

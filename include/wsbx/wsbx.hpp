@@ -118,7 +118,8 @@ class Error {
   // True for errors the guest caused while running (trap, budget, exit,
   // refusal), as opposed to configuration, loading and linking.
   bool is_guest_error() const;
-  // "trap: integer divide by zero" plus one line per frame.
+  // "trap: integer divide by zero" plus a line per frame (the innermost
+  // 16 of a deep backtrace).
   std::string ToString() const;
 
   Error& set_exit_code(int code) {

@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 DESTDIR="$tmp/root" meson install -C "$build" --no-rebuild --quiet
 pcfile=$(find "$tmp/root" -name wsbx.pc | head -n 1)
 if [ -z "$pcfile" ]; then echo "FAIL: no wsbx.pc installed"; exit 1; fi
-for f in include/wsbx/wsbx.hpp; do
+for f in include/wsbx/wsbx.hpp include/wsbx/wsbx.h; do
   if [ -z "$(find "$tmp/root" -path "*/$f")" ]; then echo "FAIL: $f not installed"; exit 1; fi
 done
 libdir=$(dirname "$(dirname "$pcfile")")
@@ -20,12 +20,20 @@ done
 export PKG_CONFIG_PATH="$(dirname "$pcfile")" PKG_CONFIG_SYSROOT_DIR="$tmp/root"
 flags=$(pkg-config --cflags --libs wsbx)
 echo "pkg-config --cflags --libs wsbx: $flags"
+# The same checks for the C++ example and the C one (wsbx/wsbx.h).
+check() {  # NAME BINARY
+  local out
+  out=$(LD_LIBRARY_PATH="$libdir" "$2" "$fib")
+  echo "$out"
+  grep -q "^fib(20) = 6765" <<<"$out" || { echo "FAIL: $1: fib(20)"; exit 1; }
+  grep -q "^fib(40): fuel exhausted" <<<"$out" || { echo "FAIL: $1: fuel"; exit 1; }
+  grep -q "^sum_to(1.5): invalid argument" <<<"$out" || {
+    echo "FAIL: $1: type error"; exit 1; }
+  grep -q "^sum of sum_to(1..100) = 171700 over 100 resets" <<<"$out" || {
+    echo "FAIL: $1: pool"; exit 1; }
+}
 c++ -std=c++20 -o "$tmp/embed" "$src/api/examples/embed.cc" $flags
-out=$(LD_LIBRARY_PATH="$libdir" "$tmp/embed" "$fib")
-echo "$out"
-grep -q "^fib(20) = 6765" <<<"$out" || { echo "FAIL: fib(20)"; exit 1; }
-grep -q "^fib(40): fuel exhausted" <<<"$out" || { echo "FAIL: fuel"; exit 1; }
-grep -q "^sum_to(1.5): invalid argument" <<<"$out" || { echo "FAIL: type error"; exit 1; }
-grep -q "^sum of sum_to(1..100) = 171700 over 100 resets" <<<"$out" || {
-  echo "FAIL: pool"; exit 1; }
-echo "ok: installed, built with pkg-config alone, ran"
+check embed.cc "$tmp/embed"
+cc -o "$tmp/embed_c" "$src/api/examples/embed.c" $flags
+check embed.c "$tmp/embed_c"
+echo "ok: installed, both examples built with pkg-config alone, ran"

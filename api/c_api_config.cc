@@ -15,10 +15,9 @@
 namespace wsbx::capi {
 namespace {
 
-constexpr ValKind kKinds[] = {ValKind::kI32,  ValKind::kI64,
-                              ValKind::kF32,  ValKind::kF64,
-                              ValKind::kV128, ValKind::kFuncRef,
-                              ValKind::kExternRef};
+constexpr ValKind kKinds[] = {
+    ValKind::kI32,  ValKind::kI64,     ValKind::kF32,      ValKind::kF64,
+    ValKind::kV128, ValKind::kFuncRef, ValKind::kExternRef};
 constexpr size_t kKindCount = sizeof(kKinds) / sizeof(kKinds[0]);
 
 static_assert(WSBX_I32 == static_cast<int>(ValKind::kI32) &&
@@ -138,10 +137,14 @@ wsbx_error_t* InvalidArgument(std::string message) {
 
 Result<Val> ToVal(const wsbx_val_t& v) {
   switch (v.kind) {
-    case WSBX_I32: return Val(v.of.i32);
-    case WSBX_I64: return Val(v.of.i64);
-    case WSBX_F32: return Val(v.of.f32);
-    case WSBX_F64: return Val(v.of.f64);
+    case WSBX_I32:
+      return Val(v.of.i32);
+    case WSBX_I64:
+      return Val(v.of.i64);
+    case WSBX_F32:
+      return Val(v.of.f32);
+    case WSBX_F64:
+      return Val(v.of.f64);
     case WSBX_V128: {
       uint64_t lo = 0, hi = 0;
       for (int i = 7; i >= 0; --i) {
@@ -165,10 +168,18 @@ wsbx_val_t FromVal(const Val& v) {
   std::memset(&out, 0, sizeof out);
   out.kind = static_cast<wsbx_valkind_t>(v.kind());
   switch (v.kind()) {
-    case ValKind::kI32: out.of.i32 = v.i32(); break;
-    case ValKind::kI64: out.of.i64 = v.i64(); break;
-    case ValKind::kF32: out.of.f32 = v.f32(); break;
-    case ValKind::kF64: out.of.f64 = v.f64(); break;
+    case ValKind::kI32:
+      out.of.i32 = v.i32();
+      break;
+    case ValKind::kI64:
+      out.of.i64 = v.i64();
+      break;
+    case ValKind::kF32:
+      out.of.f32 = v.f32();
+      break;
+    case ValKind::kF64:
+      out.of.f64 = v.f64();
+      break;
     case ValKind::kV128:
       for (int i = 0; i < 8; ++i) {
         out.of.v128[i] = static_cast<uint8_t>(v.v128_lo() >> (8 * i));
@@ -176,7 +187,9 @@ wsbx_val_t FromVal(const Val& v) {
       }
       break;
     case ValKind::kFuncRef:
-    case ValKind::kExternRef: out.of.ref = v.raw_lo(); break;
+    case ValKind::kExternRef:
+      out.of.ref = v.raw_lo();
+      break;
   }
   return out;
 }
@@ -184,10 +197,17 @@ wsbx_val_t FromVal(const Val& v) {
 Sandbox::Builder ToBuilder(const wsbx_config& c) {
   Sandbox::Builder b;
   switch (c.source) {
-    case wsbx_config::Source::kBytes: b.ModuleBytes(c.bytes); break;
-    case wsbx_config::Source::kFile: b.ModuleFile(c.file); break;
-    case wsbx_config::Source::kModule: b.UseModule(*c.module); break;
-    case wsbx_config::Source::kNone: break;  // Build() says what is missing
+    case wsbx_config::Source::kBytes:
+      b.ModuleBytes(c.bytes);
+      break;
+    case wsbx_config::Source::kFile:
+      b.ModuleFile(c.file);
+      break;
+    case wsbx_config::Source::kModule:
+      b.UseModule(*c.module);
+      break;
+    case wsbx_config::Source::kNone:
+      break;  // Build() says what is missing
   }
   b.Policy(c.policy);
   if (c.memory) b.MemoryLimit(*c.memory);
@@ -232,8 +252,8 @@ const char* wsbx_valkind_name(wsbx_valkind_t kind) {
 // Errors
 
 wsbx_error_t* wsbx_error_new(const char* message) {
-  return NewError(wsbx::Error(wsbx::ErrorKind::kTrap,
-                              message != nullptr ? message : ""));
+  return NewError(
+      wsbx::Error(wsbx::ErrorKind::kTrap, message != nullptr ? message : ""));
 }
 
 void wsbx_error_delete(wsbx_error_t* error) { delete error; }
@@ -268,8 +288,7 @@ size_t wsbx_error_frame_count(const wsbx_error_t* error) {
   return error->error.backtrace().size();
 }
 
-uint32_t wsbx_error_frame_func_index(const wsbx_error_t* error,
-                                     size_t frame) {
+uint32_t wsbx_error_frame_func_index(const wsbx_error_t* error, size_t frame) {
   const auto& frames = error->error.backtrace();
   return frame < frames.size() ? frames[frame].func_index : 0;
 }
@@ -302,8 +321,8 @@ wsbx_error_t* wsbx_module_new(const uint8_t* bytes, size_t size,
   if (bytes == nullptr && size > 0) {
     return InvalidArgument("wsbx_module_new: bytes is NULL");
   }
-  auto module = wsbx::CompiledModule::FromBytes(
-      std::span<const uint8_t>(bytes, size));
+  auto module =
+      wsbx::CompiledModule::FromBytes(std::span<const uint8_t>(bytes, size));
   if (!module.ok()) return NewError(module.error());
   *out = new wsbx_module{std::move(*module)};
   return nullptr;
@@ -418,8 +437,7 @@ void wsbx_config_push_env(wsbx_config_t* config, const char* name,
 }
 
 void wsbx_config_set_env(wsbx_config_t* config, size_t count,
-                         const char* const* names,
-                         const char* const* values) {
+                         const char* const* names, const char* const* values) {
   config->env.clear();
   for (size_t i = 0; i < count; ++i) {
     wsbx_config_push_env(config, names[i], values[i]);
@@ -429,8 +447,7 @@ void wsbx_config_set_env(wsbx_config_t* config, size_t count,
 void wsbx_config_preopen_dir(wsbx_config_t* config, const char* host_path,
                              const char* guest_path, bool read_only) {
   config->dirs.push_back({host_path != nullptr ? host_path : "",
-                          guest_path != nullptr ? guest_path : "",
-                          read_only});
+                          guest_path != nullptr ? guest_path : "", read_only});
 }
 
 void wsbx_config_set_stdin(wsbx_config_t* config, const void* data,

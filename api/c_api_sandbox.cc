@@ -90,8 +90,8 @@ wsbx_error_t* wsbx_sandbox_call(wsbx_sandbox_t* sandbox, const char* name,
   for (size_t i = 0; i < nargs; ++i) {
     wsbx::Result<wsbx::Val> v = wsbx::capi::ToVal(args[i]);
     if (!v.ok()) {
-      return InvalidArgument("argument " + std::to_string(i) + " of '" +
-                             name + "' is " + v.error().message());
+      return InvalidArgument("argument " + std::to_string(i) + " of '" + name +
+                             "' is " + v.error().message());
     }
     in.push_back(*v);
   }
@@ -218,8 +218,8 @@ wsbx_error_t* wsbx_pool_acquire(wsbx_pool_t* pool, int64_t timeout_ns,
       new wsbx_lease{std::move(*lease), wsbx_sandbox{}});
   handle->handle.sandbox = &*handle->lease;
   std::call_once(pool->parsed, [&] {
-    pool->signatures = wsbx::capi::ParseSignatures(
-        handle->handle.sandbox->DescribeExports());
+    pool->signatures =
+        wsbx::capi::ParseSignatures(handle->handle.sandbox->DescribeExports());
   });
   handle->handle.signatures = pool->signatures;
   *out = handle.release();

@@ -6,7 +6,6 @@
  * Usage: embed FIB_WASM   (the bundled example guest, exporting fib and
  *                          sum_to) */
 #include <stdio.h>
-
 #include <wsbx/wsbx.h>
 
 /* Prints an error and frees it; returns `code` for main to return. */
@@ -58,8 +57,8 @@ int main(int argc, char** argv) {
   arg.of.f64 = 1.5;
   wsbx_error_t* wrong =
       wsbx_sandbox_call(sandbox, "sum_to", &arg, 1, &result, 1);
-  printf("sum_to(1.5): %s\n", wrong != NULL ? wsbx_error_to_string(wrong)
-                                            : "accepted");
+  printf("sum_to(1.5): %s\n",
+         wrong != NULL ? wsbx_error_to_string(wrong) : "accepted");
   const int type_error =
       wrong != NULL && wsbx_error_kind(wrong) == WSBX_ERROR_INVALID_ARGUMENT;
   wsbx_error_delete(wrong);

@@ -55,8 +55,8 @@ wsbx_config_t* Calc() {
   wsbx_config_t* c = wsbx_config_new();
   wsbx_config_set_module_file(c, Guest("WSBX_TEST_CALC").c_str());
   const wsbx_valkind_t i32[] = {WSBX_I32};
-  wsbx_config_add_host_func(c, "env", "double", i32, 1, i32, 1,
-                            DoubleCallback, nullptr, nullptr);
+  wsbx_config_add_host_func(c, "env", "double", i32, 1, i32, 1, DoubleCallback,
+                            nullptr, nullptr);
   return c;
 }
 
@@ -149,7 +149,8 @@ TEST_CASE("C API: calls with tagged values") {
   wsbx_sandbox_delete(s);
 }
 
-TEST_CASE("C API: wrong calls are invalid-argument errors before the guest runs") {
+TEST_CASE(
+    "C API: wrong calls are invalid-argument errors before the guest runs") {
   wsbx_sandbox_t* s = Build(Calc());
   wsbx_val_t args[2] = {I32(1), I32(2)};
   args[0].kind = WSBX_I64;
@@ -257,10 +258,9 @@ TEST_CASE("C API: host functions, their errors and finalizers") {
   wsbx_config_t* config = wsbx_config_new();
   wsbx_config_set_module_file(config, Guest("WSBX_TEST_CALC").c_str());
   const wsbx_valkind_t i32[] = {WSBX_I32};
-  wsbx_config_add_host_func(config, "env", "double", i32, 1, i32, 1,
-                            FailingDouble, &env, [](void* p) {
-                              static_cast<HostEnv*>(p)->finalized = true;
-                            });
+  wsbx_config_add_host_func(
+      config, "env", "double", i32, 1, i32, 1, FailingDouble, &env,
+      [](void* p) { static_cast<HostEnv*>(p)->finalized = true; });
   wsbx_config_t* copy = wsbx_config_copy(config);
   wsbx_config_delete(config);
   wsbx_sandbox_t* s = Build(copy);
@@ -293,7 +293,8 @@ TEST_CASE("C API: host functions, their errors and finalizers") {
   error = wsbx_sandbox_new(config, &none);
   REQUIRE(error);
   CHECK(error.kind() == WSBX_ERROR_LINK);
-  CHECK(error.message().find("the host has (i64) -> (i64)") != std::string::npos);
+  CHECK(error.message().find("the host has (i64) -> (i64)") !=
+        std::string::npos);
   wsbx_config_delete(config);
 }
 
@@ -543,8 +544,8 @@ TEST_CASE("C API: a compiled module and a pool") {
           continue;
         }
         wsbx_val_t r;
-        wsbx_error_t* e =
-            wsbx_sandbox_call(wsbx_lease_sandbox(lease), "bump", nullptr, 0, &r, 1);
+        wsbx_error_t* e = wsbx_sandbox_call(wsbx_lease_sandbox(lease), "bump",
+                                            nullptr, 0, &r, 1);
         if (e != nullptr || r.of.i32 != 8) ++wrong;
         wsbx_error_delete(e);
         wsbx_lease_release(lease);

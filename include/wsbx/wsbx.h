@@ -229,8 +229,7 @@ WSBX_API void wsbx_config_set_stdin(wsbx_config_t* config, const void* data,
 
 /* Output. The guest's stdout and stderr go to the host's unless captured
  * (wsbx_sandbox_stdout) or sent to callbacks, or both. */
-WSBX_API void wsbx_config_capture_output(wsbx_config_t* config,
-                                         bool capture);
+WSBX_API void wsbx_config_capture_output(wsbx_config_t* config, bool capture);
 /* Receives each chunk of output; `data` is valid during the call only. */
 typedef void (*wsbx_output_callback_t)(void* user, const char* data,
                                        size_t size);
@@ -246,8 +245,7 @@ WSBX_API void wsbx_config_set_stderr_callback(wsbx_config_t* config,
                                               void (*finalizer)(void*));
 /* A cap on stdout and stderr together; past it the guest's writes fail
  * with errno fbig (audited). */
-WSBX_API void wsbx_config_set_max_output(wsbx_config_t* config,
-                                         uint64_t bytes);
+WSBX_API void wsbx_config_set_max_output(wsbx_config_t* config, uint64_t bytes);
 
 /* One refusal or other security-relevant event of the WASI layer. */
 typedef struct wsbx_audit_event_t {
@@ -273,16 +271,14 @@ WSBX_API void wsbx_config_set_audit_callback(wsbx_config_t* config,
  * call with a trap carrying its message. An import of another signature
  * is a link error. `finalizer` (may be NULL) runs on `env` once nothing
  * holds the function any more. */
-typedef wsbx_error_t* (*wsbx_host_callback_t)(void* env,
-                                              const wsbx_val_t* args,
-                                              size_t nargs,
-                                              wsbx_val_t* results,
+typedef wsbx_error_t* (*wsbx_host_callback_t)(void* env, const wsbx_val_t* args,
+                                              size_t nargs, wsbx_val_t* results,
                                               size_t nresults);
 WSBX_API void wsbx_config_add_host_func(
     wsbx_config_t* config, const char* module, const char* name,
-    const wsbx_valkind_t* params, size_t nparams,
-    const wsbx_valkind_t* results, size_t nresults,
-    wsbx_host_callback_t callback, void* env, void (*finalizer)(void*));
+    const wsbx_valkind_t* params, size_t nparams, const wsbx_valkind_t* results,
+    size_t nresults, wsbx_host_callback_t callback, void* env,
+    void (*finalizer)(void*));
 
 /* ------------------------------------------------------------------------
  * Sandboxes */
@@ -308,15 +304,16 @@ WSBX_API wsbx_error_t* wsbx_sandbox_run(wsbx_sandbox_t* sandbox,
 WSBX_API wsbx_error_t* wsbx_sandbox_call(wsbx_sandbox_t* sandbox,
                                          const char* name,
                                          const wsbx_val_t* args, size_t nargs,
-                                         wsbx_val_t* results,
-                                         size_t nresults);
+                                         wsbx_val_t* results, size_t nresults);
 /* The signature of an exported function: pointers into the sandbox, valid
  * while it lives. WSBX_ERROR_INVALID_ARGUMENT when there is no such
  * export. Any out pointer may be NULL. */
-WSBX_API wsbx_error_t* wsbx_sandbox_export_type(
-    const wsbx_sandbox_t* sandbox, const char* name,
-    const wsbx_valkind_t** params, size_t* nparams,
-    const wsbx_valkind_t** results, size_t* nresults);
+WSBX_API wsbx_error_t* wsbx_sandbox_export_type(const wsbx_sandbox_t* sandbox,
+                                                const char* name,
+                                                const wsbx_valkind_t** params,
+                                                size_t* nparams,
+                                                const wsbx_valkind_t** results,
+                                                size_t* nresults);
 /* Exported functions, e.g. "fib: (i32) -> (i32)"; the caller owns the
  * list. */
 WSBX_API wsbx_strings_t* wsbx_sandbox_exports(const wsbx_sandbox_t* sandbox);
@@ -335,8 +332,8 @@ typedef struct wsbx_stats_t {
   uint64_t stdout_bytes;
   uint64_t stderr_bytes;
   uint64_t audit_events;
-  uint64_t last_call_ns;      /* wall-clock time of the last run or call */
-  size_t host_calls;          /* entries for wsbx_sandbox_host_call */
+  uint64_t last_call_ns; /* wall-clock time of the last run or call */
+  size_t host_calls;     /* entries for wsbx_sandbox_host_call */
 } wsbx_stats_t;
 WSBX_API void wsbx_sandbox_stats(const wsbx_sandbox_t* sandbox,
                                  wsbx_stats_t* out);
@@ -355,8 +352,8 @@ WSBX_API const char* wsbx_sandbox_stderr(const wsbx_sandbox_t* sandbox,
 /* Audit events so far; false past the end. The strings are valid until
  * the next run, call or reset. */
 WSBX_API size_t wsbx_sandbox_audit_count(const wsbx_sandbox_t* sandbox);
-WSBX_API bool wsbx_sandbox_audit_event(const wsbx_sandbox_t* sandbox,
-                                       size_t i, wsbx_audit_event_t* out);
+WSBX_API bool wsbx_sandbox_audit_event(const wsbx_sandbox_t* sandbox, size_t i,
+                                       wsbx_audit_event_t* out);
 
 /* Back to the state right after wsbx_sandbox_new: memory, globals,
  * tables, WASI descriptors, captured output, audit events and stats. */
@@ -379,8 +376,7 @@ WSBX_API wsbx_error_t* wsbx_pool_new(const wsbx_config_t* config, size_t size,
 WSBX_API void wsbx_pool_delete(wsbx_pool_t* pool);
 /* Waits up to `timeout_ns` (a negative value: for as long as it takes) for
  * a free sandbox; WSBX_ERROR_RESOURCE when none came. */
-WSBX_API wsbx_error_t* wsbx_pool_acquire(wsbx_pool_t* pool,
-                                         int64_t timeout_ns,
+WSBX_API wsbx_error_t* wsbx_pool_acquire(wsbx_pool_t* pool, int64_t timeout_ns,
                                          wsbx_lease_t** out);
 /* The leased sandbox, borrowed until wsbx_lease_release. */
 WSBX_API wsbx_sandbox_t* wsbx_lease_sandbox(wsbx_lease_t* lease);
@@ -392,7 +388,7 @@ WSBX_API size_t wsbx_pool_available(const wsbx_pool_t* pool);
 WSBX_API uint64_t wsbx_pool_resets(const wsbx_pool_t* pool);
 
 #ifdef __cplusplus
-}  /* extern "C" */
+} /* extern "C" */
 #endif
 
 #endif /* WSBX_WSBX_H_ */

@@ -373,8 +373,10 @@ void wsbx_config_set_module_file(wsbx_config_t* config, const char* path) {
 
 void wsbx_config_set_module(wsbx_config_t* config,
                             const wsbx_module_t* module) {
-  config->source = wsbx_config::Source::kModule;
-  config->module = module->module;
+  config->source = module != nullptr ? wsbx_config::Source::kModule
+                                     : wsbx_config::Source::kNone;
+  config->module.reset();
+  if (module != nullptr) config->module = module->module;
   config->bytes.clear();
   config->file.clear();
 }

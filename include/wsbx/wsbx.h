@@ -181,7 +181,8 @@ WSBX_API wsbx_config_t* wsbx_config_copy(const wsbx_config_t* config);
 WSBX_API void wsbx_config_delete(wsbx_config_t* config);
 
 /* The module: bytes (copied), a file (read when a sandbox is built) or a
- * compiled module (shared; `module` may be deleted afterwards). */
+ * compiled module (shared; `module` may be deleted afterwards; NULL
+ * leaves the config without a module). */
 WSBX_API void wsbx_config_set_module_bytes(wsbx_config_t* config,
                                            const uint8_t* bytes, size_t size);
 WSBX_API void wsbx_config_set_module_file(wsbx_config_t* config,

@@ -15,6 +15,9 @@
 #ifndef WSBX_WASM_H_
 #define WSBX_WASM_H_
 
+/* <assert.h> and <string.h> too: programs written for other engines rely on
+ * this header bringing them in. */
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

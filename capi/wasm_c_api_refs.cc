@@ -128,7 +128,6 @@ wasm_trap_t* NewTrapFrom(StoreCore& core, const Trap& trap) {
 
 }  // namespace wsbx::capi
 
-using wsbx::capi::HostInfo;
 
 // The operations every reference type has; `T` names the C type.
 #define WSBX_REF_COMMON(T)                                                \

@@ -208,7 +208,6 @@ std::string_view NameView(const wasm_name_t& name) {
 
 // ---- The C functions --------------------------------------------------------
 
-using wsbx::capi::ToValType;
 
 extern "C" {
 

@@ -3,11 +3,14 @@
  * constants as other engines ship, so a C program written against that API
  * builds and runs unchanged. Plain C (C99 or later), usable from C++.
  *
- * Ownership, in one paragraph (docs/c-api.md has the details): a pointer
- * documented "owned" below is released by the matching wasm_*_delete; a
- * function that creates an object, and every "out" parameter, hands
- * ownership to the caller; arguments are borrowed unless marked "takes".
- * A vector owns its elements: wasm_*_vec_delete deletes them too.
+ * Ownership, in one paragraph (docs/c-api.md has the details): what a
+ * function returns (except what is borrowed: the views wasm_*_as_*, the
+ * accessors that return const pointers, wasm_memory_data and
+ * wasm_frame_instance), and what it writes to an "out"
+ * parameter, belongs to the caller, who releases it with the matching
+ * wasm_*_delete. Arguments are borrowed unless the comment says the
+ * function takes them. A vector owns its elements: wasm_*_vec_delete
+ * deletes them too.
  *
  * Not provided: shared modules (threads), host references beyond host info
  * on each handle; wasm_module_serialize/deserialize exist but always fail.

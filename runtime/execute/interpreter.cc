@@ -821,6 +821,7 @@ void FillTrap(ExecContext* ctx, TrapKind kind, uint32_t base_depth,
     if (inst != nullptr) {
       bf.func_name = FunctionName(*inst->module, f.func_index);
       bf.module_name = inst->module->module_name;
+      bf.instance = inst;
     }
     trap->backtrace.push_back(std::move(bf));
     inst = f.inst;

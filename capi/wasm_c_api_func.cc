@@ -15,7 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "capi/wasm_c_api_internal.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "runtime/types.h"
 #include "runtime/value.h"
 #include "wsbx/wasm.h"

@@ -16,7 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "runtime/limits.h"
 #include "runtime/module.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "runtime/types.h"
 #include "runtime/value.h"
 #include "wsbx/wasm.h"

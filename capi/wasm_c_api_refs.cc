@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "capi/wasm_c_api_internal.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "runtime/value.h"
 #include "wsbx/wasm.h"
 

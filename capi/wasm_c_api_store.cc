@@ -17,7 +17,7 @@
 #include "capi/wasm_c_api_internal.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
-#include "runtime/store.h"
+#include "runtime/store/store.h"
 #include "wsbx/wasm.h"
 
 namespace wsbx::capi {

@@ -12,7 +12,7 @@
 
 #include "api/c_api_internal.h"
 
-namespace wsbx::capi {
+namespace wsbx::sandbox_c_api {
 namespace {
 
 constexpr ValKind kKinds[] = {
@@ -236,16 +236,16 @@ Sandbox::Builder ToBuilder(const wsbx_config& c) {
   return b;
 }
 
-}  // namespace wsbx::capi
+}  // namespace wsbx::sandbox_c_api
 
-using wsbx::capi::InvalidArgument;
-using wsbx::capi::NewError;
+using wsbx::sandbox_c_api::InvalidArgument;
+using wsbx::sandbox_c_api::NewError;
 
 extern "C" {
 
 const char* wsbx_valkind_name(wsbx_valkind_t kind) {
-  if (kind >= wsbx::capi::kKindCount) return "?";
-  return wsbx::ToString(wsbx::capi::kKinds[kind]);
+  if (kind >= wsbx::sandbox_c_api::kKindCount) return "?";
+  return wsbx::ToString(wsbx::sandbox_c_api::kKinds[kind]);
 }
 
 // ---------------------------------------------------------------------------
@@ -465,13 +465,13 @@ void wsbx_config_capture_output(wsbx_config_t* config, bool capture) {
 void wsbx_config_set_stdout_callback(wsbx_config_t* config,
                                      wsbx_output_callback_t callback,
                                      void* user, void (*finalizer)(void*)) {
-  config->on_stdout = wsbx::capi::OutputSink(callback, user, finalizer);
+  config->on_stdout = wsbx::sandbox_c_api::OutputSink(callback, user, finalizer);
 }
 
 void wsbx_config_set_stderr_callback(wsbx_config_t* config,
                                      wsbx_output_callback_t callback,
                                      void* user, void (*finalizer)(void*)) {
-  config->on_stderr = wsbx::capi::OutputSink(callback, user, finalizer);
+  config->on_stderr = wsbx::sandbox_c_api::OutputSink(callback, user, finalizer);
 }
 
 void wsbx_config_set_max_output(wsbx_config_t* config, uint64_t bytes) {
@@ -481,7 +481,7 @@ void wsbx_config_set_max_output(wsbx_config_t* config, uint64_t bytes) {
 void wsbx_config_set_audit_callback(wsbx_config_t* config,
                                     wsbx_audit_callback_t callback, void* user,
                                     void (*finalizer)(void*)) {
-  auto data = std::make_shared<wsbx::capi::UserData>(user, finalizer);
+  auto data = std::make_shared<wsbx::sandbox_c_api::UserData>(user, finalizer);
   if (callback == nullptr) {
     config->on_audit = nullptr;
     return;
@@ -499,14 +499,14 @@ void wsbx_config_add_host_func(wsbx_config_t* config, const char* module,
                                size_t nparams, const wsbx_valkind_t* results,
                                size_t nresults, wsbx_host_callback_t callback,
                                void* env, void (*finalizer)(void*)) {
-  auto data = std::make_shared<wsbx::capi::UserData>(env, finalizer);
+  auto data = std::make_shared<wsbx::sandbox_c_api::UserData>(env, finalizer);
   wsbx::Sandbox::Builder::RawHostFunction raw;
   raw.module = module != nullptr ? module : "";
   raw.name = name != nullptr ? name : "";
-  raw.params = wsbx::capi::KindsOf(params, nparams);
-  raw.results = wsbx::capi::KindsOf(results, nresults);
+  raw.params = wsbx::sandbox_c_api::KindsOf(params, nparams);
+  raw.results = wsbx::sandbox_c_api::KindsOf(results, nresults);
   if (callback != nullptr) {
-    raw.fn = wsbx::capi::HostCall(raw.results, callback, std::move(data));
+    raw.fn = wsbx::sandbox_c_api::HostCall(raw.results, callback, std::move(data));
   } else {
     raw.fn = [](std::span<const wsbx::Val>, std::vector<wsbx::Val>&) {
       return std::optional<wsbx::Error>(

@@ -55,7 +55,7 @@ struct wsbx_config {
   std::vector<wsbx::Sandbox::Builder::RawHostFunction> hosts;
 };
 
-namespace wsbx::capi {
+namespace wsbx::sandbox_c_api {
 
 // An export's parameter and result kinds, as wsbx_sandbox_export_type
 // hands them out.
@@ -80,6 +80,6 @@ wsbx_val_t FromVal(const Val& v);
 // The C++ builder a config stands for.
 Sandbox::Builder ToBuilder(const wsbx_config& config);
 
-}  // namespace wsbx::capi
+}  // namespace wsbx::sandbox_c_api
 
 #endif  // WSBX_API_C_API_INTERNAL_H_

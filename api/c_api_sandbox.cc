@@ -14,16 +14,16 @@
 struct wsbx_sandbox {
   std::optional<wsbx::Sandbox> owned;  // empty for a lease's sandbox
   wsbx::Sandbox* sandbox = nullptr;
-  mutable std::shared_ptr<const wsbx::capi::Signatures> signatures;
+  mutable std::shared_ptr<const wsbx::sandbox_c_api::Signatures> signatures;
 
-  const wsbx::capi::Signatures& Exports() const {
+  const wsbx::sandbox_c_api::Signatures& Exports() const {
     if (!signatures) {
-      signatures = wsbx::capi::ParseSignatures(sandbox->DescribeExports());
+      signatures = wsbx::sandbox_c_api::ParseSignatures(sandbox->DescribeExports());
     }
     return *signatures;
   }
-  const wsbx::capi::Signature* Find(std::string_view name) const {
-    for (const wsbx::capi::Signature& s : Exports()) {
+  const wsbx::sandbox_c_api::Signature* Find(std::string_view name) const {
+    for (const wsbx::sandbox_c_api::Signature& s : Exports()) {
       if (s.name == name) return &s;
     }
     return nullptr;
@@ -34,7 +34,7 @@ struct wsbx_pool {
   std::unique_ptr<wsbx::Pool> pool;
   // Every sandbox of the pool has the same module: parsed once.
   std::once_flag parsed;
-  std::shared_ptr<const wsbx::capi::Signatures> signatures;
+  std::shared_ptr<const wsbx::sandbox_c_api::Signatures> signatures;
 };
 
 struct wsbx_lease {
@@ -42,8 +42,8 @@ struct wsbx_lease {
   wsbx_sandbox handle;
 };
 
-using wsbx::capi::InvalidArgument;
-using wsbx::capi::NewError;
+using wsbx::sandbox_c_api::InvalidArgument;
+using wsbx::sandbox_c_api::NewError;
 
 extern "C" {
 
@@ -53,7 +53,7 @@ wsbx_error_t* wsbx_sandbox_new(const wsbx_config_t* config,
     return InvalidArgument("wsbx_sandbox_new: config or out is NULL");
   }
   *out = nullptr;
-  wsbx::Result<wsbx::Sandbox> built = wsbx::capi::ToBuilder(*config).Build();
+  wsbx::Result<wsbx::Sandbox> built = wsbx::sandbox_c_api::ToBuilder(*config).Build();
   if (!built.ok()) return NewError(built.error());
   auto handle = std::make_unique<wsbx_sandbox>();
   handle->owned.emplace(std::move(*built));
@@ -79,7 +79,7 @@ wsbx_error_t* wsbx_sandbox_call(wsbx_sandbox_t* sandbox, const char* name,
     return InvalidArgument("wsbx_sandbox_call: args or results is NULL");
   }
   // An unknown export falls through to Call, whose error lists them all.
-  if (const wsbx::capi::Signature* sig = sandbox->Find(name);
+  if (const wsbx::sandbox_c_api::Signature* sig = sandbox->Find(name);
       sig != nullptr && sig->results.size() != nresults) {
     return InvalidArgument("'" + std::string(name) + "' is " + sig->text +
                            "; the call has room for " +
@@ -88,7 +88,7 @@ wsbx_error_t* wsbx_sandbox_call(wsbx_sandbox_t* sandbox, const char* name,
   std::vector<wsbx::Val> in;
   in.reserve(nargs);
   for (size_t i = 0; i < nargs; ++i) {
-    wsbx::Result<wsbx::Val> v = wsbx::capi::ToVal(args[i]);
+    wsbx::Result<wsbx::Val> v = wsbx::sandbox_c_api::ToVal(args[i]);
     if (!v.ok()) {
       return InvalidArgument("argument " + std::to_string(i) + " of '" + name +
                              "' is " + v.error().message());
@@ -98,7 +98,7 @@ wsbx_error_t* wsbx_sandbox_call(wsbx_sandbox_t* sandbox, const char* name,
   wsbx::Result<std::vector<wsbx::Val>> out = sandbox->sandbox->Call(name, in);
   if (!out.ok()) return NewError(out.error());
   for (size_t i = 0; i < nresults && i < out->size(); ++i) {
-    results[i] = wsbx::capi::FromVal((*out)[i]);
+    results[i] = wsbx::sandbox_c_api::FromVal((*out)[i]);
   }
   return nullptr;
 }
@@ -109,7 +109,7 @@ wsbx_error_t* wsbx_sandbox_export_type(const wsbx_sandbox_t* sandbox,
                                        size_t* nparams,
                                        const wsbx_valkind_t** results,
                                        size_t* nresults) {
-  const wsbx::capi::Signature* sig =
+  const wsbx::sandbox_c_api::Signature* sig =
       name != nullptr ? sandbox->Find(name) : nullptr;
   if (sig == nullptr) {
     return InvalidArgument("no exported function '" +
@@ -195,7 +195,7 @@ wsbx_error_t* wsbx_pool_new(const wsbx_config_t* config, size_t size,
     return InvalidArgument("wsbx_pool_new: config or out is NULL");
   }
   *out = nullptr;
-  auto pool = wsbx::Pool::Create(wsbx::capi::ToBuilder(*config), size);
+  auto pool = wsbx::Pool::Create(wsbx::sandbox_c_api::ToBuilder(*config), size);
   if (!pool.ok()) return NewError(pool.error());
   auto handle = std::make_unique<wsbx_pool>();
   handle->pool = std::move(*pool);
@@ -219,7 +219,7 @@ wsbx_error_t* wsbx_pool_acquire(wsbx_pool_t* pool, int64_t timeout_ns,
   handle->handle.sandbox = &*handle->lease;
   std::call_once(pool->parsed, [&] {
     pool->signatures =
-        wsbx::capi::ParseSignatures(handle->handle.sandbox->DescribeExports());
+        wsbx::sandbox_c_api::ParseSignatures(handle->handle.sandbox->DescribeExports());
   });
   handle->handle.signatures = pool->signatures;
   *out = handle.release();

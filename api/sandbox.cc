@@ -379,9 +379,13 @@ Result<void> Instantiate(SandboxState& s) {
     if (instance.status().code() != absl::StatusCode::kAborted) {
       return LoadError(instance.status(), ErrorKind::kLink);
     }
-    Trap trap;  // the start function trapped: same error as a call's trap
-    trap.kind = LastTrapKind(*s.store);
-    trap.message = std::string(instance.status().message());
+    // A trap while initialising: the start function's (with its
+    // backtrace), or a segment out of bounds.
+    Trap trap = s.store->start_trap();
+    if (trap.kind == TrapKind::kNone) {
+      trap.kind = LastTrapKind(*s.store);
+      trap.message = std::string(instance.status().message());
+    }
     return ErrorFromTrap(trap, s);
   }
   s.instance = *instance;

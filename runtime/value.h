@@ -14,6 +14,8 @@
 
 namespace wsbx {
 
+struct Instance;  // store.h
+
 // A reference is a 64-bit handle, never an address: 0 is null. A funcref is
 // the index of a function in its Store's list (Store::FunctionFromRef and
 // Store::RefOf convert); an externref is whatever non-zero handle the host
@@ -90,6 +92,7 @@ struct BacktraceFrame {
   uint32_t func_index = 0;
   std::string func_name;  // from the name section, or empty
   std::string module_name;
+  const Instance* instance = nullptr;  // whose code the frame runs
 };
 
 struct Trap {

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Installs the build into a temporary directory, then builds the embedding
 # examples with nothing but `pkg-config --cflags --libs wsbx` and runs them.
-# Usage: install_test.sh BUILD_DIR SOURCE_DIR FIB_WASM
+# Usage: install_test.sh BUILD_DIR SOURCE_DIR FIB_WASM CAPI_HELLO_WASM
 set -euo pipefail
-build=$1 src=$2 fib=$3
+build=$1 src=$2 fib=$3 hello=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 DESTDIR="$tmp/root" meson install -C "$build" --no-rebuild --quiet
 pcfile=$(find "$tmp/root" -name wsbx.pc | head -n 1)
 if [ -z "$pcfile" ]; then echo "FAIL: no wsbx.pc installed"; exit 1; fi
-for f in include/wsbx/wsbx.hpp include/wsbx/wsbx.h; do
+for f in include/wsbx/wsbx.hpp include/wsbx/wasm.h include/wsbx/wsbx.h; do
   if [ -z "$(find "$tmp/root" -path "*/$f")" ]; then echo "FAIL: $f not installed"; exit 1; fi
 done
 libdir=$(dirname "$(dirname "$pcfile")")
@@ -36,4 +36,10 @@ c++ -std=c++20 -o "$tmp/embed" "$src/api/examples/embed.cc" $flags
 check embed.cc "$tmp/embed"
 cc -o "$tmp/embed_c" "$src/api/examples/embed.c" $flags
 check embed.c "$tmp/embed_c"
-echo "ok: installed, both examples built with pkg-config alone, ran"
+# A program of the standard C API, built as C with the same flags.
+cc -std=c11 -I"$src/capi/examples" -c -o "$tmp/hello.o" \
+  "$src/capi/examples/hello.c" $(pkg-config --cflags wsbx)
+c++ -o "$tmp/hello" "$tmp/hello.o" $(pkg-config --libs wsbx)
+LD_LIBRARY_PATH="$libdir" "$tmp/hello" "$hello" || {
+  echo "FAIL: the wasm.h example"; exit 1; }
+echo "ok: installed, the three examples built with pkg-config alone, ran"

@@ -136,6 +136,8 @@ TEST_CASE("a trap in the start function is an error like any other") {
   REQUIRE(!sandbox.ok());
   CHECK(sandbox.error().kind() == wsbx::ErrorKind::kTrap);
   CHECK(sandbox.error().message().find("unreachable") != std::string::npos);
+  REQUIRE(sandbox.error().backtrace().size() == 1);
+  CHECK(sandbox.error().backtrace()[0].name == "boom");
   wsbx::Sandbox::Builder bad;
   bad.ModuleBytes({0, 'a', 's', 'm', 2, 0, 0, 0});
   auto malformed = bad.Build();

@@ -782,150 +782,7 @@ L_ElemDrop:
   UNOP(I64TruncSatF32U, F32, R64, num::TruncSat<uint64_t>(a))
   UNOP(I64TruncSatF64S, F64, R64, num::TruncSat<int64_t>(a))
   UNOP(I64TruncSatF64U, F64, R64, num::TruncSat<uint64_t>(a))
-  // ---- Fused forms (code.h) ----
-#define IMMOP(name, get, put, expr) \
-  SINGLE(name, 3, IMM_BODY(0, get, put, expr))
-#define BRFUEL(name, get, b_expr, cmp) \
-  SINGLE(name, 5, BRFUEL_BODY(0, get, b_expr, cmp))
-#define CMP_FAMILY(M, P, SUF, ...)                                        \
-  M(P##Eq##SUF, U##__VA_ARGS__, ==) M(P##Ne##SUF, U##__VA_ARGS__, !=)     \
-  M(P##LtS##SUF, S##__VA_ARGS__, <) M(P##LtU##SUF, U##__VA_ARGS__, <)     \
-  M(P##GtS##SUF, S##__VA_ARGS__, >) M(P##GtU##SUF, U##__VA_ARGS__, >)     \
-  M(P##LeS##SUF, S##__VA_ARGS__, <=) M(P##LeU##SUF, U##__VA_ARGS__, <=)   \
-  M(P##GeS##SUF, S##__VA_ARGS__, >=) M(P##GeU##SUF, U##__VA_ARGS__, >=)
-#define CMP_IMM(name, get, cmp) IMMOP(name, get, R32, a cmp b)
-  CMP_FAMILY(CMP_IMM, I32, Imm, 32)
-#define FUEL_REG(name, get, cmp) BRFUEL(name, get, fp[HI(1)], cmp)
-#define FUEL_IMM(name, get, cmp) BRFUEL(name, get, uint64_t{HI(1)}, cmp)
-  CMP_FAMILY(FUEL_REG, BrFuelI32, , 32)
-  CMP_FAMILY(FUEL_REG, BrFuelI64, , 64)
-  CMP_FAMILY(FUEL_IMM, BrFuelI32, Imm, 32)
-  BRFUEL(BrFuelIf, U32, uint64_t{0}, !=)
-  BRFUEL(BrFuelUnless, U32, uint64_t{0}, ==)
-#undef FUEL_REG
-#undef FUEL_IMM
-#undef BRFUEL
-#define SELCMP(name, get, b_expr, cmp)                  \
-  L_##name: {                                          \
-    auto a = get(fp[LO(2)]);                           \
-    auto b = get(b_expr);                              \
-    fp[pc[3]] = a cmp b ? fp[LO(1)] : fp[HI(1)];       \
-    pc += 4;                                           \
-    NEXT();                                            \
-  }
-#define SEL_REG(name, get, cmp) SELCMP(name, get, fp[HI(2)], cmp)
-#define SEL_IMM(name, get, cmp) SELCMP(name, get, uint64_t{HI(2)}, cmp)
-  CMP_FAMILY(SEL_REG, SelectI32, , 32)
-  CMP_FAMILY(SEL_IMM, SelectI32, Imm, 32)
-#undef SEL_REG
-#undef SEL_IMM
-#undef SELCMP
-#define IMM_BINOPS(P, U, R)                                   \
-  IMMOP(P##AddImm, U, R, a + b)                               \
-  IMMOP(P##SubImm, U, R, a - b)                               \
-  IMMOP(P##MulImm, U, R, a * b)                               \
-  IMMOP(P##AndImm, U, R, a & b)                               \
-  IMMOP(P##OrImm, U, R, a | b)                                \
-  IMMOP(P##XorImm, U, R, a ^ b)                               \
-  IMMOP(P##ShlImm, U, R, num::Shl(a, b))                      \
-  IMMOP(P##ShrSImm, U, R, num::ShrS(a, b))                    \
-  IMMOP(P##ShrUImm, U, R, num::ShrU(a, b))
-  IMM_BINOPS(I32, U32, R32)
-  IMM_BINOPS(I64, U64, R64)
-#undef IMM_BINOPS
-SINGLE(I32AddShl, 3, ADD_SHL_BODY(0))
-
-  // ---- Pair handlers (code.h, WSBX_PAIRS) ----
-  // The bodies of the instructions pairs combine, as their single handlers
-  // above run them.
-#define BODY_Copy(o) COPY_BODY(o)
-#define BODY_I32AddShl(o) ADD_SHL_BODY(o)
-#define BODY_I32AddImm(o) IMM_BODY(o, U32, R32, a + b)
-#define BODY_I32Add(o) BIN_BODY(o, U32, R32, a + b)
-#define BODY_I64Add(o) BIN_BODY(o, U64, R64, a + b)
-#define BODY_F64Add(o) BIN_BODY(o, F64, RF64, a + b)
-#define BODY_F64Sub(o) BIN_BODY(o, F64, RF64, a - b)
-#define BODY_F64Mul(o) BIN_BODY(o, F64, RF64, a * b)
-#define BODY_I32WrapI64(o) UN_BODY(o, U64, R32, static_cast<uint32_t>(a))
-#define MEM_ADDR(o) U32(fp[LO(o + 1)])
-#define BODY_I32Load(o) LOAD_BODY(o, uint32_t, R32, MEM_ADDR(o))
-#define BODY_I64Load(o) LOAD_BODY(o, uint64_t, R64, MEM_ADDR(o))
-#define BODY_F64Load(o) LOAD_BODY(o, uint64_t, R64, MEM_ADDR(o))
-#define BODY_I32Load8U(o) LOAD_BODY(o, uint8_t, R32, MEM_ADDR(o))
-#define BODY_I32Load8UAdd(o) \
-  LOAD_BODY(o, uint8_t, R32, U32(fp[LO(o + 1)] + pc[o + 3]))
-#define BODY_I32Store8(o) STORE_BODY(o, uint8_t, MEM_ADDR(o))
-#define BODY_F64Store(o) STORE_BODY(o, uint64_t, MEM_ADDR(o))
-#define BODY_I64Store(o) STORE_BODY(o, uint64_t, MEM_ADDR(o))
-#define BODY_BrFuelI32NeImm(o) \
-  BRFUEL_BODY(o, U32, uint64_t{HI(o + 1)}, !=)
-#define BODY_BrFuelI32LtS(o) BRFUEL_BODY(o, S32, fp[HI(o + 1)], <)
-#define BODY_BrFuelI64LeU(o) BRFUEL_BODY(o, U64, fp[HI(o + 1)], <=)
-#define BODY_BrFuelI64GtU(o) BRFUEL_BODY(o, U64, fp[HI(o + 1)], >)
-#define BODY_I32Mul(o) BIN_BODY(o, U32, R32, a * b)
-#define BODY_I32Or(o) BIN_BODY(o, U32, R32, a | b)
-#define BODY_I32ShlImm(o) IMM_BODY(o, U32, R32, num::Shl(a, b))
-#define BODY_I32ShrUImm(o) IMM_BODY(o, U32, R32, num::ShrU(a, b))
-#define BODY_I64AddImm(o) IMM_BODY(o, U64, R64, a + b)
-#define BODY_I64MulImm(o) IMM_BODY(o, U64, R64, a * b)
-#define BODY_I64ShrUImm(o) IMM_BODY(o, U64, R64, num::ShrU(a, b))
-#define BODY_I64Xor(o) BIN_BODY(o, U64, R64, a ^ b)
-#define BODY_I64Rotl(o) BIN_BODY(o, U64, R64, num::Rotl(a, b))
-#define BODY_I32LoadAdd(o) \
-  LOAD_BODY(o, uint32_t, R32, U32(fp[LO(o + 1)] + pc[o + 3]))
-#define BODY_F64LoadAdd(o) \
-  LOAD_BODY(o, uint64_t, R64, U32(fp[LO(o + 1)] + pc[o + 3]))
-#define BODY_I32Store(o) STORE_BODY(o, uint32_t, MEM_ADDR(o))
-#define BODY_BrFuelIf(o) BRFUEL_BODY(o, U32, uint64_t{0}, !=)
-#define BODY_BrFuelI64Ne(o) BRFUEL_BODY(o, U64, fp[HI(o + 1)], !=)
-#define BODY_BrFuelI32GeS(o) BRFUEL_BODY(o, S32, fp[HI(o + 1)], >=)
-#define BODY_BrFuelI32GtUImm(o) \
-  BRFUEL_BODY(o, U32, uint64_t{HI(o + 1)}, >)
-#define BODY_JumpFuel(o) JUMP_FUEL_BODY(o)
-#define BODY_Call(o) CALL_BODY(o)
-#define BODY_Return(o) RETURN_BODY(o)
-#define BODY_BrTable(o) BR_TABLE_BODY(o)
-  // A branch dispatches itself when taken.
-#define PAIR_HANDLER(X, a, la, b, lb) \
-  L_##a##b: {                         \
-    BODY_##a(0)                       \
-    BODY_##b(la)                      \
-    pc += la + lb;                    \
-    NEXT();                           \
-  }
-  WSBX_PAIRS(PAIR_HANDLER, )
-#undef PAIR_HANDLER
-#define TRIPLE_HANDLER(X, a, la, b, lb, c, lc) \
-  L_##a##b##c: {                               \
-    BODY_##a(0)                                \
-    BODY_##b(la)                               \
-    BODY_##c(la + lb)                          \
-    pc += la + lb + lc;                        \
-    NEXT();                                    \
-  }
-  WSBX_TRIPLES(TRIPLE_HANDLER, )
-#undef TRIPLE_HANDLER
-#define QUAD_HANDLER(X, a, la, b, lb, c, lc, d, ld) \
-  L_##a##b##c##d: {                                 \
-    BODY_##a(0)                                     \
-    BODY_##b(la)                                    \
-    BODY_##c(la + lb)                               \
-    BODY_##d(la + lb + lc)                          \
-    pc += la + lb + lc + ld;                        \
-    NEXT();                                         \
-  }
-  WSBX_QUADS(QUAD_HANDLER, )
-#undef QUAD_HANDLER
-#undef MEM_ADDR
-#undef CMP_IMM
-#undef CMP_FAMILY
-#undef IMMOP
-#undef SINGLE
-#undef UNOP
-#undef BINOP
-#undef DIVOP
-#undef TRUNCOP
-
+#include "runtime/execute/interp_fused.inc"
 #include "runtime/execute/interp_simd.inc"
 
 trap_exit:
@@ -964,6 +821,7 @@ void FillTrap(ExecContext* ctx, TrapKind kind, uint32_t base_depth,
     if (inst != nullptr) {
       bf.func_name = FunctionName(*inst->module, f.func_index);
       bf.module_name = inst->module->module_name;
+      bf.instance = inst;
     }
     trap->backtrace.push_back(std::move(bf));
     inst = f.inst;

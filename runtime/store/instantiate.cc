@@ -361,6 +361,8 @@ absl::StatusOr<Instance*> Store::Instantiate(
     }
     Trap trap;
     TrapKind kind = Execute(*this, start, {}, {}, &trap);
+    start_trap_ = trap;
+    start_trap_.kind = kind;
     if (kind != TrapKind::kNone) {
       return absl::AbortedError(trap.message.empty()
                                     ? std::string(TrapKindMessage(kind))

@@ -314,6 +314,9 @@ class Store {
   InvokeResult Invoke(FunctionInstance* func, std::span<const Value> args);
 
   ExecContext& exec() { return *exec_; }
+  // The trap that ended the start function of the last Instantiate (kind
+  // kNone when it did not trap), with its message and backtrace.
+  const Trap& start_trap() const { return start_trap_; }
 
  private:
   // A new function in functions_, with its owner and reference set.
@@ -332,6 +335,7 @@ class Store {
   std::vector<FunctionInstance*> func_refs_{nullptr};
   std::deque<Instance> instances_;
   std::unique_ptr<ExecContext, ExecContextDeleter> exec_;
+  Trap start_trap_;
 };
 
 }  // namespace wsbx

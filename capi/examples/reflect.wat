@@ -1,0 +1,15 @@
+;; reflect: imports and exports of every kind, for reflection.
+(module
+  (import "env" "log" (func (param i32 f64)))
+  (import "env" "counter" (global (mut i64)))
+  (import "env" "table" (table 1 funcref))
+  (import "env" "memory" (memory 1 4))
+  (func $pick (export "pick") (param i32 i64 f32 f64) (result f64 i32)
+    (local.get 3) (local.get 0))
+  (func (export "nothing"))
+  (func (export "refs") (param externref funcref) (result externref)
+    (local.get 0))
+  (global (export "pi") f64 (f64.const 3.25))
+  (table (export "handles") 2 16 externref)
+  (export "memory" (memory 0))
+  (export "imported_log" (func 0)))

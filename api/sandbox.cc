@@ -233,9 +233,19 @@ WasiOptions MakeWasiOptions(SandboxState& s) {
   o.args.push_back(c.program);
   o.args.insert(o.args.end(), c.args.begin(), c.args.end());
   o.env = c.env;
+  if (s.run_input) {
+    o.stdin_data = s.run_input->stdin_data;
+    for (const auto& [name, value] : s.run_input->env) {
+      const std::string prefix = name + "=";
+      std::erase_if(o.env, [&](const std::string& e) {
+        return e.compare(0, prefix.size(), prefix) == 0;
+      });
+      o.env.push_back(prefix + value);
+    }
+  }
   o.preopens = c.dirs;
   o.interrupt = &s.interrupt;
-  o.stdin_data = c.stdin_data;
+  if (!s.run_input) o.stdin_data = c.stdin_data;
   o.max_output_bytes = s.settings.max_output;
   SandboxState* sp = &s;
   if (c.capture || c.on_stdout) {
@@ -479,6 +489,12 @@ Result<int> Sandbox::Run() {
   return r.error();
 }
 
+Result<int> Sandbox::Run(const RunInput& input) {
+  state_->run_input = input;
+  if (Result<void> r = NewWasi(*state_); !r.ok()) return r.error();
+  return Run();
+}
+
 Result<std::vector<Val>> Sandbox::Call(std::string_view name,
                                        std::span<const Val> args) {
   return CallChecked(name, args, nullptr);
@@ -543,6 +559,7 @@ std::vector<std::string> Sandbox::DescribeExports() const {
 
 Result<void> Sandbox::Reset() {
   SandboxState& s = *state_;
+  s.run_input.reset();
   if (!s.snapshot.taken()) {
     if (Result<void> r = Instantiate(s); !r.ok()) return r;
   } else {

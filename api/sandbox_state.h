@@ -81,6 +81,7 @@ struct SandboxState {
   // The WASI function behind each import (empty for other imports); a
   // reset swaps in a fresh WASI context's functions.
   std::vector<HostFunction> wasi_fns;
+  std::optional<RunInput> run_input;  // Run(input) until the next Reset
   uint64_t fuel_base = 0;           // FuelConsumed at the last reset
   Snapshot snapshot;                // the state right after Build
 };

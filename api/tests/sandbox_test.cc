@@ -270,6 +270,25 @@ TEST_CASE("Reset returns to the state after Build, fast or not") {
   }
 }
 
+TEST_CASE("Run(input): stdin and env per run, Reset returns to the builder's") {
+  auto upper = Tool({"upper"}).Stdin("builder\n").Build();
+  REQUIRE(upper.ok());
+  REQUIRE(upper->EnableFastReset().ok());
+  CHECK(*upper->Run(wsbx::RunInput{"per run\n", {}}) == 0);
+  CHECK(upper->captured_stdout() == "PER RUN\n");
+  REQUIRE(upper->Reset().ok());
+  CHECK(*upper->Run() == 0);
+  CHECK(upper->captured_stdout() == "BUILDER\n");
+
+  auto env = Tool({"env", "GREETING"}).Env("GREETING", "builder").Build();
+  REQUIRE(env.ok());
+  CHECK(*env->Run(wsbx::RunInput{"", {{"GREETING", "input"}}}) == 0);
+  CHECK(env->captured_stdout() == "input\n");
+  REQUIRE(env->Reset().ok());  // not fast: instantiated again
+  CHECK(*env->Run() == 0);
+  CHECK(env->captured_stdout() == "builder\n");
+}
+
 TEST_CASE("a WASI sandbox resets its output, audit and file descriptors") {
   auto dir = std::filesystem::temp_directory_path() / "wsbx_api_reset_dir";
   std::filesystem::create_directories(dir);

@@ -238,6 +238,14 @@ struct Stats {
   std::vector<std::pair<std::string, uint64_t>> host_calls;
 };
 
+// What may differ between runs of one configuration, such as a server's
+// requests: the guest's stdin and environment variables added to the
+// builder's (a name in both: the input's value replaces the builder's).
+struct RunInput {
+  std::string stdin_data;
+  std::vector<std::pair<std::string, std::string>> env;
+};
+
 class Sandbox;
 
 // ---------------------------------------------------------------------------
@@ -254,6 +262,10 @@ class Sandbox {
   // Runs a WASI command's _start with the configured arguments: the exit
   // status (0 when _start returns, the guest's proc_exit code otherwise).
   Result<int> Run();
+  // Run() with fresh WASI state (file descriptors, stdin, environment) made
+  // from `input` on top of the builder's settings. Reset() goes back to the
+  // builder's settings alone.
+  Result<int> Run(const RunInput& input);
 
   // Calls an exported function with dynamically typed arguments. A wrong
   // count or type, or an unknown export, is kInvalidArgument before any

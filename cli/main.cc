@@ -24,6 +24,7 @@
 #include "cli/audit_log.h"
 #include "cli/output.h"
 #include "cli/read_file.h"
+#include "cli/serve_exec.h"
 #include "cli/signals.h"
 #include "cli/wasi_flags.h"
 #include "runtime/execute/budget.h"
@@ -472,6 +473,10 @@ int Main(int argc, char** argv) {
                   "Arguments for --invoke, or for the guest's _start "
                   "(put them after --)");
 
+  // Run by wsbx-serve (cli/serve_exec.h); listed here for --help.
+  app.add_subcommand("serve", "Serve HTTP functions (wsbx serve --help)");
+  app.add_subcommand("worker", "Run async jobs from NATS JetStream (wsbx worker --help)");
+
   std::string validate_file;
   CLI::App* validate = app.add_subcommand("validate", "Decode and validate a module");
   validate->add_option("file", validate_file, "The .wasm module")->required();
@@ -491,6 +496,7 @@ int Main(int argc, char** argv) {
 }  // namespace wsbx
 
 int main(int argc, char** argv) {
+  if (int code = wsbx::MaybeRunServe(argc, argv); code >= 0) return code;
   wsbx::InstallSignalHandlers();
   return wsbx::Conclude(wsbx::Main(argc, argv));
 }

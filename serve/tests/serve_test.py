@@ -1,0 +1,370 @@
+"""End-to-end tests of `wsbx serve` and `wsbx worker`: the built binaries
+on loopback ports, the example guests of serve/examples, and (for the
+queue) a real nats-server started here. Paths come from the environment
+that meson sets: WSBX_BIN, WSBX_SERVE_GUESTS (folder of serve_*.wasm)."""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+WSBX = os.environ.get("WSBX_BIN", "wsbx")
+GUESTS = os.environ.get("WSBX_SERVE_GUESTS", ".")
+
+
+def guest(name):
+    path = os.path.join(GUESTS, "serve_" + name + ".wasm")
+    assert os.path.exists(path), path + " is not built"
+    return path
+
+
+class Server:
+    """A running `wsbx serve`, its stderr collected line by line."""
+
+    def __init__(self, args, env=None):
+        self.proc = subprocess.Popen(
+            [WSBX, "serve", "--listen", "127.0.0.1:0"] + args,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=env)
+        self.lines = []
+        self.port = None
+        ready = threading.Event()
+
+        def read():
+            for line in self.proc.stderr:
+                self.lines.append(line.rstrip("\n"))
+                m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
+                if m:
+                    self.port = int(m.group(1))
+                    ready.set()
+            ready.set()
+
+        self.reader = threading.Thread(target=read, daemon=True)
+        self.reader.start()
+        ready.wait(30)
+        assert self.port, "server did not start:\n" + "\n".join(self.lines)
+
+    def conn(self, timeout=30):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, timeout=30):
+        c = self.conn(timeout)
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, dict(r.getheaders()), data
+
+    def wait_log(self, pattern, timeout=20):
+        end = time.time() + timeout
+        while time.time() < end:
+            if any(re.search(pattern, l) for l in self.lines):
+                return True
+            time.sleep(0.02)
+        return False
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        code = self.proc.wait(timeout)
+        self.reader.join(5)
+        return code
+
+
+def write_config(tmp_path, routes, **top):
+    config = dict(top)
+    config["routes"] = routes
+    path = tmp_path / "routes.json"
+    path.write_text(json.dumps(config))
+    return str(path)
+
+
+@pytest.fixture
+def server(tmp_path):
+    routes = {
+        "/hello": {"module": guest("json_hello")},
+        "/cgi": {"module": guest("cgi_hello"), "contract": "cgi",
+                 "env": {"GREETING": "granted"}},
+        "/echo": {"module": guest("echo_json"), "max_body": "64K"},
+        "/spin": {"module": guest("spin"), "timeout": "300ms"},
+        "/trap": {"module": guest("trap")},
+        "/badjson": {"module": guest("bad_json")},
+        "/exit3": {"module": guest("exit3")},
+        "/big": {"module": guest("big_output"), "max_output": "1M"},
+        "/binary": {"module": guest("binary_body")},
+        "/one": {"module": guest("slow"), "concurrency": 1, "queue": 0,
+                 "retry_after": 7},
+        "/async": {"module": guest("echo_json"), "async": True},
+        "/slow": {"module": guest("slow")},
+    }
+    s = Server([write_config(tmp_path, routes, header_timeout="500ms",
+                             access_log=str(tmp_path / "access.jsonl"),
+                             workers=2)])
+    s.tmp = tmp_path
+    yield s
+    s.stop()
+
+
+def test_json_contract(server):
+    status, headers, body = server.request("POST", "/hello/x?y=1", body=b"abc")
+    assert status == 200
+    assert headers["content-type"] == "application/json"
+    doc = json.loads(body)
+    assert doc["hello"] == "POST /hello/x?y=1"
+    assert doc["bytes"] == 3
+
+
+def test_cgi_contract(server):
+    status, headers, body = server.request(
+        "POST", "/cgi/more/path?a=b", body=b"posted body",
+        headers={"Content-Type": "text/plain"})
+    assert status == 200, body
+    assert headers["Content-Type"].startswith("text/plain")
+    text = body.decode()
+    assert "hello from CGI" in text
+    assert "POST" in text and "a=b" in text and "/more/path" in text
+    assert "posted body" in text
+
+
+def test_fresh_instance_per_request_and_keep_alive(server):
+    c = server.conn()
+    for i in range(5):
+        payload = ("request %d" % i).encode()
+        c.request("POST", "/echo", body=payload)
+        r = c.getresponse()
+        assert r.status == 200
+        assert r.read() == payload
+        # A static counter in the guest: 1 every time, so no state leaks.
+        assert r.getheader("x-counter") == "1"
+    c.close()
+
+
+def test_binary_bodies_travel_base64(server):
+    status, _, body = server.request("GET", "/binary")
+    assert status == 200
+    assert body == bytes(range(256))
+    raw = bytes([0, 255, 128, 10, 13])
+    status, _, body = server.request("POST", "/echo", body=raw)
+    assert status == 200 and body == raw
+
+
+def test_failures_map_to_http(server):
+    status, _, body = server.request("GET", "/spin")
+    assert status == 504
+    for path in ("/trap", "/badjson", "/exit3", "/big"):
+        status, _, body = server.request("GET", path)
+        assert status == 502, path
+        assert b"failing on purpose" not in body
+    # The guest's stderr is in the server's log, not the response.
+    assert server.wait_log("failing on purpose")
+    status, _, _ = server.request("GET", "/nowhere")
+    assert status == 404
+
+
+def test_body_over_limit_is_413(server):
+    status, _, _ = server.request("POST", "/echo", body=b"x" * (64 * 1024 + 1))
+    assert status == 413
+    status, _, body = server.request("POST", "/echo", body=b"x" * (64 * 1024))
+    assert status == 200 and len(body) == 64 * 1024
+
+
+def test_malformed_request_is_400(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        reply = s.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 400")
+
+
+def test_header_timeout_closes_slow_clients(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"GET /hello HTTP/1.1\r\nHost: x\r\n")  # never finished
+        start = time.time()
+        data = s.recv(4096)
+        assert data == b""  # closed by the server
+        assert time.time() - start < 5
+
+
+def test_queue_full_is_503_with_retry_after(server):
+    results = []
+
+    def slow():
+        results.append(server.request("GET", "/one?ms=800")[0])
+
+    t = threading.Thread(target=slow)
+    t.start()
+    time.sleep(0.3)
+    status, headers, _ = server.request("GET", "/one?ms=10")
+    t.join()
+    assert results == [200]
+    assert status == 503
+    assert headers["Retry-After"] == "7"
+
+
+def test_metrics_and_access_log(server):
+    server.request("POST", "/echo", body=b"a")
+    server.request("POST", "/echo", body=b"b")
+    server.request("GET", "/spin")
+    status, headers, body = server.request("GET", "/metrics")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    text = body.decode()
+    assert 'wsbx_requests_total{route="/echo",status="200"} 2' in text
+    assert re.search(r'wsbx_timeouts_total\{route="/spin"\} 1\b', text)
+    assert 'wsbx_request_duration_seconds_count{route="/echo"} 2' in text
+    assert re.search(r'wsbx_fuel_total\{route="/echo"\} [1-9]', text)
+    lines = (server.tmp / "access.jsonl").read_text().splitlines()
+    records = [json.loads(l) for l in lines]
+    echo = [r for r in records if r["route"] == "/echo"]
+    assert len(echo) == 2 and all(r["status"] == 200 for r in echo)
+    assert any(r["route"] == "/spin" and r["status"] == 504 for r in records)
+
+
+def test_async_job(server):
+    status, headers, body = server.request("POST", "/async", body=b"later")
+    assert status == 202
+    job = json.loads(body)
+    assert headers["Location"] == "/jobs/" + job["id"]
+    for _ in range(200):
+        status, _, body = server.request("GET", "/jobs/" + job["id"])
+        assert status == 200
+        state = json.loads(body)
+        if state["state"] in ("done", "failed"):
+            break
+        time.sleep(0.02)
+    assert state["state"] == "done", state
+    assert state["status"] == 200
+    assert state["body"] == "later"
+    status, _, _ = server.request("GET", "/jobs/" + "0" * 32)
+    assert status == 404
+
+
+def test_sigterm_lets_in_flight_requests_finish(server):
+    results = []
+    t = threading.Thread(target=lambda: results.append(
+        server.request("GET", "/slow?ms=600")))
+    t.start()
+    time.sleep(0.25)
+    code = server.stop(signal.SIGTERM)
+    t.join()
+    assert results and results[0][0] == 200 and results[0][2] == b"slept 600"
+    assert code == 0
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", server.port), timeout=2)
+
+
+def test_sighup_reloads_a_changed_module_without_dropping(tmp_path):
+    module = tmp_path / "fn.wasm"
+    shutil.copy(guest("json_hello"), module)
+    s = Server([write_config(tmp_path, {"/fn": {"module": str(module)}})])
+    try:
+        assert b"hello" in s.request("GET", "/fn")[2]
+        stop = threading.Event()
+        statuses = []
+
+        def load():
+            while not stop.is_set():
+                statuses.append(s.request("POST", "/fn", body=b"q")[0])
+
+        t = threading.Thread(target=load)
+        t.start()
+        new = tmp_path / "new.wasm"
+        shutil.copy(guest("echo_json"), new)
+        os.replace(new, module)
+        s.proc.send_signal(signal.SIGHUP)
+        assert s.wait_log(r"reloaded: 1 routes")
+        time.sleep(0.2)
+        stop.set()
+        t.join()
+        assert statuses and all(code == 200 for code in statuses)
+        assert s.request("POST", "/fn", body=b"echoed")[2] == b"echoed"
+    finally:
+        assert s.stop() == 0
+
+
+def test_one_route_command_line(tmp_path):
+    s = Server([guest("cgi_hello"), "--route", "/run", "--contract", "cgi",
+                "--mem", "16M", "--timeout", "2s"])
+    try:
+        status, _, body = s.request("GET", "/run?q=1")
+        assert status == 200 and b"hello from CGI" in body
+    finally:
+        s.stop()
+
+
+def test_bad_configs_are_refused(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"routes": {"/x": {"module": guest("spin"),
+                                                 "timeuot": "1s"}}}))
+    r = subprocess.run([WSBX, "serve", str(bad)], capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode == 1
+    assert "timeuot" in r.stderr
+    r = subprocess.run([WSBX, "serve", str(tmp_path / "missing.json")],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def nats(tmp_path):
+    exe = shutil.which("nats-server")
+    assert exe, "nats-server is not installed (Debian: apt-get install nats-server)"
+    port = free_port()
+    store = tmp_path / "js"
+    proc = subprocess.Popen([exe, "-js", "-a", "127.0.0.1", "-p", str(port),
+                             "-sd", str(store)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        end = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.time() < end, "nats-server did not start"
+                time.sleep(0.05)
+        yield "nats://127.0.0.1:%d" % port
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_jobs_through_nats_and_workers(tmp_path, nats):
+    config = write_config(tmp_path, {
+        "/job": {"module": guest("echo_json"), "async": True}})
+    s = Server([config, "--nats", nats, "--no-local-jobs"])
+    workers = [subprocess.Popen([WSBX, "worker", "--nats", nats, "--threads", "1",
+                                 config], stderr=subprocess.PIPE, text=True)
+               for _ in range(2)]
+    try:
+        ids = []
+        for i in range(6):
+            status, _, body = s.request("POST", "/job", body=("job %d" % i).encode())
+            assert status == 202
+            ids.append(json.loads(body)["id"])
+        for i, job in enumerate(ids):
+            for _ in range(500):
+                state = json.loads(s.request("GET", "/jobs/" + job)[2])
+                if state["state"] in ("done", "failed"):
+                    break
+                time.sleep(0.02)
+            assert state["state"] == "done", state
+            assert state["body"] == "job %d" % i
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            assert w.wait(30) == 0, w.stderr.read()
+        s.stop()

@@ -83,6 +83,11 @@ absl::StatusOr<std::string> Base64Decode(std::string_view text) {
       }
       v = v << 6 | static_cast<uint32_t>(d);
     }
+    // Canonical only: the bits padding leaves over must be zero.
+    if ((pad == 1 && (v & 0xFF) != 0) || (pad == 2 && (v & 0xFFFF) != 0)) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("base64: non-zero bits before the padding at offset %d", i));
+    }
     out.push_back(static_cast<char>(v >> 16));
     if (pad < 2) out.push_back(static_cast<char>(v >> 8 & 0xFF));
     if (pad < 1) out.push_back(static_cast<char>(v & 0xFF));

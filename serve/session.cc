@@ -109,6 +109,9 @@ class Session : public std::enable_shared_from_this<Session> {
     arrival_ = Clock::now();
     ++state_.open_requests;
     counted_ = true;
+    if (ec == http::error::header_limit) {
+      return Reject(431, absl::StrCat("the header is over ", kHeaderLimit, " bytes"));
+    }
     if (ec) return Reject(400, absl::StrCat("malformed request: ", ec.message()));
     const auto& req = parser_->get();
     request_ = HttpRequest();

@@ -77,6 +77,10 @@ TEST_CASE("Base64 round-trips every byte value and every tail length") {
 
 TEST_CASE("Base64Decode rejects what is not canonical base64") {
   CHECK_ERROR_CONTAINS(Base64Decode("Zg="), "not a multiple of 4");
+  // Only the canonical form: bits left over by the padding are zero.
+  CHECK_ERROR_CONTAINS(Base64Decode("Zh=="), "non-zero bits before the padding");
+  CHECK_ERROR_CONTAINS(Base64Decode("Zm9="), "non-zero bits before the padding");
+  CHECK(Base64Decode("Zm8=").value() == "fo");
   CHECK_ERROR_CONTAINS(Base64Decode("Zm9v\n"), "not a multiple of 4");
   CHECK_ERROR_CONTAINS(Base64Decode("Zm 9"), "invalid character at offset 2");
   CHECK_ERROR_CONTAINS(Base64Decode("Zm9-"), "invalid character at offset 3");

@@ -175,6 +175,95 @@ def test_body_over_limit_is_413(server):
     assert status == 200 and len(body) == 64 * 1024
 
 
+def test_chunked_body_over_limit_is_413(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        chunk = b"x" * 16384
+        try:
+            for _ in range(5):  # 80 KiB in all, over the route's 64K
+                s.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            s.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server may close before the rest is sent
+        reply = s.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 413")
+
+
+def test_oversized_header_is_431(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 +
+                  b"\r\n\r\n")
+        reply = s.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 431")
+
+
+def test_pipelined_requests_are_answered_in_order(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        req = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s"
+        s.sendall(req % (5, b"first") + req % (6, b"second"))
+        data = b""
+        end = time.time() + 10
+        while data.count(b"HTTP/1.1 200") < 2 and time.time() < end:
+            data += s.recv(65536)
+    assert data.count(b"HTTP/1.1 200") == 2
+    assert data.index(b"first") < data.index(b"second")
+
+
+def test_many_connections_and_a_client_that_leaves(server):
+    # A client that sends a request and goes away before the answer.
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    s.sendall(b"GET /slow?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.close()
+    results = []
+
+    def one(i):
+        results.append(server.request("POST", "/echo", body=b"%d" % i))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(64)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 64
+    assert all(status == 200 for status, _, _ in results)
+    assert sorted(int(body) for _, _, body in results) == list(range(64))
+    assert server.proc.poll() is None
+
+
+def test_idle_keep_alive_connections_are_closed(tmp_path):
+    s = Server([write_config(tmp_path, {"/e": {"module": guest("echo_json")}},
+                             idle_timeout="300ms")])
+    try:
+        c = s.conn()
+        c.request("POST", "/e", body=b"x")
+        assert c.getresponse().read() == b"x"
+        time.sleep(0.8)
+        with pytest.raises((http.client.HTTPException, OSError)):
+            c.request("POST", "/e", body=b"y")
+            c.getresponse().read()
+    finally:
+        s.stop()
+
+
+def test_route_audit_log(tmp_path):
+    tool = os.environ.get("WSBX_TEST_TOOL")
+    assert tool, "WSBX_TEST_TOOL is not set (run through meson test)"
+    data = tmp_path / "data"
+    data.mkdir()
+    audit = tmp_path / "audit.jsonl"
+    s = Server([write_config(tmp_path, {"/t": {
+        "module": tool, "args": ["escape"], "contract": "cgi",
+        "dirs": [{"host": str(data), "guest": "/data", "read_only": True}],
+        "audit_log": str(audit)}})])
+    try:
+        status, _, _ = s.request("GET", "/t")
+        assert status == 502  # the tool writes no CGI header
+    finally:
+        s.stop()
+    events = [json.loads(l) for l in audit.read_text().splitlines()]
+    assert events and all("path_open" in e.get("function", "") for e in events), events
+
+
 def test_malformed_request_is_400(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
         s.sendall(b"NOT HTTP AT ALL\r\n\r\n")

@@ -36,7 +36,10 @@ struct RouteFlags {
   std::string audit;
 };
 
+constexpr const char* kRouteGroup = "Route (the one-route form)";
+
 void AddRouteFlags(CLI::App* app, RouteFlags& f) {
+  app->option_defaults()->group(kRouteGroup);
   app->add_option("--route", f.route, "URL path of the one route")->default_val("/");
   app->add_option("--contract", f.contract, "json or cgi")->default_val("json");
   app->add_option("--policy", f.policy, "standard, strict or paranoid")->default_val("strict");
@@ -54,6 +57,7 @@ void AddRouteFlags(CLI::App* app, RouteFlags& f) {
   app->add_option("--queue", f.queue, "requests waiting beyond that; then 503")->default_val(64);
   app->add_flag("--async", f.async, "answer 202 with a job id; GET /jobs/ID for the result");
   app->add_option("--audit", f.audit, "JSON Lines file of refused operations");
+  app->option_defaults()->group("Options");
 }
 
 absl::Status AddDir(wsbx::serve::RouteConfig& r, const std::string& spec, bool ro) {
@@ -149,7 +153,12 @@ int main(int argc, char** argv) {
   worker->add_option("CONFIG", worker_config, "routes.json (its async routes)")->required();
   worker->add_option("--nats", nats, "NATS URL")->required();
   worker->add_option("--threads", threads, "jobs run at once (default: one per core)");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // --help prints and gives 0
+    return code == 0 ? 0 : 2;      // usage errors: 2, as for `wsbx run`
+  }
 
   if (worker->parsed()) {
     auto config = wsbx::serve::LoadServeConfig(worker_config);
@@ -162,6 +171,17 @@ int main(int argc, char** argv) {
   }
   wsbx::serve::ServerOptions options;
   const bool is_config = absl::EndsWith(target, ".json");
+  if (is_config) {
+    // Route settings belong in the file: a flag beside it would be ignored.
+    for (const CLI::Option* opt : serve->get_options()) {
+      if (opt->get_group() == kRouteGroup && opt->count() > 0) {
+        std::fprintf(stderr, "wsbx serve: %s sets the one route of `wsbx serve MODULE`; "
+                     "with a config file, set it in the file's route\n",
+                     opt->get_name().c_str());
+        return 2;
+      }
+    }
+  }
   auto config = is_config ? wsbx::serve::LoadServeConfig(target) : OneRoute(target, flags);
   if (!config.ok()) return Fail(config.status());
   options.config = *std::move(config);

@@ -398,6 +398,20 @@ def test_bad_configs_are_refused(tmp_path):
     r = subprocess.run([WSBX, "serve", str(tmp_path / "missing.json")],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 1
+    assert "missing.json" in r.stderr
+    # Route flags belong to the one-route form, not beside a config file.
+    r = subprocess.run([WSBX, "serve", str(bad), "--timeout", "1s"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "--timeout" in r.stderr
+    r = subprocess.run([WSBX, "serve", guest("spin"), "--timeout", "1"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and "add a unit" in r.stderr
+    r = subprocess.run([WSBX, "serve", guest("spin"), "--listen", "nonsense"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and "listen" in r.stderr
+    r = subprocess.run([WSBX, "serve", "--bogus"], capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode == 2
 
 
 def free_port():

@@ -559,8 +559,11 @@ void CheckCapEvents(const Wasi& wasi, const std::string& cap) {
 
 TEST_CASE("guest: printf, fwrite and fprintf fail with EFBIG at the cap") {
   // The cap falls inside line 9, after line 9, and before line 0.
-  for (auto [cap, lines] :
+  for (const auto& cap_lines :
        {std::pair<uint64_t, int>{95, 9}, {100, 10}, {0, 0}}) {
+    // Plain variables: clang 14 cannot capture structured bindings (CAPTURE).
+    const uint64_t cap = cap_lines.first;
+    const int lines = cap_lines.second;
     CAPTURE(cap);
     WasiOptions o;
     o.max_output_bytes = cap;

@@ -287,14 +287,6 @@ std::optional<JobState> StateFromName(std::string_view name) {
   return std::nullopt;
 }
 
-JobStatus StatusOf(const Job& job, JobState state) {
-  JobStatus status;
-  status.id = job.id;
-  status.route = job.route;
-  status.state = state;
-  return status;
-}
-
 bool IsFinished(JobState state) {
   return state == JobState::kDone || state == JobState::kFailed;
 }
@@ -309,6 +301,14 @@ const char* ToString(JobState state) {
     case JobState::kFailed: return "failed";
   }
   return "unknown";
+}
+
+JobStatus StatusOf(const Job& job, JobState state) {
+  JobStatus status;
+  status.id = job.id;
+  status.route = job.route;
+  status.state = state;
+  return status;
 }
 
 std::string NewJobId() {

@@ -63,6 +63,8 @@ absl::StatusOr<JobStatus> ParseStatus(std::string_view text);
 // 32 lowercase hex digits from getrandom(2) (128 bits: ids are unguessable,
 // so knowing one's own id is what grants reading the result).
 std::string NewJobId();
+// A status of `job` in `state`, with nothing else filled in.
+JobStatus StatusOf(const Job& job, JobState state);
 // True for what NewJobId makes; the NATS queue uses ids in subjects and keys.
 bool IsJobId(std::string_view id);
 

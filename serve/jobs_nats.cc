@@ -211,14 +211,6 @@ absl::StatusOr<NatsHandles> Open(const NatsOptions& o) {
   return h;
 }
 
-JobStatus StatusOf(const Job& job, JobState state) {
-  JobStatus status;
-  status.id = job.id;
-  status.route = job.route;
-  status.state = state;
-  return status;
-}
-
 absl::Status PutStatus(kvStore* kv, const JobStatus& status) {
   const std::string value = SerializeStatus(status);
   if (value.size() > INT_MAX) {

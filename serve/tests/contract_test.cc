@@ -54,7 +54,10 @@ TEST_CASE("Base64 matches the RFC 4648 section 10 test vectors") {
       {"foob", "Zm9vYg=="},
       {"fooba", "Zm9vYmE="},
       {"foobar", "Zm9vYmFy"}};
-  for (const auto& [plain, encoded] : vectors) {
+  for (const auto& vector : vectors) {
+    // Named copies: clang 14 cannot capture structured bindings (CAPTURE).
+    const auto& plain = vector.first;
+    const auto& encoded = vector.second;
     CAPTURE(plain);
     CHECK(Base64Encode(plain) == encoded);
     const absl::StatusOr<std::string> decoded = Base64Decode(encoded);
@@ -541,7 +544,9 @@ TEST_CASE("CgiEnvironment gives the RFC 3875 variables in order") {
 
 TEST_CASE(
     "CgiEnvironment never passes Proxy, Authorization or underscore names") {
-  for (const auto& [name, value] : CgiEnvironment(CgiRequest())) {
+  for (const auto& entry : CgiEnvironment(CgiRequest())) {
+    const std::string& name = entry.first;
+    const std::string& value = entry.second;
     CAPTURE(name);
     CHECK(name != "HTTP_PROXY");
     CHECK(name != "HTTP_AUTHORIZATION");

@@ -687,7 +687,7 @@ TEST_CASE("NATS queue: two workers share the jobs, each done once") {
   CHECK(first.Stop().ok());
   CHECK(second.Stop().ok());
   CHECK(runs.size() == jobs.size());
-  for (const auto& [id, count] : runs) CHECK_MESSAGE(count == 1, id);
+  for (const auto& run : runs) CHECK_MESSAGE(run.second == 1, run.first);
   CHECK(by_worker[0] > 0);
   CHECK(by_worker[1] > 0);
 }

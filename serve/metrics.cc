@@ -145,7 +145,7 @@ constexpr Family kFamilies[] = {
     {"wsbx_queued", "gauge", "Requests waiting for a free slot.",
      &WriteOne<&Stats::queued>},
     {"wsbx_rejected_total", "counter",
-     "Requests rejected before the guest ran (503, 413, 400).",
+     "Requests answered without running a guest (400, 404, 408, 413, 431, 503).",
      &WriteOne<&Stats::rejected>},
     {"wsbx_request_duration_seconds", "histogram",
      "Time from request arrival to response written.", &WriteDuration},

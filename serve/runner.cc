@@ -202,6 +202,23 @@ bool Scheduler::Submit(const std::shared_ptr<RouteRunner>& route,
   return true;
 }
 
+uint64_t Scheduler::DropWaiting() {
+  std::vector<std::function<void()>> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& route : routes_) {
+      for (auto& task : route->waiting_) dropped.push_back(std::move(task));
+      pending_ -= route->waiting_.size();
+      route->waiting_.clear();
+    }
+    routes_.erase(std::remove_if(routes_.begin(), routes_.end(),
+                                 [](const auto& r) { return r->running_ == 0; }),
+                  routes_.end());
+  }
+  cv_.notify_all();
+  return dropped.size();  // the tasks die here, outside the lock
+}
+
 uint64_t Scheduler::Pending() const {
   std::lock_guard<std::mutex> lock(mu_);
   return pending_;

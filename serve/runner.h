@@ -82,6 +82,9 @@ class Scheduler {
   // Queues `task` for `route`. False when the route already has
   // `concurrency` running and `queue` waiting (the caller answers 503).
   bool Submit(const std::shared_ptr<RouteRunner>& route, std::function<void()> task);
+  // Drops the requests still waiting (a drain's grace has run out); the
+  // number dropped. Their tasks are destroyed on the calling thread.
+  uint64_t DropWaiting();
   // Requests queued or running, over all routes.
   uint64_t Pending() const;
   uint32_t workers() const { return static_cast<uint32_t>(threads_.size()); }

@@ -180,7 +180,12 @@ class Signals {
     CloseIdleSessions(state_);
     const bool idle = state_.open_requests == 0 && state_.scheduler.Pending() == 0;
     if (idle || Clock::now() >= deadline_) {
-      if (!idle) state_.log.Write("shutdown grace spent; closing with requests unfinished");
+      if (!idle) {
+        const uint64_t dropped = state_.scheduler.DropWaiting();
+        state_.log.Write(absl::StrCat("shutdown grace spent: ", dropped,
+                                      " queued requests dropped unanswered, running ones "
+                                      "end within their timeouts"));
+      }
       if (state_.jobs) {
         const auto left = deadline_ - Clock::now();
         state_.jobs->Shutdown(std::max<Clock::duration>(left, std::chrono::seconds(0)));
@@ -309,6 +314,12 @@ absl::Status RunServer(ServerOptions options) {
 absl::Status RunWorker(const ServeConfig& config, const NatsOptions& nats,
                        uint32_t threads) {
   signal(SIGPIPE, SIG_IGN);
+  // First of all, so that a SIGTERM during start-up is a clean stop.
+  static std::atomic<bool> stop{false};
+  struct sigaction sa = {};
+  sa.sa_handler = [](int) { stop = true; };
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
   ServeConfig c = config;
   c.workers = threads;
   ServerState state(c, 1);
@@ -318,11 +329,6 @@ absl::Status RunWorker(const ServeConfig& config, const NatsOptions& nats,
     return absl::InvalidArgumentError("the config has no async route: nothing to work on");
   }
   state.set_routes(*routes);
-  static std::atomic<bool> stop{false};
-  struct sigaction sa = {};
-  sa.sa_handler = [](int) { stop = true; };
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
   state.log.Write(absl::StrCat("worker: ", threads, " threads, ", (*routes)->runners.size(),
                                " async routes, queue ", nats.url));
   absl::Status st = RunNatsWorker(nats, MakeJobRunner(state), threads, &stop);

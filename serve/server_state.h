@@ -62,6 +62,9 @@ struct ServerState {
   LineLog log{"-"};          // server diagnostics and guests' stderr
   Scheduler scheduler;
   std::unique_ptr<JobQueue> jobs;
+  // Calls that may wait on the network (the job queue) run here, never on
+  // the network thread.
+  boost::asio::thread_pool blocking{2};
 
   // Any thread reads the routes; the network thread replaces them.
   std::shared_ptr<const RouteTable> routes() const;

@@ -31,6 +31,8 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 constexpr uint32_t kHeaderLimit = 16 * 1024;
+// What the server's own endpoints (/metrics, /jobs/ID) accept as a body.
+constexpr uint64_t kInternalBodyLimit = 64 * 1024;
 
 bool HopByHop(const std::string& name) {
   for (const char* h : {"connection", "keep-alive", "transfer-encoding",
@@ -128,19 +130,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (request_.path.empty() || request_.path[0] != '/') {
       return Reject(400, "the request target must be a path");
     }
-    if (request_.path == "/metrics" && request_.method == "GET") {
-      return ServeMetrics();
+    // The server's own endpoints read (and drop) a small body too, so that
+    // a keep-alive connection stays in step.
+    internal_ = request_.method == "GET" &&
+                (request_.path == "/metrics" || absl::StartsWith(request_.path, "/jobs/"));
+    if (!internal_) {
+      route_ = state_.routes()->Match(request_.path);
+      if (!route_) return Reject(404, "no route for " + request_.path);
+      record_.route = route_->config().path;
     }
-    if (absl::StartsWith(request_.path, "/jobs/") && request_.method == "GET") {
-      return ServeJob(request_.path.substr(6));
-    }
-    route_ = state_.routes()->Match(request_.path);
-    if (!route_) return Reject(404, "no route for " + request_.path);
-    record_.route = route_->config().path;
-    const uint64_t limit = route_->config().max_body_bytes;
+    const uint64_t limit = BodyLimit();
     if (parser_->content_length() && *parser_->content_length() > limit) {
-      return Reject(413, absl::StrCat("the body is over this route's limit of ",
-                                      limit, " bytes"));
+      return Reject(413, absl::StrCat("the body is over the limit of ", limit, " bytes"));
     }
     parser_->body_limit(limit);
     if (absl::EqualsIgnoreCase(std::string(req[http::field::expect]), "100-continue")) {
@@ -164,15 +165,29 @@ class Session : public std::enable_shared_from_this<Session> {
                      });
   }
 
+  uint64_t BodyLimit() const {
+    return internal_ ? kInternalBodyLimit : route_->config().max_body_bytes;
+  }
+
   void OnBody(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      return Reject(413, absl::StrCat("the body is over this route's limit of ",
-                                      route_->config().max_body_bytes, " bytes"));
+      return Reject(413, absl::StrCat("the body is over the limit of ", BodyLimit(), " bytes"));
     }
-    if (ec == beast::error::timeout) return Reject(408, "the body did not arrive in time");
+    if (ec == beast::error::timeout) {
+      // The timeout closed the stream: there is no one left to tell.
+      record_.status = 408;
+      record_.outcome = Outcome::kRejected;
+      LogRequest(0);
+      return Close();
+    }
     if (ec) return Reject(400, absl::StrCat("malformed request: ", ec.message()));
     stream_.expires_never();
     auto& req = parser_->get();
+    keep_alive_ = req.keep_alive();
+    if (internal_) {
+      if (request_.path == "/metrics") return ServeMetrics();
+      return ServeJob(request_.path.substr(6));
+    }
     request_.body = std::move(req.body());
     request_.remote_addr = remote_addr_;
     request_.remote_port = remote_port_;
@@ -184,7 +199,6 @@ class Session : public std::enable_shared_from_this<Session> {
                                  ? *host : host->substr(0, colon);
     }
     request_.route = route_->config().path;
-    keep_alive_ = req.keep_alive();
     if (route_->config().async) return SubmitJob();
     RunOnWorker();
   }
@@ -216,18 +230,28 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // The job queue may wait on the network (NATS): its calls run on the
+  // blocking pool, and their answers come back to the network thread.
   void SubmitJob() {
-    Job job;
-    job.id = NewJobId();
-    job.route = route_->config().path;
-    job.request = request_;
-    absl::Status submitted = state_.jobs->Submit(job);
+    auto job = std::make_shared<Job>();
+    job->id = NewJobId();
+    job->route = route_->config().path;
+    job->request = request_;
+    const uint32_t retry = route_->config().retry_after_seconds;
+    net::post(state_.blocking, [self = shared_from_this(), job, retry] {
+      absl::Status submitted = self->state_.jobs->Submit(*job);
+      net::post(self->state_.ioc, [self, job, retry, submitted] {
+        self->OnSubmitted(*job, retry, submitted);
+      });
+    });
+  }
+
+  void OnSubmitted(const Job& job, uint32_t retry, const absl::Status& submitted) {
     if (!submitted.ok()) {
       state_.log.Write(absl::StrCat("route ", job.route, ": job not queued: ",
                                     submitted.message()));
       HttpResponse busy = ErrorResponse(503, "the job queue is full or unreachable");
-      busy.headers.emplace_back("Retry-After",
-                                absl::StrCat(route_->config().retry_after_seconds));
+      busy.headers.emplace_back("Retry-After", absl::StrCat(retry));
       record_.outcome = Outcome::kRejected;
       return Respond(std::move(busy));
     }
@@ -245,14 +269,18 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpResponse r;
     r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     r.body = state_.metrics.Render();
-    keep_alive_ = parser_->get().keep_alive();
     Respond(std::move(r));
   }
 
   void ServeJob(const std::string& id) {
-    keep_alive_ = parser_->get().keep_alive();
     if (!IsJobId(id)) return Respond(ErrorResponse(404, "no job " + id));
-    absl::StatusOr<JobStatus> status = state_.jobs->Get(id);
+    net::post(state_.blocking, [self = shared_from_this(), id] {
+      auto status = std::make_shared<absl::StatusOr<JobStatus>>(self->state_.jobs->Get(id));
+      net::post(self->state_.ioc, [self, id, status] { self->OnJobStatus(id, *status); });
+    });
+  }
+
+  void OnJobStatus(const std::string& id, const absl::StatusOr<JobStatus>& status) {
     if (!status.ok()) {
       if (absl::IsNotFound(status.status())) return Respond(ErrorResponse(404, "no job " + id));
       state_.log.Write(absl::StrCat("GET /jobs/", id, ": ", status.status().message()));
@@ -281,9 +309,14 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(http::field::server, "wsbx");
     const unsigned s = response.status;
     if (s == 204 || s == 304) response.body.clear();
+    const size_t length = response.body.size();
     res->body() = std::move(response.body);
     res->keep_alive(keep_alive_ && !state_.draining);
     res->prepare_payload();
+    if (request_.method == "HEAD") {  // the length a GET would have, no body
+      res->body().clear();
+      if (s != 204 && s != 304) res->content_length(length);
+    }
     record_.status = response.status;
     stream_.expires_after(state_.config.idle_timeout);
     http::async_write(stream_, *res,
@@ -292,12 +325,16 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
-  void OnWritten(beast::error_code ec, const http::response<http::string_body>& res) {
+  void LogRequest(uint64_t response_bytes) {
     record_.latency = Clock::now() - arrival_;
     state_.metrics.Record(record_);
     state_.access_log.Write(AccessLogLine(std::chrono::system_clock::now(), remote_addr_,
                                           request_.method, request_.target, record_,
-                                          res.body().size(), job_id_));
+                                          response_bytes, job_id_));
+  }
+
+  void OnWritten(beast::error_code ec, const http::response<http::string_body>& res) {
+    LogRequest(res.body().size());
     if (counted_) --state_.open_requests;
     counted_ = false;
     const bool again = !ec && res.keep_alive();
@@ -328,6 +365,7 @@ class Session : public std::enable_shared_from_this<Session> {
   uint16_t remote_port_ = 0, local_port_ = 0;
   Clock::time_point arrival_;
   bool keep_alive_ = false;
+  bool internal_ = false;  // GET /metrics or /jobs/ID
   bool idle_ = false;
   bool counted_ = false;
 };

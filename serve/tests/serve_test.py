@@ -264,6 +264,97 @@ def test_route_audit_log(tmp_path):
     assert events and all("path_open" in e.get("function", "") for e in events), events
 
 
+def read_responses(sock, count, timeout=10):
+    """Reads `count` responses framed by Content-Length from a raw socket."""
+    data, out = b"", []
+    end = time.time() + timeout
+    while len(out) < count and time.time() < end:
+        head_end = data.find(b"\r\n\r\n")
+        if head_end >= 0:
+            head = data[:head_end].decode()
+            m = re.search(r"(?im)^content-length: *(\d+)", head)
+            length = int(m.group(1)) if m else 0
+            take = length
+            if len(data) >= head_end + 4 + take:
+                out.append((head, data[head_end + 4:head_end + 4 + take]))
+                data = data[head_end + 4 + take:]
+                continue
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return out, data
+
+
+def test_head_has_the_length_but_no_body(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                  b"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        end = time.time() + 10
+        while data.count(b"HTTP/1.1 200") < 2 and time.time() < end:
+            data += s.recv(65536)
+    head_end = data.index(b"\r\n\r\n") + 4
+    length = int(re.search(rb"(?im)^content-length: *(\d+)", data[:head_end]).group(1))
+    assert length > 0
+    # Right after the HEAD answer's header comes the GET's answer (the guest
+    # saw "HEAD /hello" there, so its length differs by one).
+    rest = data[head_end:]
+    assert rest.startswith(b"HTTP/1.1 200")
+    get_head, get_body = rest.split(b"\r\n\r\n", 1)
+    get_length = int(re.search(rb"(?im)^content-length: *(\d+)", get_head).group(1))
+    assert len(get_body) == get_length == length - 1
+
+
+def test_a_body_sent_to_metrics_does_not_leak_into_the_next_request(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcde"
+                  b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nnext")
+        out, _ = read_responses(s, 2)
+    assert [h.split("\r\n")[0] for h, _ in out] == ["HTTP/1.1 200 OK"] * 2
+    assert out[1][1] == b"next"
+
+
+def test_a_body_that_stops_arriving_is_cut_off(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab")
+        start = time.time()
+        assert s.recv(4096) == b""  # closed at the header/body timeout
+        assert time.time() - start < 5
+    end = time.time() + 5
+    log = server.tmp / "access.jsonl"
+    while '"status":408' not in log.read_text() and time.time() < end:
+        time.sleep(0.02)
+    assert '"status":408' in log.read_text()
+
+
+def test_requests_still_queued_when_the_grace_ends_are_not_run(tmp_path):
+    s = Server([write_config(tmp_path, {"/slow": {"module": guest("slow")}},
+                             workers=1, shutdown_grace="200ms")])
+    results = []
+
+    def one():
+        try:
+            results.append(s.request("GET", "/slow?ms=700")[0])
+        except (OSError, http.client.HTTPException):
+            results.append("closed")
+
+    threads = [threading.Thread(target=one) for _ in range(3)]
+    for t in threads:
+        t.start()
+        time.sleep(0.05)
+    time.sleep(0.2)
+    start = time.time()
+    code = s.stop()
+    for t in threads:
+        t.join()
+    # The running one ends (its connection is gone with the server); the
+    # queued ones were dropped, not run one after another.
+    assert time.time() - start < 2.0
+    assert code == 0
+    assert s.wait_log(r"2 queued requests dropped")
+
+
 def test_malformed_request_is_400(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
         s.sendall(b"NOT HTTP AT ALL\r\n\r\n")
@@ -452,6 +543,9 @@ def test_jobs_through_nats_and_workers(tmp_path, nats):
                                  config], stderr=subprocess.PIPE, text=True)
                for _ in range(2)]
     try:
+        for w in workers:  # each says so once its routes are built
+            line = w.stderr.readline()
+            assert line.startswith("worker: "), line
         ids = []
         for i in range(6):
             status, _, body = s.request("POST", "/job", body=("job %d" % i).encode())
@@ -466,8 +560,10 @@ def test_jobs_through_nats_and_workers(tmp_path, nats):
             assert state["state"] == "done", state
             assert state["body"] == "job %d" % i
     finally:
-        for w in workers:
-            w.send_signal(signal.SIGTERM)
-        for w in workers:
-            assert w.wait(30) == 0, w.stderr.read()
-        s.stop()
+        try:
+            for w in workers:
+                w.send_signal(signal.SIGTERM)
+            codes = [w.wait(60) for w in workers]
+        finally:
+            assert s.stop() == 0
+        assert codes == [0, 0], [w.stderr.read() for w in workers]

@@ -511,6 +511,9 @@ def free_port():
         return s.getsockname()[1]
 
 
+nats_procs = {}  # port -> the nats-server a test started
+
+
 @pytest.fixture
 def nats(tmp_path):
     exe = shutil.which("nats-server")
@@ -529,6 +532,7 @@ def nats(tmp_path):
             except OSError:
                 assert time.time() < end, "nats-server did not start"
                 time.sleep(0.05)
+        nats_procs[port] = proc
         yield "nats://127.0.0.1:%d" % port
     finally:
         proc.terminate()
@@ -567,3 +571,27 @@ def test_jobs_through_nats_and_workers(tmp_path, nats):
         finally:
             assert s.stop() == 0
         assert codes == [0, 0], [w.stderr.read() for w in workers]
+
+
+def test_an_unreachable_queue_does_not_hold_other_requests(tmp_path, nats):
+    config = write_config(tmp_path, {
+        "/job": {"module": guest("echo_json"), "async": True},
+        "/hello": {"module": guest("json_hello")}})
+    s = Server([config, "--nats", nats])
+    try:
+        assert s.request("POST", "/job", body=b"x")[0] == 202
+        proc = nats_procs[int(nats.rsplit(":", 1)[1])]
+        proc.terminate()
+        proc.wait(10)
+        results = []
+        t = threading.Thread(target=lambda: results.append(
+            s.request("POST", "/job", body=b"y", timeout=60)[0]))
+        t.start()
+        time.sleep(0.2)
+        start = time.time()
+        assert s.request("GET", "/hello")[0] == 200
+        assert time.time() - start < 1.0  # not behind the queue's wait
+        t.join()
+        assert results == [503]
+    finally:
+        s.stop()

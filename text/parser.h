@@ -1,0 +1,114 @@
+// Parser from tokens to a TextModule (spec 6.4-6.6), expanding every
+// abbreviation as it reads. Fields in parser.cc, instructions in
+// parser_instr.cc; indices are left for ResolveModule (resolve.cc), except
+// labels, which are lexically scoped and resolved while parsing.
+#ifndef WSBX_TEXT_PARSER_H_
+#define WSBX_TEXT_PARSER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "text/lexer.h"
+#include "text/text_module.h"
+
+namespace wsbx::text {
+
+// Parses a whole source's tokens: `(module id? field*)` or `field*`.
+absl::StatusOr<TextModule> ParseModule(const std::vector<Token>& tokens);
+
+// Fills every Ref::index and TypeUse::index, appending the types implicit
+// type uses need. Errors name the reference's line:col.
+absl::Status ResolveModule(TextModule& m);
+
+class Parser {
+ public:
+  Parser(const std::vector<Token>& tokens, TextModule& m)
+      : toks_(tokens), m_(m) {}
+
+  absl::Status ParseFields();
+
+ private:
+  // Token access.
+  const Token& Peek(size_t ahead = 0) const;
+  bool PeekLParenKeyword(std::string_view kw, size_t ahead = 0) const;
+  bool PeekKeyword(std::string_view kw) const;
+  const Token& Next() { return toks_[pos_ < toks_.size() - 1 ? pos_++ : pos_]; }
+  absl::Status Expect(TokenKind kind, std::string_view what);
+  absl::Status ExpectKeyword(std::string_view kw);
+  absl::Status Unexpected(std::string_view expected) const;
+  absl::Status ParseName(std::string* out);
+  absl::StatusOr<uint32_t> ParseU32();
+  absl::StatusOr<uint64_t> ParseU64();
+  bool PeekIndex() const;
+  absl::StatusOr<Ref> ParseIndex();
+  absl::Status BindName(Space space, uint32_t index);
+  absl::Status BindId(Space space, const Token& id, uint32_t index);
+
+  // Types.
+  bool PeekValType() const;
+  absl::StatusOr<uint8_t> ParseValType();
+  absl::StatusOr<uint8_t> ParseRefType();
+  absl::StatusOr<uint8_t> ParseHeapType();
+  absl::Status ParseParams(FuncSig& sig, std::vector<std::string>* names);
+  absl::Status ParseResults(std::vector<uint8_t>& results);
+  absl::Status ParseTypeUse(TypeUse& use, bool named_params);
+  absl::StatusOr<Limits> ParseLimits(bool is64);
+
+  // Module fields.
+  absl::Status ParseField();
+  absl::Status ParseTypeField();
+  absl::Status ParseImportField();
+  absl::Status ParseExportField();
+  absl::Status ParseInlineExports(Space kind, uint32_t index);
+  absl::Status ParseInlineImport(std::optional<ImportName>& import);
+  absl::Status NoteImport(Space kind, uint32_t index);
+  absl::Status ParseFuncField();
+  absl::Status ParseFuncDesc(Func& f);
+  absl::Status ParseTableField();
+  absl::Status ParseTableType(Table& t);
+  absl::Status ParseInlineElem(uint32_t table);
+  absl::Status ParseMemoryField();
+  absl::Status ParseGlobalField();
+  absl::Status ParseGlobalType(Global& g);
+  absl::Status ParseStartField();
+  absl::Status ParseElemField();
+  absl::Status ParseElemList(Elem& e, bool allow_bare_indices);
+  absl::Status ParseElemExprs(Elem& e);
+  absl::Status ParseDataField();
+  absl::Status ParseOffset(Expr& offset);
+  absl::Status ParseStrings(std::string& out);
+
+  // Instructions (parser_instr.cc).
+  bool PeekInstr() const;
+  bool PeekFoldedInstr() const;
+  absl::Status ParseInstrs(Expr& out);
+  absl::Status ParseExprUntilClose(Expr& out);
+  absl::Status ParseFolded(Expr& out);
+  absl::Status ParsePlain(Expr& out);
+  absl::Status ParseBlockFlat(Expr& out, Opcode op);
+  absl::Status ParseFoldedBlock(Expr& out, Opcode op);
+  absl::Status ParseLabelAndType(Instr& in);
+  absl::Status ParseEndLabel();
+  absl::Status ParseImmediates(Instr& in);
+  absl::Status ParseLabelRef(Ref& out);
+  absl::Status ParseMemArg(Instr& in, bool with_lane);
+  absl::Status ParseV128Const(Instr& in);
+  absl::Status ParseShuffle(Instr& in);
+  absl::Status ParseConst(Instr& in);
+  absl::Status ParseOptionalIndex(Ref& out);
+  absl::Status ParseTwoIndices(Instr& in, bool first_optional);
+
+  const std::vector<Token>& toks_;
+  TextModule& m_;
+  size_t pos_ = 0;
+  bool seen_definition_ = false;       // imports must precede definitions
+  std::vector<std::string> labels_;    // innermost last; "" when unnamed
+};
+
+}  // namespace wsbx::text
+
+#endif  // WSBX_TEXT_PARSER_H_

@@ -3,6 +3,8 @@
 // their inline import/export/elem/data abbreviations expanded in text order.
 #include "text/parser.h"
 
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -147,16 +149,15 @@ absl::StatusOr<uint8_t> Parser::ParseValType() {
 
 // `(param $x t)` or `(param t*)`, repeated; names parallel to params.
 absl::Status Parser::ParseParams(FuncSig& sig, std::vector<std::string>* names) {
+  std::unordered_set<std::string_view> seen;  // views of the tokens' names
   while (PeekLParenKeyword("param")) {
     Next();
     Next();
     if (Peek().kind == TokenKind::kId) {
       if (names == nullptr) return ErrorAt(Peek(), "unexpected parameter name");
       const Token& id = Next();
-      for (const std::string& n : *names) {
-        if (!n.empty() && n == id.value) {
-          return ErrorAt(id, absl::StrCat("duplicate identifier $", id.value));
-        }
+      if (!seen.insert(id.value).second) {
+        return ErrorAt(id, absl::StrCat("duplicate identifier $", id.value));
       }
       WSBX_ASSIGN_OR_RETURN(uint8_t t, ParseValType());
       sig.params.push_back(t);
@@ -415,7 +416,7 @@ absl::Status Parser::ParseFuncDesc(Func& f) {
     }
     WSBX_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
   }
-  labels_.clear();
+  ClearLabels();
   return ParseInstrs(f.body);
 }
 
@@ -564,7 +565,7 @@ absl::Status Parser::ParseGlobalField() {
   if (g.import) WSBX_RETURN_IF_ERROR(NoteImport(Space::kGlobal, index));
   WSBX_RETURN_IF_ERROR(ParseGlobalType(g));
   if (!g.import) {
-    labels_.clear();
+    ClearLabels();
     WSBX_RETURN_IF_ERROR(ParseInstrs(g.init));
   }
   m_.globals.push_back(std::move(g));
@@ -581,7 +582,7 @@ absl::Status Parser::ParseStartField() {
 
 // `(offset expr)` or a single folded instruction.
 absl::Status Parser::ParseOffset(Expr& offset) {
-  labels_.clear();
+  ClearLabels();
   if (PeekLParenKeyword("offset")) {
     Next();
     Next();
@@ -596,7 +597,7 @@ absl::Status Parser::ParseOffset(Expr& offset) {
 absl::Status Parser::ParseElemExprs(Elem& e) {
   while (Peek().kind == TokenKind::kLParen) {
     Expr item;
-    labels_.clear();
+    ClearLabels();
     if (PeekLParenKeyword("item")) {
       Next();
       Next();

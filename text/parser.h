@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -85,12 +86,31 @@ class Parser {
   // Instructions (parser_instr.cc).
   bool PeekInstr() const;
   bool PeekFoldedInstr() const;
+  // Nesting (blocks, folded instructions) is kept on an explicit stack of
+  // frames, not on the host's: no input can overflow it.
+  struct Frame {
+    enum Kind : uint8_t {
+      kFlatBlock,    // block/loop/if ... end; stage 1 after an if's else
+      kFoldedBlock,  // (block ...), (loop ...)
+      kFoldedIf,     // (if ...): stage 0 condition, 1 then, 2 else
+      kFoldedPlain,  // (op folded*)
+    };
+    Kind kind = kFlatBlock;
+    Opcode op = Opcode::kNop;
+    uint8_t stage = 0;
+    Expr pending;       // the instruction written after its operands
+    std::string label;  // kFoldedIf: its label, out of scope in the condition
+  };
   absl::Status ParseInstrs(Expr& out);
-  absl::Status ParseExprUntilClose(Expr& out);
-  absl::Status ParseFolded(Expr& out);
-  absl::Status ParsePlain(Expr& out);
-  absl::Status ParseBlockFlat(Expr& out, Opcode op);
-  absl::Status ParseFoldedBlock(Expr& out, Opcode op);
+  absl::Status ParseFolded(Expr& out);  // exactly one folded instruction
+  absl::Status RunFrames(Expr& out, std::vector<Frame>& stack, bool sequence);
+  absl::StatusOr<bool> Step(Expr& out, std::vector<Frame>& stack);
+  absl::Status ParsePlain(Expr& out, std::vector<Frame>& stack);
+  absl::Status OpenFolded(Expr& out, std::vector<Frame>& stack);
+  absl::Status CloseFrame(Expr& out, std::vector<Frame>& stack);
+  absl::Status CloseFoldedIfPart(Expr& out, std::vector<Frame>& stack);
+  void EndBlock(Expr& out, std::vector<Frame>& stack);
+  absl::Status ParseOperator(Expr& out);
   absl::Status ParseLabelAndType(Instr& in);
   absl::Status ParseEndLabel();
   absl::Status ParseImmediates(Instr& in);
@@ -102,11 +122,24 @@ class Parser {
   absl::Status ParseOptionalIndex(Ref& out);
   absl::Status ParseTwoIndices(Instr& in, bool first_optional);
 
+  // Labels (parser_instr.cc): the scope stack and its name index.
+  void PushLabel(std::string label);
+  std::string PopLabel();
+  void ClearLabels();
+
+  // Levels of nesting allowed; deeper input is an error rather than an
+  // ever-growing frame and label stack.
+  static constexpr size_t kMaxNesting = 10000;
+  absl::Status CheckNesting(const Token& at, size_t depth) const;
+
   const std::vector<Token>& toks_;
   TextModule& m_;
   size_t pos_ = 0;
   bool seen_definition_ = false;       // imports must precede definitions
   std::vector<std::string> labels_;    // innermost last; "" when unnamed
+  // For each label name, its positions in labels_ (innermost last): a
+  // lookup costs the same at any depth.
+  std::unordered_map<std::string, std::vector<uint32_t>> label_positions_;
 };
 
 }  // namespace wsbx::text

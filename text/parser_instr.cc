@@ -1,6 +1,7 @@
 // Instructions of the text format (spec 6.5), flat and folded. Mnemonics
 // and immediate kinds come from runtime/opcodes.def alone: a mnemonic maps
 // to its opcode(s), and the immediate kind says what to parse after it.
+// Nesting is kept on an explicit stack of frames, bounded by kMaxNesting.
 #include <cstring>
 #include <unordered_map>
 #include <utility>
@@ -32,8 +33,10 @@ const std::vector<Opcode>* FindMnemonic(const Token& t) {
   return it == Mnemonics().end() ? nullptr : &it->second;
 }
 
-Instr MakeInstr(Opcode op) {
-  Instr in;
+// Appends an instruction built in place: no Instr temporary on the stack
+// of the recursive parse functions.
+Instr& Emit(Expr& out, Opcode op) {
+  Instr& in = out.emplace_back();
   in.op = op;
   return in;
 }
@@ -78,6 +81,34 @@ void StoreLane(Instr& in, int lane, int bits, uint64_t v) {
 
 }  // namespace
 
+absl::Status Parser::CheckNesting(const Token& at, size_t depth) const {
+  if (depth < kMaxNesting) return absl::OkStatus();
+  return ErrorAt(at, absl::StrCat("nesting deeper than ", kMaxNesting));
+}
+
+void Parser::PushLabel(std::string label) {
+  if (!label.empty()) {
+    label_positions_[label].push_back(static_cast<uint32_t>(labels_.size()));
+  }
+  labels_.push_back(std::move(label));
+}
+
+std::string Parser::PopLabel() {
+  std::string label = std::move(labels_.back());
+  labels_.pop_back();
+  if (!label.empty()) {
+    auto it = label_positions_.find(label);
+    it->second.pop_back();
+    if (it->second.empty()) label_positions_.erase(it);
+  }
+  return label;
+}
+
+void Parser::ClearLabels() {
+  labels_.clear();
+  label_positions_.clear();
+}
+
 bool Parser::PeekInstr() const { return FindMnemonic(Peek()) != nullptr; }
 
 bool Parser::PeekFoldedInstr() const {
@@ -85,19 +116,52 @@ bool Parser::PeekFoldedInstr() const {
 }
 
 absl::Status Parser::ParseInstrs(Expr& out) {
-  while (true) {
-    if (PeekFoldedInstr()) {
-      WSBX_RETURN_IF_ERROR(ParseFolded(out));
-    } else if (PeekInstr()) {
-      WSBX_RETURN_IF_ERROR(ParsePlain(out));
-    } else if (Peek().kind == TokenKind::kKeyword &&
-               !(Peek().text == "end" || Peek().text == "else")) {
-      return ErrorAt(Peek(), absl::StrCat("unknown operator ",
-                                          std::string(Peek().text)));
-    } else {
-      return absl::OkStatus();
-    }
+  std::vector<Frame> stack;
+  return RunFrames(out, stack, true);
+}
+
+absl::Status Parser::ParseFolded(Expr& out) {
+  std::vector<Frame> stack;
+  WSBX_RETURN_IF_ERROR(OpenFolded(out, stack));
+  return RunFrames(out, stack, false);
+}
+
+// Until the stack is empty and, for a sequence, until the top level ends.
+absl::Status Parser::RunFrames(Expr& out, std::vector<Frame>& stack,
+                               bool sequence) {
+  while (sequence || !stack.empty()) {
+    WSBX_ASSIGN_OR_RETURN(const bool more, Step(out, stack));
+    if (more) continue;
+    if (stack.empty()) return absl::OkStatus();
+    WSBX_RETURN_IF_ERROR(CloseFrame(out, stack));
   }
+  return absl::OkStatus();
+}
+
+// One instruction of the innermost level (or of the top level when the
+// stack is empty), opening a frame for a block or folded instruction.
+// False where that level's content ends: operands of a folded instruction
+// or of an if's condition are folded instructions only.
+absl::StatusOr<bool> Parser::Step(Expr& out, std::vector<Frame>& stack) {
+  if (PeekFoldedInstr()) {
+    WSBX_RETURN_IF_ERROR(OpenFolded(out, stack));
+    return true;
+  }
+  if (!stack.empty() && (stack.back().kind == Frame::kFoldedPlain ||
+                         (stack.back().kind == Frame::kFoldedIf &&
+                          stack.back().stage == 0))) {
+    return false;
+  }
+  if (PeekInstr()) {
+    WSBX_RETURN_IF_ERROR(ParsePlain(out, stack));
+    return true;
+  }
+  if (Peek().kind == TokenKind::kKeyword &&
+      !(Peek().text == "end" || Peek().text == "else")) {
+    return ErrorAt(Peek(), absl::StrCat("unknown operator ",
+                                        std::string(Peek().text)));
+  }
+  return false;
 }
 
 absl::Status Parser::ParseEndLabel() {
@@ -113,7 +177,7 @@ absl::Status Parser::ParseEndLabel() {
 absl::Status Parser::ParseLabelAndType(Instr& in) {
   std::string label;
   if (Peek().kind == TokenKind::kId) label = Next().value;
-  labels_.push_back(std::move(label));
+  PushLabel(std::move(label));
   WSBX_RETURN_IF_ERROR(ParseTypeUse(in.block, false));
   if (!in.block.type && in.block.sig.params.empty() &&
       in.block.sig.results.size() <= 1) {
@@ -125,108 +189,132 @@ absl::Status Parser::ParseLabelAndType(Instr& in) {
   return absl::OkStatus();
 }
 
-absl::Status Parser::ParseBlockFlat(Expr& out, Opcode op) {
-  Instr in;
-  in.op = op;
-  WSBX_RETURN_IF_ERROR(ParseLabelAndType(in));
-  out.push_back(std::move(in));
-  WSBX_RETURN_IF_ERROR(ParseInstrs(out));
-  if (op == Opcode::kIf && PeekKeyword("else")) {
-    Next();
-    WSBX_RETURN_IF_ERROR(ParseEndLabel());
-    out.push_back(MakeInstr(Opcode::kElse));
-    WSBX_RETURN_IF_ERROR(ParseInstrs(out));
-    DropEmptyElse(out);
+// A plain instruction; a block, loop or if opens a frame closed by `end`.
+absl::Status Parser::ParsePlain(Expr& out, std::vector<Frame>& stack) {
+  const Opcode op = (*FindMnemonic(Peek()))[0];
+  if (op != Opcode::kBlock && op != Opcode::kLoop && op != Opcode::kIf) {
+    return ParseOperator(out);
   }
-  WSBX_RETURN_IF_ERROR(ExpectKeyword("end"));
-  WSBX_RETURN_IF_ERROR(ParseEndLabel());
-  out.push_back(MakeInstr(Opcode::kEnd));
-  labels_.pop_back();
+  WSBX_RETURN_IF_ERROR(CheckNesting(Peek(), stack.size()));
+  Next();
+  Frame& f = stack.emplace_back();
+  f.kind = Frame::kFlatBlock;
+  f.op = op;
+  return ParseLabelAndType(Emit(out, op));
+}
+
+// `(block ...)`, `(loop ...)`, `(if label? bt folded* (then ...) (else ...)?)`
+// or `(op folded*)`, up to its first nested instruction.
+absl::Status Parser::OpenFolded(Expr& out, std::vector<Frame>& stack) {
+  WSBX_RETURN_IF_ERROR(CheckNesting(Peek(), stack.size()));
+  Next();  // (
+  const Opcode op = (*FindMnemonic(Peek()))[0];
+  Frame& f = stack.emplace_back();
+  f.op = op;
+  if (op == Opcode::kBlock || op == Opcode::kLoop) {
+    Next();
+    f.kind = Frame::kFoldedBlock;
+    return ParseLabelAndType(Emit(out, op));
+  }
+  if (op == Opcode::kIf) {
+    Next();
+    f.kind = Frame::kFoldedIf;
+    WSBX_RETURN_IF_ERROR(ParseLabelAndType(Emit(f.pending, op)));
+    // The condition is outside the block: its label is not in scope there.
+    f.label = PopLabel();
+    return absl::OkStatus();
+  }
+  f.kind = Frame::kFoldedPlain;
+  return ParseOperator(f.pending);  // written after its operands
+}
+
+// Where the innermost level's content ends: moves to an if's next part, or
+// writes the level's end and leaves it.
+absl::Status Parser::CloseFrame(Expr& out, std::vector<Frame>& stack) {
+  Frame& f = stack.back();
+  switch (f.kind) {
+    case Frame::kFlatBlock:
+      if (f.op == Opcode::kIf && f.stage == 0 && PeekKeyword("else")) {
+        Next();
+        WSBX_RETURN_IF_ERROR(ParseEndLabel());
+        Emit(out, Opcode::kElse);
+        f.stage = 1;
+        return absl::OkStatus();
+      }
+      if (f.stage == 1) DropEmptyElse(out);
+      WSBX_RETURN_IF_ERROR(ExpectKeyword("end"));
+      WSBX_RETURN_IF_ERROR(ParseEndLabel());
+      EndBlock(out, stack);
+      return absl::OkStatus();
+    case Frame::kFoldedBlock:
+      EndBlock(out, stack);
+      return Expect(TokenKind::kRParen, "')'");
+    case Frame::kFoldedIf:
+      return CloseFoldedIfPart(out, stack);
+    case Frame::kFoldedPlain:
+      for (Instr& in : f.pending) out.push_back(std::move(in));
+      stack.pop_back();
+      return Expect(TokenKind::kRParen, "')'");
+  }
   return absl::OkStatus();
 }
 
-// `(block ...)`, `(loop ...)`, `(if label? bt folded* (then ...) (else ...)?)`.
-absl::Status Parser::ParseFoldedBlock(Expr& out, Opcode op) {
-  Instr in;
-  in.op = op;
-  WSBX_RETURN_IF_ERROR(ParseLabelAndType(in));
-  if (op != Opcode::kIf) {
-    out.push_back(std::move(in));
-    WSBX_RETURN_IF_ERROR(ParseInstrs(out));
-  } else {
-    // The condition is outside the block: its label is not in scope there.
-    std::string label = std::move(labels_.back());
-    labels_.pop_back();
-    while (PeekFoldedInstr()) WSBX_RETURN_IF_ERROR(ParseFolded(out));
-    labels_.push_back(std::move(label));
-    out.push_back(std::move(in));
+// A folded if's condition, `(then ...)` or `(else ...)` has ended.
+absl::Status Parser::CloseFoldedIfPart(Expr& out, std::vector<Frame>& stack) {
+  Frame& f = stack.back();
+  if (f.stage == 0) {
+    PushLabel(std::move(f.label));
+    out.push_back(std::move(f.pending.back()));
     if (!PeekLParenKeyword("then")) return Unexpected("'(then'");
     Next();
     Next();
-    WSBX_RETURN_IF_ERROR(ParseInstrs(out));
-    WSBX_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
-    if (PeekLParenKeyword("else")) {
-      Next();
-      Next();
-      out.push_back(MakeInstr(Opcode::kElse));
-      WSBX_RETURN_IF_ERROR(ParseInstrs(out));
-      DropEmptyElse(out);
-      WSBX_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
-    }
+    f.stage = 1;
+    return absl::OkStatus();
   }
-  out.push_back(MakeInstr(Opcode::kEnd));
-  labels_.pop_back();
+  if (f.stage == 2) DropEmptyElse(out);
+  WSBX_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
+  if (f.stage == 1 && PeekLParenKeyword("else")) {
+    Next();
+    Next();
+    Emit(out, Opcode::kElse);
+    f.stage = 2;
+    return absl::OkStatus();
+  }
+  EndBlock(out, stack);
   return Expect(TokenKind::kRParen, "')'");
 }
 
-absl::Status Parser::ParseFolded(Expr& out) {
-  Next();  // (
-  const std::vector<Opcode>& ops = *FindMnemonic(Peek());
-  Next();
-  const Opcode op = ops[0];
-  if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf) {
-    return ParseFoldedBlock(out, op);
-  }
-  --pos_;
-  Expr self;
-  WSBX_RETURN_IF_ERROR(ParsePlain(self));
-  while (PeekFoldedInstr()) WSBX_RETURN_IF_ERROR(ParseFolded(out));
-  for (Instr& in : self) out.push_back(std::move(in));
-  return Expect(TokenKind::kRParen, "')'");
+void Parser::EndBlock(Expr& out, std::vector<Frame>& stack) {
+  Emit(out, Opcode::kEnd);
+  PopLabel();
+  stack.pop_back();
 }
 
-absl::Status Parser::ParsePlain(Expr& out) {
+// A non-block instruction: its mnemonic and immediates.
+absl::Status Parser::ParseOperator(Expr& out) {
   const std::vector<Opcode>& ops = *FindMnemonic(Peek());
   Next();
   Opcode op = ops[0];
-  if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf) {
-    return ParseBlockFlat(out, op);
-  }
   // Of two encodings, the one with a type list is chosen by `(result`.
   if (ops.size() > 1 && PeekLParenKeyword("result")) {
     for (Opcode o : ops) {
       if (GetOpcodeInfo(o).imm == ImmKind::kSelectT) op = o;
     }
   }
-  Instr in;
-  in.op = op;
-  WSBX_RETURN_IF_ERROR(ParseImmediates(in));
-  out.push_back(std::move(in));
-  return absl::OkStatus();
+  return ParseImmediates(Emit(out, op));
 }
 
 absl::Status Parser::ParseLabelRef(Ref& out) {
   out.line = Peek().line;
   out.col = Peek().col;
   if (Peek().kind == TokenKind::kId) {
-    for (size_t i = labels_.size(); i-- > 0;) {
-      if (labels_[i] == Peek().value) {
-        out.index = static_cast<uint32_t>(labels_.size() - 1 - i);
-        Next();
-        return absl::OkStatus();
-      }
+    auto it = label_positions_.find(Peek().value);
+    if (it == label_positions_.end()) {
+      return ErrorAt(Peek(), absl::StrCat("unknown label $", Peek().value));
     }
-    return ErrorAt(Peek(), absl::StrCat("unknown label $", Peek().value));
+    out.index = static_cast<uint32_t>(labels_.size() - 1 - it->second.back());
+    Next();
+    return absl::OkStatus();
   }
   WSBX_ASSIGN_OR_RETURN(out.index, ParseU32());
   return absl::OkStatus();

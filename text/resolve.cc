@@ -3,6 +3,8 @@
 // (spec 6.6.3) and checks inline signatures against explicit type uses.
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "runtime/status_macros.h"
@@ -164,17 +166,18 @@ absl::Status Resolver::ResolveFunc(Func& f) {
 
 absl::Status Resolver::Run() {
   // Implicit type uses, in text order: the first matching type, else a new
-  // one appended at the end of the module.
+  // one appended at the end of the module. Indexed by signature, so that
+  // many types and many uses cost n log n, not n * m.
+  using SigKey = std::pair<std::vector<uint8_t>, std::vector<uint8_t>>;
+  std::map<SigKey, uint32_t> first_type;
+  for (uint32_t i = 0; i < m_.types.size(); ++i) {
+    first_type.emplace(SigKey(m_.types[i].params, m_.types[i].results), i);
+  }
   for (const FuncSig& sig : m_.implicit_sigs) {
-    uint32_t found = static_cast<uint32_t>(m_.types.size());
-    for (uint32_t i = 0; i < m_.types.size(); ++i) {
-      if (m_.types[i] == sig) {
-        found = i;
-        break;
-      }
-    }
-    if (found == m_.types.size()) m_.types.push_back(sig);
-    implicit_types_.push_back(found);
+    const uint32_t next = static_cast<uint32_t>(m_.types.size());
+    auto [it, added] = first_type.emplace(SigKey(sig.params, sig.results), next);
+    if (added) m_.types.push_back(sig);
+    implicit_types_.push_back(it->second);
   }
   for (Func& f : m_.funcs) WSBX_RETURN_IF_ERROR(ResolveFunc(f));
   for (Global& g : m_.globals) WSBX_RETURN_IF_ERROR(ResolveExpr(g.init));

@@ -1,8 +1,10 @@
 // Unit tests of the text reader: lexer tokens, numbers, strings and errors;
 // index resolution (forward, symbolic, locals, labels), abbreviations and
 // immediates, checked on the bytes WatToWasm writes.
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -388,6 +390,87 @@ TEST_CASE("malformed modules are rejected with positions") {
   CHECK(Error("(module) (func)") == "1:10: unexpected token '(', expected a module field");
   CHECK(Error("(start 0) (start 0)") == "1:18: multiple start sections");
   CHECK(Error("(func (local $x i32) (local $x i64))") != "ok");
+}
+
+// `open` n times, then `middle`, then `close` n times.
+std::string Nest(std::string_view open, int n, std::string_view middle,
+                 std::string_view close) {
+  std::string s;
+  s.reserve((open.size() + close.size()) * n + middle.size());
+  for (int i = 0; i < n; ++i) s += open;
+  s += middle;
+  for (int i = 0; i < n; ++i) s += close;
+  return s;
+}
+
+// The error for `prefix` + a million `open`s: the 10001st level is refused
+// at its first token, column `prefix.size() + 10000 * open.size() + 1`.
+void CheckTooDeep(std::string_view prefix, std::string_view open,
+                  std::string_view middle, std::string_view close) {
+  const std::string text =
+      std::string(prefix) + Nest(open, 1000000, middle, close) + ")";
+  const std::string expected =
+      "1:" + std::to_string(prefix.size() + 10000 * open.size() + 1) +
+      ": nesting deeper than 10000";
+  CHECK(Error(text) == expected);
+}
+
+TEST_CASE("nesting deeper than the limit is an error, not a stack overflow") {
+  CheckTooDeep("(func ", "(block ", "", ")");
+  CheckTooDeep("(func ", "(loop ", "", ")");
+  CheckTooDeep("(func ", "block ", "", "end ");
+  CheckTooDeep("(func ", "loop $l ", "", "end ");
+  CheckTooDeep("(func ", "if ", "", "end ");
+  CheckTooDeep("(func ", "(if (then ", "", "))");
+  CheckTooDeep("(func (result i32) ", "(i32.add ", "(i32.const 2)", " (i32.const 1))");
+  CheckTooDeep("(func (result i32) ", "(i32.eqz ", "(i32.const 2)", ")");
+  // The condition of a folded if is a nesting level too.
+  CheckTooDeep("(func ", "(if (result i32) ", "(i32.const 0)",
+               " (then (i32.const 1)) (else (i32.const 2)))");
+  CheckTooDeep("(global i32 ", "(i32.add ", "(i32.const 2)", " (i32.const 1))");
+  CheckTooDeep("(table 1 funcref) (elem (i32.const 0) funcref (item ",
+               "(block (result funcref) ", "ref.null func", ")");
+  CheckTooDeep("(memory 1) (data (offset ", "(i32.add ", "(i32.const 2)",
+               " (i32.const 1))");
+}
+
+TEST_CASE("deep block comments and annotations are skipped without recursion") {
+  CHECK(Error(Nest("(;", 1000000, "", "")) == "1:1: unterminated block comment");
+  CHECK(Error(Nest("(;", 1000000, "", ";)") + "(func)") == "ok");
+  CHECK(Error("(@x " + Nest("(", 1000000, "", "")) == "1:1: unterminated annotation");
+  CHECK(Error("(@x " + Nest("(", 1000000, "", ")") + ") (func)") == "ok");
+}
+
+TEST_CASE("nesting up to the limit is read") {
+  const int n = 10000;
+  auto blocks = WatToWasm("(func " + Nest("(block ", n, "", ")") + ")");
+  REQUIRE_MESSAGE(blocks.ok(), blocks.status().message());
+  auto flat = WatToWasm("(func " + Nest("block ", n, "", "end ") + ")");
+  REQUIRE_MESSAGE(flat.ok(), flat.status().message());
+  CHECK(*flat == *blocks);
+  auto sums = WatToWasm("(func (result i32) " +
+                        Nest("(i32.add (i32.const 1) ", n - 1, "(i32.const 2)", ")") +
+                        ")");
+  REQUIRE_MESSAGE(sums.ok(), sums.status().message());
+  // A label far out is still found, at its depth.
+  const std::string far = "(func (block $out " +
+                          Nest("(block $in ", n - 2, "(br $out)", ")") + "))";
+  auto br = WatToWasm(far);
+  REQUIRE_MESSAGE(br.ok(), br.status().message());
+  const Bytes code = Section(*br, 10);
+  const Bytes br_9998 = {0x0C, 0x8E, 0x4E};
+  CHECK(std::search(code.begin(), code.end(), br_9998.begin(), br_9998.end()) !=
+        code.end());
+}
+
+TEST_CASE("labels: shadowing and scope after the index by name") {
+  CHECK(Body("(func (block $a (block $a (br $a))))") ==
+        Bytes{0x02, 0x40, 0x02, 0x40, 0x0C, 0, 0x0B, 0x0B});
+  CHECK(Body("(func (block $a (block $b (br $a)) (br $a)))") ==
+        Bytes{0x02, 0x40, 0x02, 0x40, 0x0C, 1, 0x0B, 0x0C, 0, 0x0B});
+  CHECK(Error("(func (block $a) (br $a))") == "1:22: unknown label $a");
+  CHECK(Error("(func (param $x i32) (param $y i32) (param $x i64))") ==
+        "1:44: duplicate identifier $x");
 }
 
 }  // namespace

@@ -403,12 +403,12 @@ std::string Nest(std::string_view open, int n, std::string_view middle,
   return s;
 }
 
-// The error for `prefix` + a million `open`s: the 10001st level is refused
+// The error for `prefix` + 200,000 `open`s: the 10001st level is refused
 // at its first token, column `prefix.size() + 10000 * open.size() + 1`.
 void CheckTooDeep(std::string_view prefix, std::string_view open,
                   std::string_view middle, std::string_view close) {
   const std::string text =
-      std::string(prefix) + Nest(open, 1000000, middle, close) + ")";
+      std::string(prefix) + Nest(open, 200000, middle, close) + ")";
   const std::string expected =
       "1:" + std::to_string(prefix.size() + 10000 * open.size() + 1) +
       ": nesting deeper than 10000";

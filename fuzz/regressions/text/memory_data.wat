@@ -1,0 +1,11 @@
+(module
+  (memory $m (export "mem") 1 2)
+  (data (i32.const 16) "hello\00\ff\u{263a}")
+  (data $later "passive bytes")
+  (global $base (mut i32) (i32.const 16))
+  (func (export "load") (param i32) (result i32)
+    (i32.load8_u offset=16 align=1 (local.get 0)))
+  (func (export "init")
+    (memory.init $later (global.get $base) (i32.const 0) (i32.const 13))
+    (data.drop $later)
+    (drop (memory.grow (i32.const 1)))))

@@ -1,0 +1,12 @@
+(module
+  (type $unary (func (param i32) (result i32)))
+  (table $t 4 funcref)
+  (func $double (type $unary) (i32.mul (local.get 0) (i32.const 2)))
+  (func $negate (type $unary) (i32.sub (i32.const 0) (local.get 0)))
+  (elem (table $t) (i32.const 1) func $double $negate)
+  (elem $passive funcref (ref.func $double) (item ref.null func))
+  (func (export "apply") (param i32 i32) (result i32)
+    (call_indirect $t (type $unary) (local.get 1) (local.get 0)))
+  (func (export "refill")
+    (table.init $t $passive (i32.const 0) (i32.const 0) (i32.const 2))
+    (elem.drop $passive)))

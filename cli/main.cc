@@ -22,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/args.h"
 #include "cli/audit_log.h"
+#include "cli/module_input.h"
 #include "cli/output.h"
 #include "cli/read_file.h"
 #include "cli/serve_exec.h"
@@ -105,9 +106,13 @@ int CmdValidate(const std::string& file) {
   auto bytes = ReadModuleFile(file, Limits().max_module_bytes, std::nullopt,
                               &StopRequested());
   if (!bytes.ok()) return LoadFailed(bytes.status());
-  absl::Status status = ValidateBinary(*bytes);
+  auto binary = ModuleBinary(file, std::move(*bytes));
+  if (!binary.ok()) return LoadFailed(binary.status());
+  absl::Status status = ValidateBinary(*binary);
   if (!status.ok()) {
-    return Fail(kExitLoadError, file + ": " + std::string(status.message()));
+    return Fail(kExitLoadError,
+                LoadErrorMessage(file, IsBinaryModule(*binary),
+                                 status.message()));
   }
   PrintOut(file + ": valid\n");
   return 0;
@@ -257,13 +262,19 @@ absl::StatusOr<std::shared_ptr<const Module>> ReadAndLoad(
       opts.file, std::min(limits.max_module_bytes, limits.max_store_bytes),
       deadline, &StopRequested());
   if (!bytes.ok()) return bytes.status();
-  // The file's buffer becomes the module's (no second copy of the binary).
+  auto binary = ModuleBinary(opts.file, std::move(*bytes));
+  if (!binary.ok()) return binary.status();
+  // The binary's buffer becomes the module's (no second copy of it).
   const CompileMode mode =
       opts.compile == "plain" ? CompileMode::kPlain : CompileMode::kOptimized;
   LoadBudget load_budget;
   load_budget.deadline = deadline;
-  load_budget.max_code_bytes = limits.max_store_bytes - bytes->size();
-  auto module = LoadModule(std::move(*bytes), limits, mode, load_budget);
+  // A binary converted from text may be larger than the file read.
+  load_budget.max_code_bytes =
+      limits.max_store_bytes -
+      std::min<uint64_t>(binary->size(), limits.max_store_bytes);
+  const bool is_binary = IsBinaryModule(*binary);
+  auto module = LoadModule(std::move(*binary), limits, mode, load_budget);
   if (!module.ok()) {
     // A spent deadline stays DeadlineExceeded (exit 124); other load
     // errors become InvalidArgument (exit 1).
@@ -272,7 +283,7 @@ absl::StatusOr<std::shared_ptr<const Module>> ReadAndLoad(
           absl::StrCat(opts.file, ": ", module.status().message()));
     }
     return absl::InvalidArgumentError(
-        absl::StrCat(opts.file, ": ", module.status().message()));
+        LoadErrorMessage(opts.file, is_binary, module.status().message()));
   }
   if (StopRequested()) {
     return absl::CancelledError("interrupted while loading " + opts.file);

@@ -51,6 +51,26 @@ printf '\0asm\1\0\0\0\1\5' > "$tmp/trunc.wasm"
 expect "validate truncated" 1 "" "at offset 0x" -- "$wsbx" validate "$tmp/trunc.wasm"
 printf 'hello' > "$tmp/junk.wasm"
 expect "validate junk" 1 "" "magic header" -- "$wsbx" validate "$tmp/junk.wasm"
+# Text modules: a file named .wat that is not binary is read as text.
+printf '%s\n' '(module' \
+  '  (func (export "add") (param $a i32) (param $b i32) (result i32)' \
+  '    (i32.add (local.get $a) (local.get $b))))' > "$tmp/add.wat"
+expect "run a .wat" 0 "5" "" -- "$wsbx" run "$tmp/add.wat" --invoke add 2 3
+expect "validate a .wat" 0 "add.wat: valid" "" -- "$wsbx" validate "$tmp/add.wat"
+printf '(module\n  (func (i32.add (local.get 0) oops)))\n' > "$tmp/bad.wat"
+expect "a .wat syntax error names line:col" 1 "" "bad.wat:2:32: unexpected token 'oops'" -- \
+  "$wsbx" run "$tmp/bad.wat" --invoke f
+expect "validate a .wat syntax error" 1 "" "bad.wat:2:32:" -- "$wsbx" validate "$tmp/bad.wat"
+printf '(module (func (result i32) i64.const 1))' > "$tmp/mistyped.wat"
+expect "an invalid .wat fails validation" 1 "" "type mismatch" -- \
+  "$wsbx" validate "$tmp/mistyped.wat"
+cp "$tmp/add.wat" "$tmp/add.txt"
+expect "text not named .wat gets a hint" 1 "" "is it WebAssembly text? name it .wat" -- \
+  "$wsbx" run "$tmp/add.txt" --invoke add 2 3
+expect "validate: the same hint" 1 "" "magic header not detected (not a binary module" -- \
+  "$wsbx" validate "$tmp/add.txt"
+cp "$fib" "$tmp/fib.wat"
+expect "a binary named .wat is binary" 0 "6765" "" -- "$wsbx" run "$tmp/fib.wat" --invoke fib 20
 expect "bad --mem" 2 "" "--mem" -- "$wsbx" run "$fib" --mem 12Q --invoke fib 1
 expect "--compile plain" 0 "6765" "" -- "$wsbx" run "$fib" --compile plain --invoke fib 20
 expect "--compile plain traps alike" 134 "" "integer divide by zero" -- "$wsbx" run "$trap" --compile plain --invoke divide 1 0

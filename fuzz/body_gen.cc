@@ -122,7 +122,8 @@ class BodyGen {
   void Address();
   void MemArg(uint8_t natural_align);
   bool Call(ValType t, bool indirect);
-  void EmitCall(uint32_t func, bool indirect);
+  void EmitCall(uint32_t func, bool indirect, bool tail = false);
+  bool TailCall();
   bool Branch(ValType t);
   void Stash(ValType t);
   void StashAll(const Types& types) {
@@ -586,10 +587,10 @@ bool BodyGen::Store() {
 
 // Arguments, then the call; call_indirect picks a table slot that holds
 // `func` most of the time, any slot (maybe null or out of range) otherwise.
-void BodyGen::EmitCall(uint32_t func, bool indirect) {
+void BodyGen::EmitCall(uint32_t func, bool indirect, bool tail) {
   Values(m_.func_type(func).params);
   if (!indirect) {
-    Op(kCall);
+    Op(tail ? kReturnCall : kCall);
     return U32(func);
   }
   std::vector<uint32_t> slots;
@@ -603,9 +604,24 @@ void BodyGen::EmitCall(uint32_t func, bool indirect) {
   } else {
     I32Const(static_cast<int32_t>(Pick(m_.table_slots.size() + 2)));
   }
-  Op(kCallIndirect);
+  Op(tail ? kReturnCallIndirect : kCallIndirect);
   U32(m_.func_types[func]);
   U32(0);
+}
+
+// return_call or return_call_indirect of a function whose results are this
+// function's (the callees a call may pick: later functions and imports,
+// sometimes any, so recursion stays rare and fuel bounds it).
+bool BodyGen::TailCall() {
+  const bool any = Callees();
+  std::vector<uint32_t> fits;
+  for (uint32_t f = 0; f < m_.func_types.size(); ++f) {
+    if (!any && f <= func_index_ && f >= m_.imported_funcs) continue;
+    if (m_.func_type(f).results == type_.results) fits.push_back(f);
+  }
+  if (fits.empty()) return false;
+  EmitCall(fits[Pick(static_cast<uint32_t>(fits.size()))], e_.Flip(), true);
+  return true;
 }
 
 // A call whose last result is t; earlier results go to locals or are
@@ -671,6 +687,7 @@ bool BodyGen::Branch(ValType t) {
       return true;
     }
     case 6:
+      if (TailCall()) return true;
       Values(type_.results);
       Op(kReturn);
       return true;

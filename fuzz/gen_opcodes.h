@@ -24,6 +24,8 @@ enum : uint8_t {
   kReturn = 0x0F,
   kCall = 0x10,
   kCallIndirect = 0x11,
+  kReturnCall = 0x12,
+  kReturnCallIndirect = 0x13,
   kDrop = 0x1A,
   kSelect = 0x1B,
   kSelectTyped = 0x1C,

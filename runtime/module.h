@@ -29,8 +29,9 @@ struct ConstInstr {
 };
 
 struct ConstExpr {
-  // Without the final `end`. Valid expressions hold one instruction, kept
-  // inline so that element segments cost no allocation per item.
+  // Without the final `end`. Most hold one instruction (extended constants
+  // may hold more), kept inline so that element segments cost no
+  // allocation per item.
   absl::InlinedVector<ConstInstr, 1> instrs;
   uint32_t offset = 0;             // byte offset of the expression
 };

@@ -31,6 +31,11 @@ using CodeWord = uint64_t;
 //   Call:   [h][argbase|func_index][rel to the callee's Enter]
 //   CallImport: [h][argbase|func_index]
 //   CallIndirect: [h][argbase|canonical type id][table|index_slot]
+//   ReturnCall: [h][argbase|param_slots][func_index][rel to the callee's
+//               Enter]
+//   ReturnCallImport: [h][argbase|func_index][param_slots|result_slots]
+//   ReturnCallIndirect: [h][argbase|canonical type id][table|index_slot]
+//                       [param_slots|result_slots]
 //   Select: [h][a|b][cond|dst]
 //   GlobalGetV128 / GlobalSetV128: as GlobalGet / GlobalSet, two slots
 //   v128 values take two slots (low half first) and are named by the first.
@@ -74,6 +79,7 @@ using CodeWord = uint64_t;
   X(Const)                       \
   X(BrUnless)                    \
   X(CallImport)                  \
+  X(ReturnCallImport)            \
   X(Exit)                        \
   X(GlobalGetV128)               \
   X(GlobalSetV128)               \

@@ -436,6 +436,7 @@ class FunctionCompiler {
   void CompileMemory(const Instr& in);
   void CompileBulkAndTable(const Instr& in);
   void CompileCall(const Instr& in);
+  void CompileTailCall(const Instr& in);
   void CompileBrTable(const Instr& in);
 
   // Branch to the label `depth` levels out, moving its values into place.
@@ -697,6 +698,9 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
     case Opcode::kCall: case Opcode::kCallIndirect:
       CompileCall(in);
       return absl::OkStatus();
+    case Opcode::kReturnCall: case Opcode::kReturnCallIndirect:
+      CompileTailCall(in);
+      return absl::OkStatus();
     case Opcode::kLocalSet: case Opcode::kLocalTee:
     case Opcode::kGlobalGet: case Opcode::kGlobalSet:
     case Opcode::kI32Const: case Opcode::kI64Const: case Opcode::kF32Const:
@@ -768,6 +772,39 @@ void FunctionCompiler::CompileCall(const Instr& in) {
   // The callee's frame starts at argbase; results land there.
   SetHeight(argbase);
   PushTypes(type.results);
+}
+
+// A tail call ends its run like return: the arguments are moved down to the
+// frame's first slots and the callee's activation replaces this one, so
+// the call and frame stacks do not grow. Only a call of a function of the
+// same module knows the callee's Enter; imports and table entries are found
+// at run time (a host callee is called, then its results returned).
+void FunctionCompiler::CompileTailCall(const Instr& in) {
+  const bool direct = in.op == Opcode::kReturnCall;
+  uint32_t type_index = direct ? module_.func_types[in.a] : in.a;
+  const FuncType& type = module_.types[type_index];
+  uint32_t index_slot = direct ? 0 : PopSrc();
+  CloseRun();
+  MaterializeAll();
+  producer_.end = kNoWord;
+  uint32_t params = SlotsOf(type.params);
+  uint32_t argbase = h_ - params;
+  if (!direct) {
+    Op(IOp::kReturnCallIndirect);
+    Word(Pack(argbase, type_ids_[in.a]));
+    Word(Pack(in.b, index_slot));
+    Word(Pack(params, SlotsOf(type.results)));
+  } else if (in.a < module_.num_imported_funcs) {
+    Op(IOp::kReturnCallImport);
+    Word(Pack(argbase, in.a));
+    Word(Pack(params, SlotsOf(type.results)));
+  } else {
+    uint32_t at = Op(IOp::kReturnCall);
+    Word(Pack(argbase, params));
+    Word(in.a);
+    call_fixups_.push_back({{at, Word(0)}, in.a - module_.num_imported_funcs});
+  }
+  SetUnreachable();
 }
 
 void FunctionCompiler::CompileVariable(const Instr& in) {

@@ -123,6 +123,7 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
   TrapKind trap = TrapKind::kNone;
   FunctionInstance* callee = nullptr;
   uint32_t argbase = 0;
+  uint64_t tail_shape = 0;  // a tail call's param_slots|result_slots
 
 // The empty asm asks for memory 0's base and size in registers at every
 // dispatch, so GCC keeps them there instead of reloading them from the stack
@@ -226,10 +227,12 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
     NEXT();                                                     \
   }
 #define COPY_BODY(o) fp[LO(o + 1)] = fp[HI(o + 1)];
-#define RETURN_BODY(o)                                                   \
+#define RETURN_BODY(o) RETURN_VALUES(LO(o + 1), HI(o + 1))
+// Moves n result slots from `first` to the frame's start and returns.
+#define RETURN_VALUES(first, count)                                      \
   {                                                                      \
-    const uint64_t* results = fp + LO(o + 1);                            \
-    for (uint32_t i = 0, n = HI(o + 1); i < n; ++i) fp[i] = results[i];  \
+    const uint64_t* results = fp + (first);                              \
+    for (uint32_t i = 0, n = (count); i < n; ++i) fp[i] = results[i];    \
     const Frame& f = frames[--ctx->depth];                               \
     pc = f.ret_pc;                                                       \
     fp = stack_base + f.fp_slot;                                         \
@@ -334,26 +337,73 @@ L_CallImport:
   argbase = LO(1);
   pc += 2;
   goto call_function;
-L_CallIndirect: {
-  TableInstance* table = inst->tables[LO(2)];
-  uint32_t i = U32(fp[HI(2)]);
-  if (ABSL_PREDICT_FALSE(i >= table->size())) TRAP(kUndefinedElement);
-  RefBits ref = table->data()[i];
-  // A reference becomes a function only through the Store's checked lookup:
-  // null and bits that name no function both come back as nullptr.
-  callee = ctx->func_refs.Lookup(ref);
-  if (ABSL_PREDICT_FALSE(callee == nullptr)) {
-    if (ref != kNullRef) TRAP(kInvalidReference);
-    ctx->has_message = true;
-    ctx->message = absl::StrCat("uninitialized element ", i);
-    TRAP(kUninitializedElement);
+// Sets callee from the table entry [table|index_slot] at pc[2], checked
+// against the canonical type id in HI(1).
+#define LOOKUP_INDIRECT_CALLEE()                                   \
+  {                                                                \
+    TableInstance* table = inst->tables[LO(2)];                    \
+    uint32_t i = U32(fp[HI(2)]);                                   \
+    if (ABSL_PREDICT_FALSE(i >= table->size())) TRAP(kUndefinedElement); \
+    RefBits ref = table->data()[i];                                \
+    /* A reference becomes a function only through the Store's    \
+       checked lookup: null and bits that name no function both    \
+       come back as nullptr. */                                    \
+    callee = ctx->func_refs.Lookup(ref);                           \
+    if (ABSL_PREDICT_FALSE(callee == nullptr)) {                   \
+      if (ref != kNullRef) TRAP(kInvalidReference);                \
+      ctx->has_message = true;                                     \
+      ctx->message = absl::StrCat("uninitialized element ", i);    \
+      TRAP(kUninitializedElement);                                 \
+    }                                                              \
+    if (ABSL_PREDICT_FALSE(callee->type_id != HI(1))) {            \
+      TRAP(kIndirectCallTypeMismatch);                             \
+    }                                                              \
   }
-  if (ABSL_PREDICT_FALSE(callee->type_id != HI(1))) {
-    TRAP(kIndirectCallTypeMismatch);
-  }
+L_CallIndirect:
+  LOOKUP_INDIRECT_CALLEE()
   argbase = LO(1);
   pc += 3;
   goto call_function;
+
+  // Tail calls: the frame record of this activation (frames[depth - 1])
+  // keeps the caller's return point and instance and now names the callee;
+  // the arguments move down to the frame's first slots (ascending, never
+  // onto a later argument: argbase is at least the number of locals).
+L_ReturnCall: {
+  const uint64_t* args = fp + LO(1);
+  for (uint32_t i = 0, n = HI(1); i < n; ++i) fp[i] = args[i];
+  frames[ctx->depth - 1].func_index = static_cast<uint32_t>(pc[2]);
+  pc += static_cast<int64_t>(pc[3]);
+  goto L_Enter;
+}
+L_ReturnCallImport:
+  callee = inst->funcs[HI(1)];
+  argbase = LO(1);
+  tail_shape = pc[2];
+  goto tail_call_function;
+L_ReturnCallIndirect:
+  LOOKUP_INDIRECT_CALLEE()
+  argbase = LO(1);
+  tail_shape = pc[3];
+  goto tail_call_function;
+tail_call_function: {
+  if (callee->host) {
+    trap = CallHost(ctx, store, inst, callee, fp + argbase);
+    if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_exit;
+    if (ABSL_PREDICT_FALSE(ctx->deadline.has_value())) {
+      CHECK_TRAP(CheckDeadline(ctx));
+    }
+    RETURN_VALUES(argbase, static_cast<uint32_t>(tail_shape >> 32))
+  }
+  const uint64_t* args = fp + argbase;
+  for (uint32_t i = 0, n = static_cast<uint32_t>(tail_shape); i < n; ++i) {
+    fp[i] = args[i];
+  }
+  frames[ctx->depth - 1].func_index = callee->func_index;
+  inst = callee->instance;
+  pc = callee->entry;
+  RELOAD_MEM();
+  goto L_Enter;
 }
 call_function: {
   // pc already points after the call instruction.

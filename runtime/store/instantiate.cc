@@ -4,9 +4,11 @@
 // shared table or memory may already refer to them. Every import must belong
 // to this Store, so an instance only ever holds its own Store's objects.
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "runtime/execute/interpreter.h"
@@ -126,15 +128,13 @@ absl::Status MatchImport(const Module& module, size_t index,
   return Incompatible(index, imp, "unknown extern kind");
 }
 
-// Evaluates a constant expression (spec 3.3.10 / 4.4.10) in the context of
-// a partly built instance: globals and functions allocated so far.
-absl::StatusOr<Value> EvalConst(const ConstExpr& expr, const Instance& inst) {
-  auto fail = [&](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "constant expression at offset ", expr.offset, ": ", Sv(why)));
-  };
-  if (expr.instrs.size() != 1) return fail("expected exactly one instruction");
-  const ConstInstr& in = expr.instrs[0];
+using ConstStack = absl::InlinedVector<Value, 4>;
+
+// One instruction of a constant expression (spec 4.4.10), or nullopt with
+// `why` set when it cannot be evaluated.
+std::optional<Value> EvalConstInstr(const ConstInstr& in, const Instance& inst,
+                                    ConstStack& stack,
+                                    std::string& why) {
   switch (in.op) {
     case Opcode::kI32Const:
       return Value::I32(static_cast<uint32_t>(in.imm));
@@ -150,22 +150,71 @@ absl::StatusOr<Value> EvalConst(const ConstExpr& expr, const Instance& inst) {
       uint8_t b = static_cast<uint8_t>(in.imm);
       if (b != static_cast<uint8_t>(ValType::kFuncRef) &&
           b != static_cast<uint8_t>(ValType::kExternRef)) {
-        return fail("ref.null of a non-reference type");
+        why = "ref.null of a non-reference type";
+        return std::nullopt;
       }
       return Value::Ref(static_cast<ValType>(b), kNullRef);
     }
     case Opcode::kRefFunc:
-      if (in.imm >= inst.funcs.size())
-        return fail("function index out of range");
+      if (in.imm >= inst.funcs.size()) {
+        why = "function index out of range";
+        return std::nullopt;
+      }
       return Value::Ref(ValType::kFuncRef, inst.funcs[in.imm]->ref);
     case Opcode::kGlobalGet:
-      if (in.imm >= inst.globals.size())
-        return fail("global index out of range");
+      if (in.imm >= inst.globals.size()) {
+        why = "global index out of range";
+        return std::nullopt;
+      }
       return inst.globals[in.imm]->Get();
+    case Opcode::kI32Add: case Opcode::kI32Sub: case Opcode::kI32Mul:
+    case Opcode::kI64Add: case Opcode::kI64Sub: case Opcode::kI64Mul: {
+      const bool is32 = in.op == Opcode::kI32Add || in.op == Opcode::kI32Sub ||
+                        in.op == Opcode::kI32Mul;
+      const ValType t = is32 ? ValType::kI32 : ValType::kI64;
+      if (stack.size() < 2 || stack[stack.size() - 1].type != t ||
+          stack[stack.size() - 2].type != t) {
+        why = "operands of the wrong type";
+        return std::nullopt;
+      }
+      const uint64_t b = stack.back().bits;
+      stack.pop_back();
+      const uint64_t a = stack.back().bits;
+      stack.pop_back();
+      // Unsigned arithmetic wraps, as the wasm operations do.
+      uint64_t r;
+      if (in.op == Opcode::kI32Add || in.op == Opcode::kI64Add) {
+        r = a + b;
+      } else if (in.op == Opcode::kI32Sub || in.op == Opcode::kI64Sub) {
+        r = a - b;
+      } else {
+        r = a * b;
+      }
+      return is32 ? Value::I32(static_cast<uint32_t>(r)) : Value::I64(r);
+    }
     default:
-      return fail(absl::StrCat("instruction ", Sv(GetOpcodeInfo(in.op).text),
-                               " is not constant"));
+      why = absl::StrCat("instruction ", Sv(GetOpcodeInfo(in.op).text),
+                         " is not constant");
+      return std::nullopt;
   }
+}
+
+// Evaluates a constant expression (spec 3.3.11 / 4.4.10) in the context of
+// a partly built instance: globals and functions allocated so far.
+absl::StatusOr<Value> EvalConst(const ConstExpr& expr, const Instance& inst) {
+  auto fail = [&](std::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "constant expression at offset ", expr.offset, ": ", Sv(why)));
+  };
+  ConstStack stack;  // no allocation for the usual short expressions
+  std::string why;
+  for (const ConstInstr& in : expr.instrs) {
+    std::optional<Value> v = EvalConstInstr(in, inst, stack, why);
+    if (!v) return fail(why);
+    stack.push_back(*v);
+  }
+  if (stack.size() != 1) return fail("expected exactly one result");
+  return stack[0];
 }
 
 // Evaluates an active segment's offset, an i32 read as unsigned.

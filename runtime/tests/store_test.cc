@@ -333,6 +333,18 @@ TEST_CASE("globals from constant expressions") {
   add(ValType::kI64, Const(Opcode::kGlobalGet, 0));
   add(ValType::kFuncRef, Const(Opcode::kRefFunc, 0));
   add(ValType::kExternRef, Const(Opcode::kRefNull, 0x6F));
+  // Extended constants: (g_import * 3) - g1 with wrapping i64 arithmetic,
+  // and an i32 sum over an earlier defined global that wraps around.
+  ConstExpr ext = Const(Opcode::kGlobalGet, 0);
+  ext.instrs.push_back(ConstInstr{Opcode::kI64Const, 3});
+  ext.instrs.push_back(ConstInstr{Opcode::kI64Mul, 0});
+  ext.instrs.push_back(ConstInstr{Opcode::kGlobalGet, 2});
+  ext.instrs.push_back(ConstInstr{Opcode::kI64Sub, 0});
+  add(ValType::kI64, ext);
+  ConstExpr wrap = Const(Opcode::kGlobalGet, 1);  // -5
+  wrap.instrs.push_back(ConstInstr{Opcode::kI32Const, 0x7FFFFFFF});
+  wrap.instrs.push_back(ConstInstr{Opcode::kI32Add, 0});
+  add(ValType::kI32, wrap);
   for (size_t i = 0; i < m->globals.size(); ++i) {
     m->exports.push_back(Export{"g" + std::to_string(i), ExternKind::kGlobal,
                                 static_cast<uint32_t>(i + 1)});
@@ -357,6 +369,8 @@ TEST_CASE("globals from constant expressions") {
   CHECK(get(4) == Value::I64(1234));
   CHECK(get(5) == Value::Ref(ValType::kFuncRef, store.RefOf(host)));
   CHECK(get(6) == Value::Ref(ValType::kExternRef, kNullRef));
+  CHECK(get(7) == Value::I64(1234 * 3 + 7));
+  CHECK(get(8) == Value::I32(0x7FFFFFFA));
   CHECK(!(*inst)->FindExport("nope").has_value());
   CHECK((*inst)->globals[0] == imported);
   CHECK((*inst)->funcs[0] == host);

@@ -567,12 +567,39 @@ TEST_CASE("validator: global initialisers are constant expressions") {
   b.AddGlobal(externref, false, Const(Opcode::kRefNull, 0x6F));
   CHECK(b.Check() == "ok");
 
-  Builder not_const;
+  // Extended constants (3.0): i32/i64 add, sub and mul are constant.
+  Builder extended;
   ConstExpr e = Const(Opcode::kI32Const);
   e.instrs.push_back(ConstInstr{Opcode::kI32Const, 1});
   e.instrs.push_back(ConstInstr{Opcode::kI32Add, 0});
-  not_const.AddGlobal(i32, false, e);
+  extended.AddGlobal(i32, false, e);
+  ConstExpr e64 = Const(Opcode::kI64Const, 3);
+  e64.instrs.push_back(ConstInstr{Opcode::kI64Const, 4});
+  e64.instrs.push_back(ConstInstr{Opcode::kI64Mul, 0});
+  e64.instrs.push_back(ConstInstr{Opcode::kI64Const, 5});
+  e64.instrs.push_back(ConstInstr{Opcode::kI64Sub, 0});
+  extended.AddGlobal(i64, false, e64);
+  CHECK(extended.Check() == "ok");
+
+  Builder not_const;  // other numeric instructions still are not
+  ConstExpr div = Const(Opcode::kI32Const);
+  div.instrs.push_back(ConstInstr{Opcode::kI32Const, 1});
+  div.instrs.push_back(ConstInstr{Opcode::kI32DivU, 0});
+  not_const.AddGlobal(i32, false, div);
   CHECK(Has(not_const.Check(), "constant expression required"));
+
+  Builder mixed;  // i32.add of an i64 operand
+  ConstExpr bad_add = Const(Opcode::kI64Const);
+  bad_add.instrs.push_back(ConstInstr{Opcode::kI32Const, 1});
+  bad_add.instrs.push_back(ConstInstr{Opcode::kI32Add, 0});
+  mixed.AddGlobal(i32, false, bad_add);
+  CHECK(Has(mixed.Check(), "type mismatch"));
+
+  Builder underflow;  // i32.add with one operand
+  ConstExpr lone = Const(Opcode::kI32Const);
+  lone.instrs.push_back(ConstInstr{Opcode::kI32Add, 0});
+  underflow.AddGlobal(i32, false, lone);
+  CHECK(Has(underflow.Check(), "type mismatch"));
 
   Builder two_values;
   ConstExpr two = Const(Opcode::kI32Const);
@@ -588,10 +615,23 @@ TEST_CASE("validator: global initialisers are constant expressions") {
   wrong_type.AddGlobal(i32, false, Const(Opcode::kF32Const));
   CHECK(Has(wrong_type.Check(), "type mismatch"));
 
-  Builder defined;  // only imported globals are visible in 2.0
-  defined.AddGlobal(i32, false, Const(Opcode::kI32Const));
-  defined.AddGlobal(i32, false, Const(Opcode::kGlobalGet, 0));
-  CHECK(Has(defined.Check(), "unknown global 0"));
+  // 3.0: an initializer sees the globals defined before it, not itself
+  // or later ones.
+  Builder earlier;
+  earlier.AddGlobal(i32, false, Const(Opcode::kI32Const));
+  earlier.AddGlobal(i32, false, Const(Opcode::kGlobalGet, 0));
+  CHECK(earlier.Check() == "ok");
+  Builder itself;
+  itself.AddGlobal(i32, false, Const(Opcode::kGlobalGet, 0));
+  CHECK(Has(itself.Check(), "unknown global 0"));
+  Builder later;
+  later.AddGlobal(i32, false, Const(Opcode::kGlobalGet, 1));
+  later.AddGlobal(i32, false, Const(Opcode::kI32Const));
+  CHECK(Has(later.Check(), "unknown global 1"));
+  Builder defined_mutable;
+  defined_mutable.AddGlobal(i32, true, Const(Opcode::kI32Const));
+  defined_mutable.AddGlobal(i32, false, Const(Opcode::kGlobalGet, 0));
+  CHECK(Has(defined_mutable.Check(), "constant expression required"));
 
   Builder mutable_import;
   mutable_import.ImportGlobal(i32, true);

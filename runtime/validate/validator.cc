@@ -81,7 +81,12 @@ class ModuleValidator {
   absl::Status CheckTablesAndMemories();
   void CollectRefs();
   absl::Status CheckConstExpr(const ConstExpr& e, ValType expected,
-                              absl::string_view where);
+                              absl::string_view where,
+                              uint64_t visible_globals);
+  absl::Status CheckConstExpr(const ConstExpr& e, ValType expected,
+                              absl::string_view where) {
+    return CheckConstExpr(e, expected, where, m_.global_types.size());
+  }
   absl::Status CheckGlobals();
   absl::Status CheckElems();
   absl::Status CheckDatas();
@@ -241,12 +246,16 @@ void ModuleValidator::CollectRefs() {
   }
 }
 
-// Constant expressions (spec 3.3.10 and 3.4.10): only t.const, ref.null,
-// ref.func and global.get of an imported immutable global; the sequence must
-// leave exactly one value of the expected type.
+// Constant expressions (Wasm 3.0, spec 3.3.11): t.const, ref.null,
+// ref.func, global.get of an immutable global among the first
+// `visible_globals` (a global's initializer sees the imported globals and
+// those defined before it; segments see all), and the extended-constant
+// i32/i64 add, sub and mul; the sequence must leave exactly one value of
+// the expected type.
 absl::Status ModuleValidator::CheckConstExpr(const ConstExpr& e,
                                              ValType expected,
-                                             absl::string_view where) {
+                                             absl::string_view where,
+                                             uint64_t visible_globals) {
   auto fail = [&](absl::string_view what) {
     return Reader::ErrorAt(e.offset, absl::StrCat(where, ": ", what));
   };
@@ -282,8 +291,7 @@ absl::Status ModuleValidator::CheckConstExpr(const ConstExpr& e,
         const_stack_.push_back(ValType::kFuncRef);
         break;
       case Opcode::kGlobalGet: {
-        // Only imported globals are visible to constant expressions in 2.0.
-        if (ci.imm >= m_.num_imported_globals) {
+        if (ci.imm >= visible_globals) {
           return fail(absl::StrCat("unknown global ", ci.imm));
         }
         const GlobalType& g = m_.global_types[ci.imm];
@@ -291,6 +299,22 @@ absl::Status ModuleValidator::CheckConstExpr(const ConstExpr& e,
           return fail("constant expression required (global is mutable)");
         }
         const_stack_.push_back(g.type);
+        break;
+      }
+      case Opcode::kI32Add: case Opcode::kI32Sub: case Opcode::kI32Mul:
+      case Opcode::kI64Add: case Opcode::kI64Sub: case Opcode::kI64Mul: {
+        const ValType t = GetOpcodeInfo(ci.op).sig[0] == 'i' ? ValType::kI32
+                                                              : ValType::kI64;
+        for (int operand = 0; operand < 2; ++operand) {
+          if (const_stack_.empty() || const_stack_.back() != t) {
+            return fail(absl::StrCat("type mismatch: ",
+                                     AbslView(GetOpcodeInfo(ci.op).text),
+                                     " needs two ",
+                                     AbslView(ValTypeName(t)), " operands"));
+          }
+          const_stack_.pop_back();
+        }
+        const_stack_.push_back(t);
         break;
       }
       default:
@@ -311,7 +335,8 @@ absl::Status ModuleValidator::CheckGlobals() {
     const Global& g = m_.globals[i];
     WSBX_RETURN_IF_ERROR(
         CheckConstExpr(g.init, g.type.type,
-                       absl::StrCat("global ", m_.num_imported_globals + i)));
+                       absl::StrCat("global ", m_.num_imported_globals + i),
+                       m_.num_imported_globals + i));
   }
   return absl::OkStatus();
 }

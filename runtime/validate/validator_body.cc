@@ -441,6 +441,8 @@ absl::Status BodyValidator::Step() {
       return StepBranch();
     case Opcode::kCall:
     case Opcode::kCallIndirect:
+    case Opcode::kReturnCall:
+    case Opcode::kReturnCallIndirect:
       return StepCall();
     case Opcode::kDrop:
     case Opcode::kSelect:
@@ -635,9 +637,14 @@ absl::Status BodyValidator::BrTable() {
   return absl::OkStatus();
 }
 
+// call and call_indirect (spec 3.3.8); return_call and
+// return_call_indirect also need the callee's results to be the function's,
+// and end the block like return.
 absl::Status BodyValidator::StepCall() {
   const FuncType* type;
-  if (in_->op == Opcode::kCall) {
+  const bool tail = in_->op == Opcode::kReturnCall ||
+                    in_->op == Opcode::kReturnCallIndirect;
+  if (in_->op == Opcode::kCall || in_->op == Opcode::kReturnCall) {
     if (in_->a >= module_.func_types.size()) {
       return Error(absl::StrCat("unknown function ", in_->a));
     }
@@ -655,6 +662,18 @@ absl::Status BodyValidator::StepCall() {
   }
   WSBX_RETURN_IF_ERROR(
       PopList(type->params.data(), static_cast<uint32_t>(type->params.size())));
+  if (tail) {
+    const Frame& fn = ctrls_.front();
+    if (!std::equal(type->results.begin(), type->results.end(), fn.results,
+                    fn.results + fn.num_results)) {
+      const std::string_view op = GetOpcodeInfo(in_->op).text;
+      return Error(absl::StrCat(
+          "type mismatch: ", absl::string_view(op.data(), op.size()),
+          " callee's results differ from the function's"));
+    }
+    SetUnreachable();
+    return absl::OkStatus();
+  }
   PushList(type->results.data(), static_cast<uint32_t>(type->results.size()));
   return absl::OkStatus();
 }

@@ -716,7 +716,7 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
     return absl::OkStatus();
   }
   if (info.prefix == 0xFD &&
-      (info.imm != ImmKind::kNone || in.op == Opcode::kV128Bitselect)) {
+      (info.imm != ImmKind::kNone || info.sig == "vvv>v")) {
     CompileSimd(in);
     return absl::OkStatus();
   }

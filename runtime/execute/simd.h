@@ -495,6 +495,45 @@ inline V128 PromoteLow(V128 a) {
   return Join(r);
 }
 
+// ---- Relaxed SIMD (Wasm 3.0). Each result is the deterministic profile's
+// (spec 4.3, "Relaxed Operations": every choice parameter is 0), fixed for
+// all modes; swizzle, trunc, laneselect, min, max and q15mulr coincide with
+// plain instructions above and reuse them.
+
+// relaxed_madd unfused: a * b rounded, then + c rounded. The empty asm hides
+// the product from the optimiser, which would otherwise fuse the two where
+// the target has FMA (GCC contracts across statements by default).
+template <typename V>
+V128 RelaxedMadd(V128 a, V128 b, V128 c) {
+  V p = As<V>(a) * As<V>(b);
+  asm("" : "+m"(p));
+  return From(p + As<V>(c));
+}
+// relaxed_nmadd(a, b, c) = relaxed_madd(-a, b, c).
+template <typename V>
+V128 RelaxedNmadd(V128 a, V128 b, V128 c) {
+  V p = -As<V>(a) * As<V>(b);
+  asm("" : "+m"(p));
+  return From(p + As<V>(c));
+}
+// i16x8.relaxed_dot_i8x16_i7x16_s: both bytes signed, each pair's sum
+// saturated to i16 (spec $ivdot_sat_ with R_idot = 0).
+inline V128 RelaxedDotI8(V128 a, V128 b) {
+  Lanes<int8_t> x = Split<int8_t>(a);
+  Lanes<int8_t> y = Split<int8_t>(b);
+  Lanes<int16_t> r;
+  for (int i = 0; i < 8; ++i) {
+    r.v[i] = Saturate<int16_t>(int32_t{x.v[2 * i]} * y.v[2 * i] +
+                               int32_t{x.v[2 * i + 1]} * y.v[2 * i + 1]);
+  }
+  return Join(r);
+}
+// i32x4.relaxed_dot_i8x16_i7x16_add_s: the i16 dot above, adjacent lanes
+// added into i32, then c added with wrapping.
+inline V128 RelaxedDotI8Add(V128 a, V128 b, V128 c) {
+  return Add<U32x4>(ExtAddPairwise<int32_t, int16_t>(RelaxedDotI8(a, b)), c);
+}
+
 // ---- Memory forms: lanes read from memory of width sizeof(Fr) and
 // extended to To (v128.load8x8_s and friends).
 template <typename To, typename Fr>

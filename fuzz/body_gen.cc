@@ -442,6 +442,7 @@ bool BodyGen::ReadThenWrite(ValType t) {
   Operand(t);
   Op(kLocalTee);
   U32(static_cast<uint32_t>(local));
+  if (op.c != kNone) Operand(op.c);
   if (op.prefix == 0) {
     Op(static_cast<uint8_t>(op.code));
   } else {
@@ -461,6 +462,7 @@ bool BodyGen::Numeric(ValType t) {
   const NumOp& op = *fits[Pick(static_cast<uint32_t>(fits.size()))];
   Operand(op.a);
   if (op.b != kNone) Operand(op.b);
+  if (op.c != kNone) Operand(op.c);
   if (op.prefix == 0) {
     Op(static_cast<uint8_t>(op.code));
   } else {

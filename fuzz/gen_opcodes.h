@@ -56,7 +56,7 @@ constexpr ValType kNone = ValType::kFuncRef;  // no second operand
 constexpr ValType I32 = ValType::kI32, I64 = ValType::kI64, F32 = ValType::kF32,
                   F64 = ValType::kF64, V128 = ValType::kV128;
 
-// A numeric instruction: result, one or two operands, encoding, and for
+// A numeric instruction: result, one to three operands, encoding, and for
 // SIMD lane accesses the lane count of its immediate.
 struct NumOp {
   ValType result;
@@ -65,6 +65,7 @@ struct NumOp {
   uint8_t prefix;  // 0, kMiscPrefix or kSimdPrefix
   uint32_t code;
   uint8_t lanes = 0;
+  ValType c = kNone;  // third operand (v128 ternary operations)
 };
 
 constexpr NumOp kNumOps[] = {
@@ -234,6 +235,28 @@ constexpr NumOp kNumOps[] = {
     {V128, V128, V128, kSimdPrefix, 0xCE},
     {V128, V128, V128, kSimdPrefix, 0xE4},
     {V128, V128, V128, kSimdPrefix, 0xF2},
+    // Relaxed SIMD (0x100-0x113): their one deterministic choice must be
+    // the same in plain and optimized code.
+    {V128, V128, V128, kSimdPrefix, 0x100},
+    {V128, V128, kNone, kSimdPrefix, 0x101},
+    {V128, V128, kNone, kSimdPrefix, 0x102},
+    {V128, V128, kNone, kSimdPrefix, 0x103},
+    {V128, V128, kNone, kSimdPrefix, 0x104},
+    {V128, V128, V128, kSimdPrefix, 0x105, 0, V128},
+    {V128, V128, V128, kSimdPrefix, 0x106, 0, V128},
+    {V128, V128, V128, kSimdPrefix, 0x107, 0, V128},
+    {V128, V128, V128, kSimdPrefix, 0x108, 0, V128},
+    {V128, V128, V128, kSimdPrefix, 0x109, 0, V128},
+    {V128, V128, V128, kSimdPrefix, 0x10A, 0, V128},
+    {V128, V128, V128, kSimdPrefix, 0x10B, 0, V128},
+    {V128, V128, V128, kSimdPrefix, 0x10C, 0, V128},
+    {V128, V128, V128, kSimdPrefix, 0x10D},
+    {V128, V128, V128, kSimdPrefix, 0x10E},
+    {V128, V128, V128, kSimdPrefix, 0x10F},
+    {V128, V128, V128, kSimdPrefix, 0x110},
+    {V128, V128, V128, kSimdPrefix, 0x111},
+    {V128, V128, V128, kSimdPrefix, 0x112},
+    {V128, V128, V128, kSimdPrefix, 0x113, 0, V128},
 };
 
 // A load or store: type, encoding, and log2 of its natural alignment.

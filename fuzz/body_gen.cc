@@ -537,7 +537,13 @@ void BodyGen::Address() {
 // Alignment up to the natural one; offsets mostly small, sometimes near a
 // page boundary, rarely anywhere.
 void BodyGen::MemArg(uint8_t natural_align) {
-  U32(Pick(natural_align + 1u));
+  // With a second memory, a quarter of the accesses name it (flag bit 6).
+  if (m_.memories > 1 && Pick(4) == 0) {
+    U32(Pick(natural_align + 1u) | 0x40);
+    U32(1);
+  } else {
+    U32(Pick(natural_align + 1u));
+  }
   switch (Pick(8)) {
     case 1:
     case 2:

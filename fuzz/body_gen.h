@@ -36,6 +36,7 @@ struct ModuleShape {
   std::vector<GlobalType> globals;
   std::vector<uint32_t> table_slots;  // function index per slot, or kNullSlot
   uint32_t memory_pages = 1;          // initial size
+  uint32_t memories = 1;              // each of memory_pages
   bool simd = false;
 
   // Invalidated when the type table grows.

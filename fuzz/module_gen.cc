@@ -86,6 +86,9 @@ Layout PickLayout(Entropy& e, ModuleShape& shape, uint32_t funcs) {
   Layout layout;
   shape.memory_pages = 1 + e.Below(2);
   layout.memory_max = shape.memory_pages + e.Below(3);
+  // A second memory of the same limits in a third of the modules, decided
+  // by a choice already made so that older inputs keep their layout.
+  shape.memories = layout.memory_max == shape.memory_pages + 2 ? 2 : 1;
   uint32_t table_size = funcs + e.Below(4);
   layout.table_max = table_size + e.Below(4);
   // The element segment fills a prefix of the table; the rest stays null.
@@ -131,8 +134,10 @@ void AppendDeclarations(Bytes& module, const ModuleShape& shape,
   AppendLimits(section, static_cast<uint32_t>(shape.table_slots.size()),
                layout.table_max);
   AppendSection(module, 4, section);
-  section = {1};
-  AppendLimits(section, shape.memory_pages, layout.memory_max);
+  section = {static_cast<uint8_t>(shape.memories)};
+  for (uint32_t i = 0; i < shape.memories; ++i) {
+    AppendLimits(section, shape.memory_pages, layout.memory_max);
+  }
   AppendSection(module, 5, section);
   section.clear();
   AppendU32(section, static_cast<uint32_t>(shape.globals.size()));

@@ -41,9 +41,10 @@ struct GenOptions {
   bool allow_simd = true;          // v128 values, when the input also asks
 };
 
-// A valid module (spec 2.0 with SIMD): types, optionally one imported
-// function ("env" "f"), 1..max_funcs functions, every function exported as
-// "f<index>", one memory with a maximum and a data segment, a funcref table
+// A valid module (spec 2.0 with SIMD, plus 3.0 tail calls and multiple
+// memories): types, optionally one imported function ("env" "f"),
+// 1..max_funcs functions, every function exported as "f<index>", one or two
+// memories with a maximum and a data segment in memory 0, a funcref table
 // with a prefix filled by an active element segment, and one to five
 // globals, mostly mutable. Inputs that differ only past the bytes read
 // give the same module.

@@ -21,7 +21,10 @@ struct Limits {
   uint32_t max_table_init_size = 10000000;  // elements per segment
   uint32_t max_total_elem_items = 10000000;  // elements in all segments
   uint32_t max_tables = 100000;
-  uint32_t max_memories = 1;
+  // Memories per module, imported ones included. 1 also reads memory
+  // immediates as the 2.0 encoding has them (reserved zero bytes, memarg
+  // flags without a memory index): the 2.0 spec suite runs that way.
+  uint32_t max_memories = 100;
   uint32_t max_params = 1000;
   uint32_t max_results = 1000;
   uint32_t max_locals = 50000;          // per function, params included

@@ -36,6 +36,9 @@ using CodeWord = uint64_t;
 //   ReturnCallImport: [h][argbase|func_index][param_slots|result_slots]
 //   ReturnCallIndirect: [h][argbase|canonical type id][table|index_slot]
 //                       [param_slots|result_slots]
+//   UseMemory: [h][index]  (memory registers to memory `index`; emitted
+//              around an instruction on another memory than 0, then back)
+//   MemoryCopyBetween: [h][d|s][n][dst_memory|src_memory]
 //   Select: [h][a|b][cond|dst]
 //   GlobalGetV128 / GlobalSetV128: as GlobalGet / GlobalSet, two slots
 //   v128 values take two slots (low half first) and are named by the first.
@@ -80,6 +83,8 @@ using CodeWord = uint64_t;
   X(BrUnless)                    \
   X(CallImport)                  \
   X(ReturnCallImport)            \
+  X(UseMemory)                   \
+  X(MemoryCopyBetween)           \
   X(Exit)                        \
   X(GlobalGetV128)               \
   X(GlobalSetV128)               \

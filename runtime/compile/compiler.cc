@@ -455,6 +455,7 @@ class FunctionCompiler {
   const void* const* handlers_;
   std::vector<CallFixup>& call_fixups_;
   const bool plain_;  // CompileMode::kPlain: no aliases, fusion or groups
+  bool in_memory_ = false;  // compiling between UseMemory switches
   std::vector<Label> labels_;
   uint32_t h_ = 0;
   uint32_t max_h_ = 0;
@@ -672,6 +673,20 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   return absl::OkStatus();
 }
 
+// True for a memory instruction that names one memory (in.mem): every
+// one but a memory.copy between two different memories.
+bool NamesOneMemory(ImmKind imm, const Instr& in) {
+  switch (imm) {
+    case ImmKind::kMemArg: case ImmKind::kMemArgLane: case ImmKind::kMemIndex:
+    case ImmKind::kMemoryInit:
+      return true;
+    case ImmKind::kMemoryCopy:
+      return in.mem == in.b;
+    default:
+      return false;
+  }
+}
+
 absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
   if (in.op == Opcode::kLocalGet) {  // the commonest instruction: no call
     PushLocal(in.a);
@@ -682,6 +697,24 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
     return absl::OkStatus();
   }
   const OpcodeInfo& info = GetOpcodeInfo(in.op);
+  if (ABSL_PREDICT_FALSE(in.mem != 0) && !in_memory_ &&
+      NamesOneMemory(info.imm, in)) {
+    // Another memory than 0: the instruction runs as it would on memory 0
+    // with the interpreter's memory registers switched to `mem` around it,
+    // so code that only uses memory 0 pays nothing.
+    Op(IOp::kUseMemory);
+    Word(in.mem);
+    in_memory_ = true;
+    absl::Status st = CompileInstr(in);
+    in_memory_ = false;
+    WSBX_RETURN_IF_ERROR(st);
+    Op(IOp::kUseMemory);
+    Word(0);
+    producer_.end = kNoWord;  // its result is not the last word any more
+    last_imm_.end = kNoWord;
+    last_cmp_.end = kNoWord;
+    return absl::OkStatus();
+  }
   switch (in.op) {
     case Opcode::kUnreachable: case Opcode::kNop: case Opcode::kBlock:
     case Opcode::kLoop: case Opcode::kIf: case Opcode::kElse:
@@ -940,6 +973,14 @@ void FunctionCompiler::CompileBulkAndTable(const Instr& in) {
       return;
     default:
       break;
+  }
+  if (in.op == Opcode::kMemoryCopy && in.mem != in.b) {
+    Op(IOp::kMemoryCopyBetween);  // d, s, n; memories dst, src
+    Word(Pack(h_ - 3, h_ - 2));
+    Word(h_ - 1);
+    Word(Pack(in.mem, in.b));
+    Pop(3);
+    return;
   }
   // Three-operand bulk instructions: d, s (or value), n.
   Op(ToIOp(in.op));

@@ -797,7 +797,8 @@ absl::Status ModuleDecoder::ReadConstExpr(Reader& r, ConstExpr* out) {
   out->offset = r.offset();
   out->instrs.clear();
   for (;;) {
-    WSBX_RETURN_IF_ERROR(ReadInstr(r, &instr_, limits_.max_br_table_size));
+    WSBX_RETURN_IF_ERROR(ReadInstr(r, &instr_, limits_.max_br_table_size,
+                                   limits_.max_memories > 1));
     if (instr_.op == Opcode::kEnd) return absl::OkStatus();
     ConstInstr ci{instr_.op, instr_.a};
     switch (GetOpcodeInfo(instr_.op).imm) {

@@ -52,9 +52,37 @@ absl::Status ReadBlockType(Reader& r, BlockType* out) {
   return absl::OkStatus();
 }
 
+// A memory index: a u32 in 3.0, the reserved zero byte in 2.0.
+absl::Status ReadMemIndex(Reader& r, bool memory_indices, uint32_t* out) {
+  if (!memory_indices) {
+    *out = 0;
+    return ReadZeroByte(r);
+  }
+  WSBX_ASSIGN_OR_RETURN(*out, r.ReadU32());
+  return absl::OkStatus();
+}
+
+// memarg (spec 5.4.7): flags (alignment, bit 6: a memory index follows),
+// the index, the offset.
+absl::Status ReadMemArg(Reader& r, bool memory_indices, Instr* out) {
+  const uint32_t at = r.offset();
+  WSBX_ASSIGN_OR_RETURN(out->a, r.ReadU32());
+  out->mem = 0;
+  if (memory_indices && (out->a & 0x40) != 0) {
+    out->a &= ~uint32_t{0x40};
+    WSBX_ASSIGN_OR_RETURN(out->mem, r.ReadU32());
+  }
+  if (memory_indices && out->a >= 0x80) {
+    return Reader::ErrorAt(at, "malformed memop flags");
+  }
+  WSBX_ASSIGN_OR_RETURN(out->b, r.ReadU32());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::Status ReadInstr(Reader& r, Instr* out, uint32_t max_br_table) {
+absl::Status ReadInstr(Reader& r, Instr* out, uint32_t max_br_table,
+                       bool memory_indices) {
   if (ReadInstrFast(r, out)) return absl::OkStatus();
   out->offset = r.offset();
   uint8_t byte;
@@ -97,9 +125,10 @@ absl::Status ReadInstr(Reader& r, Instr* out, uint32_t max_br_table) {
       }
       break;
     }
+    case ImmKind::kMemArg:
+      return ReadMemArg(r, memory_indices, out);
     case ImmKind::kCallIndirect: case ImmKind::kTableInit:
-    case ImmKind::kTableCopy:
-    case ImmKind::kMemArg: {
+    case ImmKind::kTableCopy: {
       WSBX_ASSIGN_OR_RETURN(out->a, r.ReadU32());
       WSBX_ASSIGN_OR_RETURN(out->b, r.ReadU32());
       break;
@@ -117,14 +146,14 @@ absl::Status ReadInstr(Reader& r, Instr* out, uint32_t max_br_table) {
       break;
     }
     case ImmKind::kMemIndex:
-      return ReadZeroByte(r);
+      return ReadMemIndex(r, memory_indices, &out->mem);
     case ImmKind::kMemoryInit: {
       WSBX_ASSIGN_OR_RETURN(out->a, r.ReadU32());
-      return ReadZeroByte(r);
+      return ReadMemIndex(r, memory_indices, &out->mem);
     }
     case ImmKind::kMemoryCopy: {
-      WSBX_RETURN_IF_ERROR(ReadZeroByte(r));
-      return ReadZeroByte(r);
+      WSBX_RETURN_IF_ERROR(ReadMemIndex(r, memory_indices, &out->mem));
+      return ReadMemIndex(r, memory_indices, &out->b);
     }
     case ImmKind::kI32: {
       int32_t v;
@@ -152,8 +181,7 @@ absl::Status ReadInstr(Reader& r, Instr* out, uint32_t max_br_table) {
       break;
     }
     case ImmKind::kMemArgLane: {
-      WSBX_ASSIGN_OR_RETURN(out->a, r.ReadU32());
-      WSBX_ASSIGN_OR_RETURN(out->b, r.ReadU32());
+      WSBX_RETURN_IF_ERROR(ReadMemArg(r, memory_indices, out));
       WSBX_ASSIGN_OR_RETURN(out->lane, r.ReadByte());
       break;
     }

@@ -30,9 +30,11 @@ struct Instr {
   // Index immediates: label, function, local, global, table, data or element
   // index in `a`. kCallIndirect: type a, table b. kMemArg: align (log2) a,
   // offset b. kTableInit: element a, table b. kTableCopy: dst a, src b.
-  // kMemoryInit: data a.
+  // kMemoryInit: data a. The memory of a memory instruction is `mem`
+  // (kMemoryCopy: the destination; the source in b).
   uint32_t a = 0;
   uint32_t b = 0;
+  uint32_t mem = 0;
   uint64_t bits = 0;  // kI32/kI64 value (sign-extended), kF32/kF64 raw bits
   // kV128 and kShuffle: the 16 immediate bytes, little-endian, in bits (bytes
   // 0-7) and hi (bytes 8-15). kLane, kMemArgLane: the lane index in `lane`.
@@ -46,7 +48,12 @@ struct Instr {
 // out->targets' storage. Malformed encodings (unknown opcode, bad LEB128,
 // non-zero reserved bytes, bad value type) are errors with the offset.
 // `max_br_table` bounds the br_table target count before allocating.
-absl::Status ReadInstr(Reader& r, Instr* out, uint32_t max_br_table);
+// With `memory_indices` (Wasm 3.0, multiple memories) memory instructions
+// may name a memory: memarg flags with bit 6 set are followed by the index,
+// and the 2.0 reserved zero bytes are u32 indices; without, they are read
+// as 2.0 has them (a validated module decodes the same either way).
+absl::Status ReadInstr(Reader& r, Instr* out, uint32_t max_br_table,
+                       bool memory_indices = true);
 
 namespace instr_internal {
 
@@ -55,7 +62,8 @@ enum class Fast : uint8_t {
   kSlow,       // prefixed, unknown, or immediates left to ReadInstr
   kNone,       // no immediate
   kIndex,      // one u32 into `a`
-  kTwo,        // two u32s into `a` and `b` (memarg, call_indirect)
+  kTwo,        // two u32s into `a` and `b` (call_indirect)
+  kMemArg,     // memarg flags below 0x40 (memory 0) into `a`, offset `b`
   kS32,        // s32 into `bits`, sign-extended
   kS64,        // s64 into `bits`
   kBlockType,  // empty or a single value type
@@ -76,6 +84,7 @@ constexpr Fast FastKind(ImmKind imm) {
     case ImmKind::kGlobal:
       return Fast::kIndex;
     case ImmKind::kMemArg:
+      return Fast::kMemArg;
     case ImmKind::kCallIndirect:
       return Fast::kTwo;
     case ImmKind::kI32:
@@ -183,10 +192,15 @@ inline bool ReadInstrFast(Reader& r, Instr* out) {
       n += len;
       break;
     }
-    case Fast::kTwo: {
+    case Fast::kTwo:
+    case Fast::kMemArg: {
       uint64_t v, w;
       const size_t len = instr_internal::ShortLeb(p + 1, left - 1, &v);
       if (len == 0 || !instr_internal::Fits32(v, len, false)) return false;
+      if (e.fast == Fast::kMemArg) {
+        if (v >= 0x40) return false;  // a memory index follows
+        out->mem = 0;
+      }
       const size_t len2 =
           instr_internal::ShortLeb(p + 1 + len, left - 1 - len, &w);
       if (len2 == 0 || !instr_internal::Fits32(w, len2, false)) return false;

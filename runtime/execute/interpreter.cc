@@ -571,6 +571,34 @@ L_MemoryInit: {
   pc += 3;
   NEXT();
 }
+L_UseMemory:
+  mem0 = inst->memories[pc[1]];
+  mem = mem0->base();
+  mem_size = mem0->size_bytes();
+  pc += 2;
+  NEXT();
+L_MemoryCopyBetween: {
+  MemoryInstance* const dst_mem = inst->memories[LO(3)];
+  MemoryInstance* const src_mem = inst->memories[HI(3)];
+  uint64_t d = U32(fp[LO(1)]);
+  uint64_t s = U32(fp[HI(1)]);
+  uint64_t n = U32(fp[pc[2]]);
+  if (ABSL_PREDICT_FALSE(d + n > dst_mem->size_bytes() ||
+                         s + n > src_mem->size_bytes())) {
+    TRAP(kMemoryOutOfBounds);
+  }
+  CHARGE(BulkFuel(n, kFuelBytesPerUnit));
+  uint8_t* const to = dst_mem->base() + d;
+  const uint8_t* const from = src_mem->base() + s;
+  // Both indices may name one memory (imported twice): then it is an
+  // overlapping copy like memory.copy's.
+  CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, dst_mem == src_mem && d > s,
+                     [to, from](uint64_t at, uint64_t len) {
+                       std::memmove(to + at, from + at, len);
+                     }));
+  pc += 4;
+  NEXT();
+}
 L_DataDrop:
   inst->data_dropped[pc[1]] = true;
   pc += 2;

@@ -554,10 +554,17 @@ TEST_CASE("validator: limits of tables and memories") {
   max_pages.Memory(0, 65537);
   CHECK(Has(max_pages.Check(), "memory size must be at most 65536 pages"));
 
-  Builder two;
+  Builder two;  // 3.0: any number, up to Limits::max_memories
   two.Memory(1);
   two.Memory(1);
-  CHECK(Has(two.Check(), "multiple memories"));
+  CHECK(two.Check() == "ok");
+  Limits one;
+  one.max_memories = 1;
+  CHECK(Has(two.Check(one), "multiple memories"));
+  Limits cap;
+  cap.max_memories = 2;
+  two.Memory(1);
+  CHECK(Has(two.Check(cap), "too many memories (3, limit 2)"));
 }
 
 TEST_CASE("validator: global initialisers are constant expressions") {

@@ -210,9 +210,14 @@ absl::Status ModuleValidator::CheckTablesAndMemories() {
     WSBX_RETURN_IF_ERROR(
         CheckTableType(m_.tables[i], absl::StrCat("table ", i)));
   }
-  // spec 3.4.10: at most one memory in 2.0.
-  if (m_.memories.size() > 1) {
-    return absl::InvalidArgumentError("multiple memories");
+  // Wasm 3.0 allows any number of memories; Limits::max_memories caps them
+  // (1 keeps a module to what 2.0 allowed).
+  if (m_.memories.size() > limits_.max_memories) {
+    return absl::InvalidArgumentError(
+        m_.memories.size() > 1 && limits_.max_memories <= 1
+            ? std::string("multiple memories")
+            : absl::StrCat("too many memories (", m_.memories.size(),
+                           ", limit ", limits_.max_memories, ")"));
   }
   for (size_t i = 0; i < m_.memories.size(); ++i) {
     WSBX_RETURN_IF_ERROR(

@@ -251,7 +251,8 @@ absl::Status BodyValidator::Validate(uint32_t func_index, bool record) {
       return Error(kMissingEnd);
     }
     if (!ReadInstrFast(r, in_)) {
-      absl::Status s = ReadInstr(r, in_, limits_.max_br_table_size);
+      absl::Status s = ReadInstr(r, in_, limits_.max_br_table_size,
+                                 limits_.max_memories > 1);
       if (!s.ok()) return WrapReadError(s);
     }
     if (!StepFast()) WSBX_RETURN_IF_ERROR(Step());
@@ -285,7 +286,8 @@ absl::Status BodyValidator::CheckWellFormed(uint32_t func_index) {
       in_->offset = r.offset();
       return Error(kMissingEnd);
     }
-    absl::Status s = ReadInstr(r, in_, limits_.max_br_table_size);
+    absl::Status s = ReadInstr(r, in_, limits_.max_br_table_size,
+                                 limits_.max_memories > 1);
     if (!s.ok()) return WrapReadError(s);
     switch (in_->op) {
       case Opcode::kBlock:
@@ -402,8 +404,10 @@ absl::Status BodyValidator::CheckTable(uint32_t index) {
   return absl::OkStatus();
 }
 
-absl::Status BodyValidator::CheckMemory() {
-  if (module_.memories.empty()) return Error("unknown memory 0");
+absl::Status BodyValidator::CheckMemory(uint32_t index) {
+  if (index >= module_.memories.size()) {
+    return Error(absl::StrCat("unknown memory ", index));
+  }
   return absl::OkStatus();
 }
 
@@ -780,7 +784,7 @@ absl::Status BodyValidator::StepTable() {
 // Loads and stores (spec 3.3.7): a memory must exist and the alignment may
 // not exceed the access width.
 absl::Status BodyValidator::StepMemory() {
-  WSBX_RETURN_IF_ERROR(CheckMemory());
+  WSBX_RETURN_IF_ERROR(CheckMemory(in_->mem));
   uint32_t size = MemoryAccessSize(in_->op);
   uint32_t natural = size >= 8 ? 3 : size >= 4 ? 2 : size >= 2 ? 1 : 0;
   if (size == 16) natural = 4;
@@ -799,7 +803,8 @@ absl::Status BodyValidator::CheckLane(uint32_t lanes) {
 }
 
 absl::Status BodyValidator::StepBulkMemory() {
-  if (in_->op != Opcode::kDataDrop) WSBX_RETURN_IF_ERROR(CheckMemory());
+  if (in_->op != Opcode::kDataDrop) WSBX_RETURN_IF_ERROR(CheckMemory(in_->mem));
+  if (in_->op == Opcode::kMemoryCopy) WSBX_RETURN_IF_ERROR(CheckMemory(in_->b));
   if (in_->op == Opcode::kMemoryInit || in_->op == Opcode::kDataDrop) {
     WSBX_RETURN_IF_ERROR(CheckDataIndex(in_->a));
   }

@@ -154,7 +154,7 @@ class BodyValidator {
 
   absl::Status CheckLabel(uint32_t depth);
   absl::Status CheckTable(uint32_t index);
-  absl::Status CheckMemory();
+  absl::Status CheckMemory(uint32_t index);
   absl::Status CheckDataIndex(uint32_t index);
   absl::Status CheckLane(uint32_t lanes);
 

@@ -3,6 +3,7 @@
 // immediates, checked on the bytes WatToWasm writes.
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -471,6 +472,36 @@ TEST_CASE("labels: shadowing and scope after the index by name") {
   CHECK(Error("(func (block $a) (br $a))") == "1:22: unknown label $a");
   CHECK(Error("(func (param $x i32) (param $y i32) (param $x i64))") ==
         "1:44: duplicate identifier $x");
+}
+
+
+TEST_CASE("TokensToWasm: a module cut out of a larger source") {
+  const std::string src =
+      "(register \"x\")\n(module $m (func (export \"f\")))\n(module (func (i32.bad)))";
+  auto tokens = Tokenize(src);
+  REQUIRE(tokens.ok());
+  const std::span<const Token> all(*tokens);
+  // Tokens 4..14 are the first module, 15.. the second (and the kEof).
+  REQUIRE(all[4].text == "(");
+  REQUIRE(all[14].kind == TokenKind::kRParen);
+  auto first = TokensToWasm(all.subspan(4, 11));
+  REQUIRE_MESSAGE(first.ok(), first.status().message());
+  CHECK(*first == Wasm("(module (func (export \"f\")))"));
+  // The fields alone are a module too.
+  auto fields = TokensToWasm(all.subspan(7, 7));
+  REQUIRE_MESSAGE(fields.ok(), fields.status().message());
+  CHECK(*fields == *first);
+  // Errors name the position in the whole source; a span that keeps the
+  // source's kEof is accepted.
+  auto second = TokensToWasm(all.subspan(15));
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.status().message() ==
+        "3:15: unexpected token '(', expected ')'");
+  // A module that stops early: the error stands after its last token.
+  auto cut = TokensToWasm(all.subspan(4, 10));
+  REQUIRE_FALSE(cut.ok());
+  CHECK(cut.status().message() ==
+        "2:31: unexpected end of input, expected ')'");
 }
 
 }  // namespace

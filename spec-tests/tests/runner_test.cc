@@ -1,6 +1,7 @@
-// The runner end to end on a small hand-written script: imports from the
-// spectest host module, externref handles that round-trip, and failures
-// that are counted and reported with the script's line.
+// The runner end to end on a small hand-written .wast script: imports from
+// the spectest host module, externref handles that round-trip, module
+// definitions and instances, either, and failures that are counted and
+// reported with the script's line.
 #include "spec-tests/runner.h"
 
 #include <doctest/doctest.h>
@@ -16,85 +17,102 @@
 namespace wsbx::spec {
 namespace {
 
-// (import "spectest" "print_i32" (func (param i32)))
-// (import "spectest" "global_i32" (global i32))
-// (func (export "g") (result i32) global.get 0)
-// (func (export "id") (param externref) (result externref) local.get 0)
-const std::vector<uint8_t> kModule = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // header
-    // type section: (i32)->(), ()->(i32), (externref)->(externref)
-    0x01, 0x0e, 0x03, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x01, 0x7f, 0x60,
-    0x01, 0x6f, 0x01, 0x6f,
-    // import section
-    0x02, 0x2d, 0x02, 0x08, 's', 'p', 'e', 'c', 't', 'e', 's', 't', 0x09, 'p',
-    'r', 'i', 'n', 't', '_', 'i', '3', '2', 0x00, 0x00, 0x08, 's', 'p', 'e',
-    'c', 't', 'e', 's', 't', 0x0a, 'g', 'l', 'o', 'b', 'a', 'l', '_', 'i', '3',
-    '2', 0x03, 0x7f, 0x00,
-    // function section, export section
-    0x03, 0x03, 0x02, 0x01, 0x02, 0x07, 0x0a, 0x02, 0x01, 'g', 0x00, 0x01, 0x02,
-    'i', 'd', 0x00, 0x02,
-    // code section
-    0x0a, 0x0b, 0x02, 0x04, 0x00, 0x23, 0x00, 0x0b, 0x04, 0x00, 0x20, 0x00,
-    0x0b};
-
-constexpr char kScript[] = R"({"source_filename": "x.wast", "commands": [
-  {"type": "module", "line": 1, "name": "$M", "filename": "m.wasm"},
-  {"type": "assert_return", "line": 2, "action": {"type": "invoke",
-   "field": "g", "args": []}, "expected": [{"type": "i32", "value": "666"}]},
-  {"type": "assert_return", "line": 3, "action": {"type": "invoke",
-   "field": "id", "args": [{"type": "externref", "value": "5"}]},
-   "expected": [{"type": "externref", "value": "5"}]},
-  {"type": "assert_return", "line": 4, "action": {"type": "invoke",
-   "field": "id", "args": [{"type": "externref", "value": "null"}]},
-   "expected": [{"type": "externref", "value": "null"}]},
-  {"type": "assert_return", "line": 5, "action": {"type": "invoke",
-   "field": "g", "args": []}, "expected": [{"type": "i32", "value": "667"}]},
-  {"type": "register", "line": 6, "name": "$M", "as": "m"},
-  {"type": "assert_malformed", "line": 7, "filename": "junk.wasm",
-   "text": "magic header not detected", "module_type": "binary"},
-  {"type": "assert_invalid", "line": 8, "filename": "x.1.wat",
-   "text": "type mismatch", "module_type": "text"},
-  {"type": "assert_trap", "line": 9, "action": {"type": "invoke",
-   "module": "$Nope", "field": "g", "args": []}, "text": "unreachable",
-   "expected": []},
-  {"type": "action", "line": 10, "action": {"type": "get", "field": "g"},
-   "expected": []}
-]})";
-
-void WriteFile(const std::filesystem::path& path, const void* data,
-               size_t size) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-}
+// The module takes lines 1-4, then one command a line.
+constexpr char kScript[] =
+    R"wast((module $M (import "spectest" "print_i32" (func (param i32)))
+  (import "spectest" "global_i32" (global i32))
+  (func (export "g") (result i32) global.get 0)
+  (func (export "id") (param externref) (result externref) local.get 0))
+(assert_return (invoke "g") (i32.const 666))
+(assert_return (invoke "id" (ref.extern 5)) (ref.extern 5))
+(assert_return (invoke "id" (ref.null extern)) (ref.null extern))
+(assert_return (invoke "g") (i32.const 667))
+(register "m" $M)
+(assert_malformed (module binary "junk") "magic header not detected")
+(assert_invalid (module (func (result i32))) "type mismatch")
+(assert_trap (invoke $Nope "g") "unreachable")
+(get "g")
+(module definition $D (func (export "one") (result i32) i32.const 1))
+(module instance $I1 $D)
+(module instance $I2)
+(assert_return (invoke $I1 "one") (either (i32.const 2) (i32.const 1)))
+(assert_return (invoke $I2 "one") (either (i32.const 2) (i32.const 3)))
+(assert_malformed (module quote "(func (i32.const 0x))") "unknown operator")
+(assert_malformed (module quote "(func)") "unexpected token")
+(assert_exception (invoke $M "g"))
+(assert_return (invoke $M "id" (ref.host 1)) (ref.host 1))
+(module instance $X $Nope)
+(assert_frobnicate)
+(assert_return (invoke $M "id" (ref.extern 2)) (ref.extern))
+)wast";
 
 TEST_CASE("a small script runs and counts every command") {
-  const std::filesystem::path dir =
+  const std::filesystem::path path =
       std::filesystem::temp_directory_path() /
-      ("wsbx-spectest-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  WriteFile(dir / "m.wasm", kModule.data(), kModule.size());
-  WriteFile(dir / "junk.wasm", "junk", 4);
-  WriteFile(dir / "x.json", kScript, sizeof(kScript) - 1);
-
+      ("wsbx-spectest-" + std::to_string(getpid()) + ".wast");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << kScript;
+  }
   std::ostringstream out;
-  RunCounts counts = RunScriptFile((dir / "x.json").string(), {}, out);
-  std::filesystem::remove_all(dir);
+  RunCounts counts = RunScriptFile(path.string(), {}, out);
+  std::filesystem::remove(path);
 
+  const std::string p = path.string();
+  const std::string text = out.str();
+  INFO(text);
+  CHECK(counts.passed == 13);
+  CHECK(counts.failed == 9);
+  auto has = [&](const std::string& line) {
+    return text.find(p + ":" + line) != std::string::npos;
+  };
+  CHECK(has("8: assert_return: g: expected (i32:667), got (i32:666)"));
+  CHECK(has("12: assert_trap: unknown module $Nope"));
+  CHECK(has("13: get: export \"g\" is not a global"));
+  CHECK(
+      has("18: assert_return: one: expected (either(i32:2 i32:3)), got "
+          "(i32:1)"));
+  CHECK(
+      has("20: assert_malformed: expected rejection \"unexpected token\", "
+          "but the module loaded"));
+  CHECK(has("21: assert_exception: the engine has no exception handling"));
+  CHECK(
+      has("22: assert_return: the engine has no type for the argument "
+          "ref.host 1"));
+  CHECK(has("23: module: unknown module $Nope"));
+  CHECK(
+      has("24: assert_frobnicate: unreadable command: 24:2: unknown "
+          "command assert_frobnicate"));
+  CHECK(has(" 13 passed, 9 failed"));
+}
+
+TEST_CASE("max_memories reaches the store") {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() /
+      ("wsbx-spectest-mem-" + std::to_string(getpid()) + ".wast");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "(module (memory 1) (memory 1))\n";
+  }
+  std::ostringstream out;
+  RunCounts engine_default = RunScriptFile(path.string(), {}, out);
+  RunCounts one = RunScriptFile(path.string(), {.max_memories = 1}, out);
+  std::filesystem::remove(path);
   INFO(out.str());
-  CHECK(counts.passed == 6);
-  CHECK(counts.failed == 3);
-  CHECK(counts.not_applicable == 1);
-  CHECK(out.str().find("x.wast:5: assert_return: g: expected (i32:667), "
-                       "got (i32:666)") != std::string::npos);
-  CHECK(out.str().find("x.wast:9: assert_trap: unknown module $Nope") !=
-        std::string::npos);
-  CHECK(out.str().find("x.wast:10: action: export \"g\" is not a global") !=
-        std::string::npos);
+  CHECK(engine_default.passed == 1);
+  CHECK(one.failed == 1);
+}
+
+TEST_CASE("a missing script counts as one failure") {
+  std::ostringstream out;
+  RunCounts counts = RunScriptFile("/nonexistent/x.wast", {}, out);
+  CHECK(counts.failed == 1);
+  CHECK(out.str().find("cannot read /nonexistent/x.wast") != std::string::npos);
 }
 
 TEST_CASE("counts format") {
-  RunCounts c{.passed = 3, .failed = 1, .not_applicable = 2};
-  CHECK(FormatCounts(c) == "3 passed, 1 failed, 2 not applicable");
+  RunCounts c{.passed = 3, .failed = 1};
+  CHECK(FormatCounts(c) == "3 passed, 1 failed");
   c.Add(RunCounts{.message_differs = 4});
   CHECK(FormatCounts(c).find("(4 rejections passed") != std::string::npos);
 }

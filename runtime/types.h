@@ -47,6 +47,7 @@ struct FuncType {
 struct SizeLimits {
   uint64_t min = 0;
   std::optional<uint64_t> max;
+  bool is64 = false;  // memory64/table64: i64 addresses
   bool operator==(const SizeLimits& other) const = default;
 };
 

@@ -60,6 +60,11 @@ absl::StatusOr<SpectestHost> SpectestHost::Create(Store& store) {
       store.AddTable(TableType{kFuncRef, SizeLimits{10, 20}});
   if (!table.ok()) return table.status();
   host.exports_["table"] = Extern::Table(*table);
+  // The 3.0 suite's table64.wast imports a 64-bit table of the same size.
+  absl::StatusOr<TableInstance*> table64 =
+      store.AddTable(TableType{kFuncRef, SizeLimits{10, 20, true}});
+  if (!table64.ok()) return table64.status();
+  host.exports_["table64"] = Extern::Table(*table64);
 
   absl::StatusOr<MemoryInstance*> memory =
       store.AddMemory(MemoryType{SizeLimits{1, 2}});

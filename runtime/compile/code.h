@@ -38,7 +38,15 @@ using CodeWord = uint64_t;
 //                       [param_slots|result_slots]
 //   UseMemory: [h][index]  (memory registers to memory `index`; emitted
 //              around an instruction on another memory than 0, then back)
-//   MemoryCopyBetween: [h][d|s][n][dst_memory|src_memory]
+//   MemoryCopyBetween: [h][d|s][n][dst_memory|src_memory]  (64-bit
+//              operands: any copy with a 64-bit memory or two memories)
+//   MemoryFill64 / MemoryInit64: [h][d|s][n|data][memory]  (s: the value
+//              for fill)
+//   MemoryGrow64: [h][delta|dst][memory]
+//   Addr64: [h][src|dst][offset]  (dst = src + offset, a 32-bit address,
+//           or an out-of-bounds trap)
+//   Narrow64: [h][src|trap kind]  (traps unless src < 2^32)
+//   TableGrow64: as TableGrow, with an i64 delta and result
 //   Select: [h][a|b][cond|dst]
 //   GlobalGetV128 / GlobalSetV128: as GlobalGet / GlobalSet, two slots
 //   v128 values take two slots (low half first) and are named by the first.
@@ -85,6 +93,12 @@ using CodeWord = uint64_t;
   X(ReturnCallImport)            \
   X(UseMemory)                   \
   X(MemoryCopyBetween)           \
+  X(MemoryFill64)                \
+  X(MemoryInit64)                \
+  X(MemoryGrow64)                \
+  X(Addr64)                      \
+  X(Narrow64)                    \
+  X(TableGrow64)                 \
   X(Exit)                        \
   X(GlobalGetV128)               \
   X(GlobalSetV128)               \

@@ -27,6 +27,7 @@
 #include "runtime/compile/pairs.h"
 #include "runtime/status_macros.h"
 #include "runtime/store/type_registry.h"
+#include "runtime/value.h"
 
 namespace wsbx {
 namespace {
@@ -203,7 +204,12 @@ class FunctionCompiler {
         code_(code),
         handlers_(handlers),
         call_fixups_(call_fixups),
-        plain_(plain) {}
+        plain_(plain) {
+    for (const MemoryType& m : module.memories) {
+      special_memory_ |= m.limits.is64;
+    }
+    special_memory_ |= module.memories.size() > 1;
+  }
 
   // Compiles one body from the instructions the validator kept, or when
   // `kept` is empty from its bytes. One FunctionCompiler serves every body
@@ -437,6 +443,11 @@ class FunctionCompiler {
   void CompileBulkAndTable(const Instr& in);
   void CompileCall(const Instr& in);
   void CompileTailCall(const Instr& in);
+  absl::Status CompileOnMemory(const Instr& in, const OpcodeInfo& info);
+  // table64: traps with `kind` when the i64 operand `depth` values below
+  // the top is 2^32 or more (no table is that large), so the 32-bit
+  // handlers can run.
+  void Narrow64(uint32_t depth, TrapKind kind);
   void CompileBrTable(const Instr& in);
 
   // Branch to the label `depth` levels out, moving its values into place.
@@ -456,6 +467,9 @@ class FunctionCompiler {
   std::vector<CallFixup>& call_fixups_;
   const bool plain_;  // CompileMode::kPlain: no aliases, fusion or groups
   bool in_memory_ = false;  // compiling between UseMemory switches
+  // Some memory is not memory 0 with 32-bit addresses: memory instructions
+  // take CompileOnMemory's path.
+  bool special_memory_ = false;
   std::vector<Label> labels_;
   uint32_t h_ = 0;
   uint32_t max_h_ = 0;
@@ -673,19 +687,87 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   return absl::OkStatus();
 }
 
-// True for a memory instruction that names one memory (in.mem): every
-// one but a memory.copy between two different memories.
-bool NamesOneMemory(ImmKind imm, const Instr& in) {
-  switch (imm) {
-    case ImmKind::kMemArg: case ImmKind::kMemArgLane: case ImmKind::kMemIndex:
-    case ImmKind::kMemoryInit:
-      return true;
-    case ImmKind::kMemoryCopy:
-      return in.mem == in.b;
-    default:
-      return false;
-  }
+bool IsMemoryImm(ImmKind imm) {
+  return imm == ImmKind::kMemArg || imm == ImmKind::kMemArgLane ||
+         imm == ImmKind::kMemIndex || imm == ImmKind::kMemoryInit ||
+         imm == ImmKind::kMemoryCopy;
 }
+
+// A memory instruction in a module with several memories or a 64-bit one.
+// Memory 0 with 32-bit addresses compiles as always. Another memory: the
+// instruction runs as it would on memory 0 with the interpreter's memory
+// registers switched to it around it (UseMemory), so code that only uses
+// memory 0 pays nothing. 64-bit addresses: a load or store first turns
+// address + offset into a 32-bit address in the address's stack slot
+// (Addr64 traps when it is 2^32 or more: a memory holds at most 4 GiB), then
+// runs with offset 0; bulk operations and memory.grow have 64-bit handlers
+// that name their memories.
+absl::Status FunctionCompiler::CompileOnMemory(const Instr& in,
+                                               const OpcodeInfo& info) {
+  const bool is64 = module_.memories[in.mem].limits.is64;
+  if (in.op == Opcode::kMemoryCopy &&
+      (in.mem != in.b || is64 || module_.memories[in.b].limits.is64)) {
+    MaterializeAll();
+    Op(IOp::kMemoryCopyBetween);  // d, s, n; memories dst, src
+    Word(Pack(h_ - 3, h_ - 2));
+    Word(h_ - 1);
+    Word(Pack(in.mem, in.b));
+    Pop(3);
+    return absl::OkStatus();
+  }
+  if (is64 && (in.op == Opcode::kMemoryGrow || in.op == Opcode::kMemoryFill ||
+               in.op == Opcode::kMemoryInit)) {
+    MaterializeAll();
+    if (in.op == Opcode::kMemoryGrow) {
+      Op(IOp::kMemoryGrow64);
+      Word(Pack(h_ - 1, h_ - 1));
+      Word(in.mem);
+      return absl::OkStatus();
+    }
+    Op(in.op == Opcode::kMemoryFill ? IOp::kMemoryFill64 : IOp::kMemoryInit64);
+    Word(Pack(h_ - 3, h_ - 2));
+    Word(Pack(h_ - 1, in.a));
+    Word(in.mem);
+    Pop(3);
+    return absl::OkStatus();
+  }
+  Instr at_zero = in;
+  if (is64 && (info.imm == ImmKind::kMemArg ||
+               info.imm == ImmKind::kMemArgLane)) {
+    // The address sits below the stored value or the v128 lane operand.
+    uint32_t above = 0;
+    if (info.imm == ImmKind::kMemArgLane) {
+      above = 2;
+    } else if (GetOpcodeInfo(in.op).sig.back() == '>') {
+      above = TopWidth();
+    }
+    const uint32_t slot = h_ - 1 - above;
+    Op(IOp::kAddr64);
+    Word(Pack(Src(slot), slot));
+    Word(in.bits);
+    alias_[slot] = kNoWord;
+    ++epoch_[slot];
+    at_zero.b = 0;
+    at_zero.bits = 0;
+  }
+  if (in.mem != 0) {
+    Op(IOp::kUseMemory);
+    Word(in.mem);
+  }
+  in_memory_ = true;
+  absl::Status st = CompileInstr(at_zero);
+  in_memory_ = false;
+  WSBX_RETURN_IF_ERROR(st);
+  if (in.mem != 0) {
+    Op(IOp::kUseMemory);
+    Word(0);
+  }
+  producer_.end = kNoWord;  // its result is not the last word any more
+  last_imm_.end = kNoWord;
+  last_cmp_.end = kNoWord;
+  return absl::OkStatus();
+}
+
 
 absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
   if (in.op == Opcode::kLocalGet) {  // the commonest instruction: no call
@@ -697,23 +779,9 @@ absl::Status FunctionCompiler::CompileInstr(const Instr& in) {
     return absl::OkStatus();
   }
   const OpcodeInfo& info = GetOpcodeInfo(in.op);
-  if (ABSL_PREDICT_FALSE(in.mem != 0) && !in_memory_ &&
-      NamesOneMemory(info.imm, in)) {
-    // Another memory than 0: the instruction runs as it would on memory 0
-    // with the interpreter's memory registers switched to `mem` around it,
-    // so code that only uses memory 0 pays nothing.
-    Op(IOp::kUseMemory);
-    Word(in.mem);
-    in_memory_ = true;
-    absl::Status st = CompileInstr(in);
-    in_memory_ = false;
-    WSBX_RETURN_IF_ERROR(st);
-    Op(IOp::kUseMemory);
-    Word(0);
-    producer_.end = kNoWord;  // its result is not the last word any more
-    last_imm_.end = kNoWord;
-    last_cmp_.end = kNoWord;
-    return absl::OkStatus();
+  if (ABSL_PREDICT_FALSE(special_memory_) && !in_memory_ &&
+      IsMemoryImm(info.imm)) {
+    return CompileOnMemory(in, info);
   }
   switch (in.op) {
     case Opcode::kUnreachable: case Opcode::kNop: case Opcode::kBlock:
@@ -784,6 +852,9 @@ void FunctionCompiler::CompileCall(const Instr& in) {
       in.op == Opcode::kCall ? module_.func_types[in.a] : in.a;
   const FuncType& type = module_.types[type_index];
   // The table index may stay an alias; the arguments must sit in their slots.
+  if (in.op == Opcode::kCallIndirect && module_.tables[in.b].limits.is64) {
+    Narrow64(0, TrapKind::kUndefinedElement);
+  }
   uint32_t index_slot = in.op == Opcode::kCallIndirect ? PopSrc() : 0;
   MaterializeAll();
   producer_.end = kNoWord;
@@ -816,6 +887,9 @@ void FunctionCompiler::CompileTailCall(const Instr& in) {
   const bool direct = in.op == Opcode::kReturnCall;
   uint32_t type_index = direct ? module_.func_types[in.a] : in.a;
   const FuncType& type = module_.types[type_index];
+  if (!direct && module_.tables[in.b].limits.is64) {
+    Narrow64(0, TrapKind::kUndefinedElement);
+  }
   uint32_t index_slot = direct ? 0 : PopSrc();
   CloseRun();
   MaterializeAll();
@@ -930,10 +1004,44 @@ void FunctionCompiler::CompileMemory(const Instr& in) {
   Word(in.b);
 }
 
+void FunctionCompiler::Narrow64(uint32_t depth, TrapKind kind) {
+  Op(IOp::kNarrow64);
+  Word(Pack(Src(h_ - 1 - depth), static_cast<uint32_t>(kind)));
+}
+
 // Reference, table and bulk-memory instructions. Operands are popped in
 // stack order; layouts are read back by the matching handlers.
 void FunctionCompiler::CompileBulkAndTable(const Instr& in) {
   MaterializeAll();  // rare instructions: operands read from their slots
+  // table64: each i64 index or length is checked to fit 32 bits first.
+  auto is64 = [&](uint32_t table) {
+    return module_.tables[table].limits.is64;
+  };
+  constexpr TrapKind kOob = TrapKind::kTableOutOfBounds;
+  switch (in.op) {
+    case Opcode::kTableGet:
+      if (is64(in.a)) Narrow64(0, kOob);
+      break;
+    case Opcode::kTableSet:
+      if (is64(in.a)) Narrow64(1, kOob);
+      break;
+    case Opcode::kTableFill:
+      if (is64(in.a)) {
+        Narrow64(0, kOob);
+        Narrow64(2, kOob);
+      }
+      break;
+    case Opcode::kTableInit:
+      if (is64(in.b)) Narrow64(2, kOob);
+      break;
+    case Opcode::kTableCopy:  // n is i64 only when both tables are
+      if (is64(in.a)) Narrow64(2, kOob);
+      if (is64(in.b)) Narrow64(1, kOob);
+      if (is64(in.a) && is64(in.b)) Narrow64(0, kOob);
+      break;
+    default:
+      break;
+  }
   switch (in.op) {
     case Opcode::kRefIsNull:
       Op(IOp::kRefIsNull);
@@ -956,7 +1064,7 @@ void FunctionCompiler::CompileBulkAndTable(const Instr& in) {
       Push();
       return;
     case Opcode::kTableGrow:  // init, n -> old size
-      Op(IOp::kTableGrow);
+      Op(is64(in.a) ? IOp::kTableGrow64 : IOp::kTableGrow);
       Word(Pack(h_ - 2, h_ - 1));
       Word(Pack(h_ - 2, in.a));
       Pop();
@@ -973,14 +1081,6 @@ void FunctionCompiler::CompileBulkAndTable(const Instr& in) {
       return;
     default:
       break;
-  }
-  if (in.op == Opcode::kMemoryCopy && in.mem != in.b) {
-    Op(IOp::kMemoryCopyBetween);  // d, s, n; memories dst, src
-    Word(Pack(h_ - 3, h_ - 2));
-    Word(h_ - 1);
-    Word(Pack(in.mem, in.b));
-    Pop(3);
-    return;
   }
   // Three-operand bulk instructions: d, s (or value), n.
   Op(ToIOp(in.op));

@@ -760,13 +760,25 @@ absl::Status ModuleDecoder::ReadLimits(Reader& r, SizeLimits* out) {
   if (flag & 0x80) {
     return Reader::ErrorAt(at, "integer representation too long (limits flag)");
   }
-  if (flag > 1) {
+  // Bit 0: a maximum follows; bit 2 (Wasm 3.0, memory64/table64): i64
+  // addresses, limits as u64. Shared memories (bit 1) are not supported.
+  const bool wasm3 = limits_.max_memories > 1;
+  if (flag & ~(wasm3 ? 0x05 : 0x01)) {
     return Reader::ErrorAt(
         at, absl::StrFormat("integer too large (limits flag 0x%02x)", flag));
   }
-  WSBX_ASSIGN_OR_RETURN(out->min, r.ReadU32());
-  if (flag == 1) {
-    WSBX_ASSIGN_OR_RETURN(out->max, r.ReadU32());
+  out->is64 = (flag & 0x04) != 0;
+  if (out->is64) {
+    WSBX_ASSIGN_OR_RETURN(out->min, r.ReadU64());
+  } else {
+    WSBX_ASSIGN_OR_RETURN(out->min, r.ReadU32());
+  }
+  if (flag & 0x01) {
+    if (out->is64) {
+      WSBX_ASSIGN_OR_RETURN(out->max, r.ReadU64());
+    } else {
+      WSBX_ASSIGN_OR_RETURN(out->max, r.ReadU32());
+    }
   } else {
     out->max.reset();
   }

@@ -72,10 +72,16 @@ absl::Status ReadMemArg(Reader& r, bool memory_indices, Instr* out) {
     out->a &= ~uint32_t{0x40};
     WSBX_ASSIGN_OR_RETURN(out->mem, r.ReadU32());
   }
-  if (memory_indices && out->a >= 0x80) {
-    return Reader::ErrorAt(at, "malformed memop flags");
+  if (!memory_indices) {
+    WSBX_ASSIGN_OR_RETURN(out->b, r.ReadU32());
+    out->bits = out->b;
+    return absl::OkStatus();
   }
-  WSBX_ASSIGN_OR_RETURN(out->b, r.ReadU32());
+  if (out->a >= 0x80) return Reader::ErrorAt(at, "malformed memop flags");
+  // 3.0: a u64 offset (a 32-bit memory's must be below 2^32, which the
+  // validator checks).
+  WSBX_ASSIGN_OR_RETURN(out->bits, r.ReadU64());
+  out->b = static_cast<uint32_t>(out->bits);
   return absl::OkStatus();
 }
 

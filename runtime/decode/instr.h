@@ -29,7 +29,7 @@ struct Instr {
   BlockType block;      // kBlockType
   // Index immediates: label, function, local, global, table, data or element
   // index in `a`. kCallIndirect: type a, table b. kMemArg: align (log2) a,
-  // offset b. kTableInit: element a, table b. kTableCopy: dst a, src b.
+  // offset b (all 64 bits in `bits`). kTableInit: element a, table b. kTableCopy: dst a, src b.
   // kMemoryInit: data a. The memory of a memory instruction is `mem`
   // (kMemoryCopy: the destination; the source in b).
   uint32_t a = 0;
@@ -206,6 +206,7 @@ inline bool ReadInstrFast(Reader& r, Instr* out) {
       if (len2 == 0 || !instr_internal::Fits32(w, len2, false)) return false;
       out->a = static_cast<uint32_t>(v);
       out->b = static_cast<uint32_t>(w);
+      out->bits = w;  // memarg: the offset, also in b
       n += len + len2;
       break;
     }

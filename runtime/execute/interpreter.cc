@@ -95,6 +95,11 @@ TrapKind Chunked(const ExecContext* ctx, uint64_t n, uint64_t chunk,
 
 constexpr uint64_t kChunkElems = kBulkChunkBytes / sizeof(RefBits);
 
+// offset + n > size, for 64-bit operands that may be near 2^64.
+inline bool OutOfRange(uint64_t offset, uint64_t n, uint64_t size) {
+  return offset > size || n > size - offset;
+}
+
 // The interpreter loop. Called with table_out set, it only hands out the
 // handler table (its labels are local to this function).
 TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
@@ -577,14 +582,16 @@ L_UseMemory:
   mem_size = mem0->size_bytes();
   pc += 2;
   NEXT();
+  // 64-bit operands (an i32 operand is zero-extended in its slot): the
+  // bounds checks cannot overflow.
 L_MemoryCopyBetween: {
   MemoryInstance* const dst_mem = inst->memories[LO(3)];
   MemoryInstance* const src_mem = inst->memories[HI(3)];
-  uint64_t d = U32(fp[LO(1)]);
-  uint64_t s = U32(fp[HI(1)]);
-  uint64_t n = U32(fp[pc[2]]);
-  if (ABSL_PREDICT_FALSE(d + n > dst_mem->size_bytes() ||
-                         s + n > src_mem->size_bytes())) {
+  const uint64_t d = fp[LO(1)];
+  const uint64_t s = fp[HI(1)];
+  const uint64_t n = fp[pc[2]];
+  if (ABSL_PREDICT_FALSE(OutOfRange(d, n, dst_mem->size_bytes()) ||
+                         OutOfRange(s, n, src_mem->size_bytes()))) {
     TRAP(kMemoryOutOfBounds);
   }
   CHARGE(BulkFuel(n, kFuelBytesPerUnit));
@@ -599,6 +606,73 @@ L_MemoryCopyBetween: {
   pc += 4;
   NEXT();
 }
+L_MemoryFill64: {
+  MemoryInstance* const m = inst->memories[pc[3]];
+  const uint64_t d = fp[LO(1)];
+  const uint64_t n = fp[LO(2)];
+  if (ABSL_PREDICT_FALSE(OutOfRange(d, n, m->size_bytes()))) {
+    TRAP(kMemoryOutOfBounds);
+  }
+  CHARGE(BulkFuel(n, kFuelBytesPerUnit));
+  uint8_t* const to = m->base() + d;
+  const uint8_t byte = static_cast<uint8_t>(fp[HI(1)]);
+  CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,
+                     [to, byte](uint64_t at, uint64_t len) {
+                       std::memset(to + at, byte, len);
+                     }));
+  pc += 4;
+  NEXT();
+}
+L_MemoryInit64: {
+  MemoryInstance* const m = inst->memories[pc[3]];
+  const uint64_t d = fp[LO(1)];
+  const uint64_t s = U32(fp[HI(1)]);
+  const uint64_t n = U32(fp[LO(2)]);
+  const uint32_t seg = HI(2);
+  const Module& mod = *inst->module;
+  const DataSegment& data = mod.datas[seg];
+  const uint64_t len = inst->data_dropped[seg] ? 0 : data.data_size;
+  if (ABSL_PREDICT_FALSE(OutOfRange(s, n, len) ||
+                         OutOfRange(d, n, m->size_bytes()))) {
+    TRAP(kMemoryOutOfBounds);
+  }
+  CHARGE(BulkFuel(n, kFuelBytesPerUnit));
+  uint8_t* const to = m->base() + d;
+  const uint8_t* const from = mod.bytes.data() + data.data_offset + s;
+  CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,
+                     [to, from](uint64_t at, uint64_t len) {
+                       std::memcpy(to + at, from + at, len);
+                     }));
+  pc += 4;
+  NEXT();
+}
+L_MemoryGrow64: {
+  MemoryInstance* const m = inst->memories[pc[2]];
+  const uint64_t delta = fp[LO(1)];
+  const int64_t old = m->Grow(delta);  // -1 (all ones as an i64) on failure
+  fp[HI(1)] = static_cast<uint64_t>(old);
+  RELOAD_MEM();
+  if (old >= 0) CHARGE(delta * kFuelPerPage);
+  pc += 3;
+  NEXT();
+}
+L_Addr64: {
+  const uint64_t a = fp[LO(1)];
+  const uint64_t ea = a + pc[2];
+  // No memory holds more than 4 GiB: an address of 2^32 or more (or one
+  // that wrapped) is out of bounds for every access.
+  if (ABSL_PREDICT_FALSE(ea < a || ea > UINT32_MAX)) TRAP(kMemoryOutOfBounds);
+  fp[HI(1)] = ea;
+  pc += 3;
+  NEXT();
+}
+L_Narrow64:
+  if (ABSL_PREDICT_FALSE(fp[LO(1)] > UINT32_MAX)) {
+    trap = static_cast<TrapKind>(HI(1));
+    goto trap_exit;
+  }
+  pc += 2;
+  NEXT();
 L_DataDrop:
   inst->data_dropped[pc[1]] = true;
   pc += 2;
@@ -630,6 +704,16 @@ L_TableGrow: {
   uint32_t delta = U32(fp[HI(1)]);
   int64_t old = t->Grow(delta, fp[LO(1)]);
   fp[LO(2)] = R32(static_cast<uint32_t>(old));
+  if (old >= 0) CHARGE(BulkFuel(delta, kFuelElemsPerUnit));
+  pc += 3;
+  NEXT();
+}
+L_TableGrow64: {
+  TableInstance* t = inst->tables[HI(2)];
+  const uint64_t delta = fp[HI(1)];
+  const int64_t old =
+      delta > UINT32_MAX ? -1 : t->Grow(static_cast<uint32_t>(delta), fp[LO(1)]);
+  fp[LO(2)] = static_cast<uint64_t>(old);
   if (old >= 0) CHARGE(BulkFuel(delta, kFuelElemsPerUnit));
   pc += 3;
   NEXT();

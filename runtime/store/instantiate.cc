@@ -23,13 +23,15 @@ namespace {
 absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
 
 std::string LimitsString(const SizeLimits& l) {
-  if (!l.max.has_value()) return absl::StrCat("{min ", l.min, "}");
-  return absl::StrCat("{min ", l.min, ", max ", *l.max, "}");
+  const char* at = l.is64 ? "i64 " : "";
+  if (!l.max.has_value()) return absl::StrCat(at, "{min ", l.min, "}");
+  return absl::StrCat(at, "{min ", l.min, ", max ", *l.max, "}");
 }
 
 // Limits subtyping (spec 4.5.3): the actual object must be at least as large
 // as required and promise a maximum no larger than the required one.
 bool LimitsMatch(const SizeLimits& actual, const SizeLimits& required) {
+  if (actual.is64 != required.is64) return false;  // address types differ
   if (actual.min < required.min) return false;
   if (!required.max.has_value()) return true;
   return actual.max.has_value() && *actual.max <= *required.max;
@@ -221,11 +223,17 @@ absl::StatusOr<Value> EvalConst(const ConstExpr& expr, const Instance& inst) {
 absl::StatusOr<uint64_t> EvalOffset(const ConstExpr& expr,
                                     const Instance& inst) {
   WSBX_ASSIGN_OR_RETURN(Value v, EvalConst(expr, inst));
+  if (v.type == ValType::kI64) return v.bits;  // memory64/table64
   if (v.type != ValType::kI32) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("segment offset at ", expr.offset, " is not an i32"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "segment offset at ", expr.offset, " is not an i32 or i64"));
   }
   return static_cast<uint64_t>(v.i32());
+}
+
+// offset + n > size without overflow (64-bit offsets may be near 2^64).
+bool OutOfRange(uint64_t offset, uint64_t n, uint64_t size) {
+  return offset > size || n > size - offset;
 }
 
 absl::Status TrapStatus(TrapKind kind) {
@@ -245,7 +253,7 @@ absl::Status InitSegments(Instance& inst) {
       }
       TableInstance* table = inst.tables[seg.table];
       WSBX_ASSIGN_OR_RETURN(uint64_t offset, EvalOffset(seg.offset, inst));
-      if (offset + refs.size() > table->size()) {
+      if (OutOfRange(offset, refs.size(), table->size())) {
         return TrapStatus(TrapKind::kTableOutOfBounds);
       }
       if (!refs.empty()) {
@@ -268,7 +276,7 @@ absl::Status InitSegments(Instance& inst) {
     }
     MemoryInstance* mem = inst.memories[seg.memory];
     WSBX_ASSIGN_OR_RETURN(uint64_t offset, EvalOffset(seg.offset, inst));
-    if (offset + seg.data_size > mem->size_bytes()) {
+    if (OutOfRange(offset, seg.data_size, mem->size_bytes())) {
       return TrapStatus(TrapKind::kMemoryOutOfBounds);
     }
     if (seg.data_size > 0) {

@@ -34,6 +34,7 @@ absl::StatusOr<std::unique_ptr<MemoryInstance>> MemoryInstance::Create(
   std::unique_ptr<MemoryInstance> mem(new MemoryInstance());
   mem->account_ = account;
   mem->declared_max_ = limits.max;
+  mem->is64_ = limits.is64;
   mem->max_pages_ = std::min(limits.max.value_or(kMaxPages), cap_pages);
   // Reserve at least one page so base() is a real, non-null address even for
   // a memory that can never hold a byte.
@@ -86,6 +87,7 @@ MemoryType MemoryInstance::type() const {
   MemoryType t;
   t.limits.min = pages();
   t.limits.max = declared_max_;
+  t.limits.is64 = is64_;
   return t;
 }
 
@@ -140,6 +142,7 @@ absl::StatusOr<std::unique_ptr<TableInstance>> TableInstance::Create(
   std::unique_ptr<TableInstance> table(new TableInstance());
   table->elem_type_ = type.elem;
   table->declared_max_ = limits.max;
+  table->is64_ = limits.is64;
   table->max_elements_ = std::min(limits.max.value_or(UINT32_MAX), cap_elements);
   table->account_ = account;
   uint64_t most = table->max_elements_;
@@ -187,6 +190,7 @@ TableType TableInstance::type() const {
   t.elem = elem_type_;
   t.limits.min = size();
   t.limits.max = declared_max_;
+  t.limits.is64 = is64_;
   return t;
 }
 

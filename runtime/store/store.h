@@ -101,6 +101,7 @@ class MemoryInstance {
   uint64_t reserved_bytes_ = 0;
   uint64_t max_pages_ = 0;  // min(declared max, cap)
   std::optional<uint64_t> declared_max_;
+  bool is64_ = false;  // memory64/table64: i64 addresses
   uint64_t peak_pages_ = 0;
   MemoryAccount* account_ = nullptr;
   const Store* store_ = nullptr;
@@ -137,6 +138,7 @@ class TableInstance {
   bool Commit(uint64_t size);
   ValType elem_type_ = ValType::kFuncRef;
   std::optional<uint64_t> declared_max_;
+  bool is64_ = false;  // memory64/table64: i64 addresses
   uint64_t max_elements_ = 0;  // min(declared max, cap)
   // Like a memory, a table reserves its largest possible size once (never
   // more than the account allows) and commits pages as it grows: elements

@@ -12,10 +12,11 @@ namespace wsbx {
 namespace {
 
 // Reads one instruction from `bytes`, placed at module offset 0x10.
-absl::StatusOr<Instr> Read(std::vector<uint8_t> bytes, size_t* used = nullptr) {
+absl::StatusOr<Instr> Read(std::vector<uint8_t> bytes, size_t* used = nullptr,
+                           bool memory_indices = true) {
   Reader r(bytes, 0x10);
   Instr in;
-  absl::Status s = ReadInstr(r, &in, 100);
+  absl::Status s = ReadInstr(r, &in, 100, memory_indices);
   if (!s.ok()) return s;
   if (used != nullptr) *used = r.pos();
   return in;
@@ -137,8 +138,28 @@ TEST_CASE("truncated and malformed immediates keep their errors") {
         "at offset 0x16: integer representation too long");
   CHECK(message({0x41, 0xFF, 0xFF, 0xFF, 0xFF, 0x4F}) ==
         "at offset 0x16: integer too large");
-  CHECK(message({0x28, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F}) ==
-        "at offset 0x17: integer too large");
+  // A memarg offset is a u32 in 2.0 and a u64 in 3.0 (memory64).
+  absl::StatusOr<Instr> wide =
+      Read({0x28, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F}, nullptr, false);
+  REQUIRE_FALSE(wide.ok());
+  CHECK(wide.status().message() == "at offset 0x17: integer too large");
+  wide = Read({0x28, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F});
+  REQUIRE(wide.ok());
+  CHECK(wide->bits == 0x1FFFFFFFFull);
+  CHECK(message({0x28, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                 0xFF, 0x02}) == "at offset 0x1c: integer too large");
+  // memarg flags: bit 6 brings a memory index; 0x80 and up are malformed.
+  wide = Read({0x28, 0x42, 0x03, 0x10});
+  REQUIRE(wide.ok());
+  CHECK(wide->mem == 3);
+  CHECK(wide->a == 2);
+  CHECK(wide->b == 0x10);
+  CHECK(message({0x28, 0x80, 0x01, 0x00}) == "at offset 0x11: malformed memop flags");
+  // memory.size: a memory index in 3.0, a zero byte in 2.0.
+  wide = Read({0x3F, 0x02});
+  REQUIRE(wide.ok());
+  CHECK(wide->mem == 2);
+  REQUIRE_FALSE(Read({0x3F, 0x02}, nullptr, false).ok());
   CHECK(message({0x11, 0x85}) == "at offset 0x12: unexpected end");
   CHECK(message({0x10, 0x80, 0x80, 0x80, 0x80, 0x10}) ==
         "at offset 0x16: integer too large");

@@ -159,8 +159,10 @@ absl::Status ModuleValidator::CheckTypes() {
 absl::Status ModuleValidator::CheckTableType(const TableType& t,
                                              absl::string_view where) {
   if (!IsRefType(t.elem)) return Invalid(where, "malformed reference type");
+  // table64 sizes are any u64; 32-bit tables hold at most 2^32-1.
   constexpr uint64_t kRange = 0xFFFFFFFFu;
-  if (t.limits.min > kRange || (t.limits.max && *t.limits.max > kRange)) {
+  if (!t.limits.is64 &&
+      (t.limits.min > kRange || (t.limits.max && *t.limits.max > kRange))) {
     return Invalid(where, "table size must be at most 2^32-1");
   }
   if (t.limits.max && t.limits.min > *t.limits.max) {
@@ -171,8 +173,13 @@ absl::Status ModuleValidator::CheckTableType(const TableType& t,
 
 absl::Status ModuleValidator::CheckMemoryType(const MemoryType& t,
                                               absl::string_view where) {
-  if (t.limits.min > kMaxPages || (t.limits.max && *t.limits.max > kMaxPages)) {
-    return Invalid(where, "memory size must be at most 65536 pages (4GiB)");
+  // memory64: at most 2^48 pages (the whole 64-bit space).
+  const uint64_t max_pages = t.limits.is64 ? uint64_t{1} << 48 : kMaxPages;
+  if (t.limits.min > max_pages ||
+      (t.limits.max && *t.limits.max > max_pages)) {
+    return Invalid(where, t.limits.is64
+                              ? "memory size must be at most 2^48 pages"
+                              : "memory size must be at most 65536 pages (4GiB)");
   }
   if (t.limits.max && t.limits.min > *t.limits.max) {
     return Invalid(where, "size minimum must not be greater than maximum");
@@ -369,7 +376,10 @@ absl::Status ModuleValidator::CheckElems() {
                        AbslView(ValTypeName(seg.type)), " for a table of ",
                        AbslView(ValTypeName(m_.tables[seg.table].elem))));
     }
-    WSBX_RETURN_IF_ERROR(CheckConstExpr(seg.offset, ValType::kI32, where));
+    WSBX_RETURN_IF_ERROR(CheckConstExpr(
+        seg.offset,
+        m_.tables[seg.table].limits.is64 ? ValType::kI64 : ValType::kI32,
+        where));
   }
   return absl::OkStatus();
 }
@@ -389,7 +399,10 @@ absl::Status ModuleValidator::CheckDatas() {
           seg.offset.offset,
           absl::StrCat(where, ": unknown memory ", seg.memory));
     }
-    WSBX_RETURN_IF_ERROR(CheckConstExpr(seg.offset, ValType::kI32, where));
+    WSBX_RETURN_IF_ERROR(CheckConstExpr(
+        seg.offset,
+        m_.memories[seg.memory].limits.is64 ? ValType::kI64 : ValType::kI32,
+        where));
   }
   return absl::OkStatus();
 }

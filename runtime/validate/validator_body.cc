@@ -404,6 +404,14 @@ absl::Status BodyValidator::CheckTable(uint32_t index) {
   return absl::OkStatus();
 }
 
+// The address type of a memory or table (memory64/table64: i64).
+ValType BodyValidator::MemoryAddr(uint32_t index) const {
+  return module_.memories[index].limits.is64 ? ValType::kI64 : ValType::kI32;
+}
+ValType BodyValidator::TableAddr(uint32_t index) const {
+  return module_.tables[index].limits.is64 ? ValType::kI64 : ValType::kI32;
+}
+
 absl::Status BodyValidator::CheckMemory(uint32_t index) {
   if (index >= module_.memories.size()) {
     return Error(absl::StrCat("unknown memory ", index));
@@ -662,7 +670,7 @@ absl::Status BodyValidator::StepCall() {
       return Error(absl::StrCat("unknown type ", in_->a));
     }
     type = &module_.types[in_->a];
-    WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+    WSBX_RETURN_IF_ERROR(Pop(TableAddr(in_->b)));
   }
   WSBX_RETURN_IF_ERROR(
       PopList(type->params.data(), static_cast<uint32_t>(type->params.size())));
@@ -748,36 +756,48 @@ absl::Status BodyValidator::StepTable() {
     if (module_.elems[x].type != module_.tables[in_->b].elem) {
       return Error("type mismatch: element segment and table types differ");
     }
-    return StepSimple();
+    WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+    WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+    return Pop(TableAddr(in_->b));
   }
   WSBX_RETURN_IF_ERROR(CheckTable(x));
   const ValType elem = module_.tables[x].elem;
+  const ValType at = TableAddr(x);
   switch (in_->op) {
     case Opcode::kTableGet:
-      WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+      WSBX_RETURN_IF_ERROR(Pop(at));
       Push(elem);
       return absl::OkStatus();
     case Opcode::kTableSet:
       WSBX_RETURN_IF_ERROR(Pop(elem));
-      return Pop(ValType::kI32);
+      return Pop(at);
     case Opcode::kTableGrow:
-      WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+      WSBX_RETURN_IF_ERROR(Pop(at));
       WSBX_RETURN_IF_ERROR(Pop(elem));
-      Push(ValType::kI32);
+      Push(at);
       return absl::OkStatus();
     case Opcode::kTableFill:
-      WSBX_RETURN_IF_ERROR(Pop(ValType::kI32));
+      WSBX_RETURN_IF_ERROR(Pop(at));
       WSBX_RETURN_IF_ERROR(Pop(elem));
-      return Pop(ValType::kI32);
-    case Opcode::kTableCopy:
+      return Pop(at);
+    case Opcode::kTableCopy: {
       WSBX_RETURN_IF_ERROR(CheckTable(in_->b));
       if (module_.tables[in_->b].elem != elem) {
         return Error(
             "type mismatch: table.copy between tables of different types");
       }
-      return StepSimple();
+      // table64: the length has the narrower of the two address types.
+      const ValType src = TableAddr(in_->b);
+      const ValType n =
+          at == ValType::kI64 && src == ValType::kI64 ? ValType::kI64
+                                                      : ValType::kI32;
+      WSBX_RETURN_IF_ERROR(Pop(n));
+      WSBX_RETURN_IF_ERROR(Pop(src));
+      return Pop(at);
+    }
     default:  // table.size
-      return StepSimple();
+      Push(at);
+      return absl::OkStatus();
   }
 }
 
@@ -785,13 +805,24 @@ absl::Status BodyValidator::StepTable() {
 // not exceed the access width.
 absl::Status BodyValidator::StepMemory() {
   WSBX_RETURN_IF_ERROR(CheckMemory(in_->mem));
+  const ValType at = MemoryAddr(in_->mem);
+  if (at == ValType::kI32 && in_->bits > UINT32_MAX) {
+    return Error("offset out of range");
+  }
   uint32_t size = MemoryAccessSize(in_->op);
   uint32_t natural = size >= 8 ? 3 : size >= 4 ? 2 : size >= 2 ? 1 : 0;
   if (size == 16) natural = 4;
   if (in_->a > natural) {
     return Error("alignment must not be larger than natural");
   }
-  return StepSimple();
+  if (at == ValType::kI32) return StepSimple();
+  // memory64: the address (the first operand) is an i64.
+  const FixedSig& sig = kFixedSigs[static_cast<int>(in_->op)];
+  std::array<ValType, 4> params = sig.params;
+  params[0] = at;
+  WSBX_RETURN_IF_ERROR(PopList(params.data(), sig.num_params));
+  PushList(sig.results.data(), sig.num_results);
+  return absl::OkStatus();
 }
 
 // Lane immediates (spec 3.3.3): the index must name one of the shape's lanes.
@@ -802,13 +833,42 @@ absl::Status BodyValidator::CheckLane(uint32_t lanes) {
   return absl::OkStatus();
 }
 
+// memory.size/grow/fill/copy/init and data.drop: operands that are
+// addresses or lengths in a memory take its address type (memory64).
 absl::Status BodyValidator::StepBulkMemory() {
   if (in_->op != Opcode::kDataDrop) WSBX_RETURN_IF_ERROR(CheckMemory(in_->mem));
   if (in_->op == Opcode::kMemoryCopy) WSBX_RETURN_IF_ERROR(CheckMemory(in_->b));
   if (in_->op == Opcode::kMemoryInit || in_->op == Opcode::kDataDrop) {
     WSBX_RETURN_IF_ERROR(CheckDataIndex(in_->a));
   }
-  return StepSimple();
+  if (in_->op == Opcode::kDataDrop) return absl::OkStatus();
+  const ValType at = MemoryAddr(in_->mem);
+  const ValType i32 = ValType::kI32;
+  switch (in_->op) {
+    case Opcode::kMemorySize:
+      Push(at);
+      return absl::OkStatus();
+    case Opcode::kMemoryGrow:
+      WSBX_RETURN_IF_ERROR(Pop(at));
+      Push(at);
+      return absl::OkStatus();
+    case Opcode::kMemoryFill:  // d, value, n
+      WSBX_RETURN_IF_ERROR(Pop(at));
+      WSBX_RETURN_IF_ERROR(Pop(i32));
+      return Pop(at);
+    case Opcode::kMemoryInit:  // d, s, n: the segment side is i32
+      WSBX_RETURN_IF_ERROR(Pop(i32));
+      WSBX_RETURN_IF_ERROR(Pop(i32));
+      return Pop(at);
+    default: {  // memory.copy d, s, n: n of the narrower address type
+      const ValType src = MemoryAddr(in_->b);
+      const ValType n = at == ValType::kI64 && src == ValType::kI64
+                            ? ValType::kI64 : i32;
+      WSBX_RETURN_IF_ERROR(Pop(n));
+      WSBX_RETURN_IF_ERROR(Pop(src));
+      return Pop(at);
+    }
+  }
 }
 
 absl::Status BodyValidator::StepReference() {

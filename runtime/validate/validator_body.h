@@ -155,6 +155,8 @@ class BodyValidator {
   absl::Status CheckLabel(uint32_t depth);
   absl::Status CheckTable(uint32_t index);
   absl::Status CheckMemory(uint32_t index);
+  ValType MemoryAddr(uint32_t index) const;
+  ValType TableAddr(uint32_t index) const;
   absl::Status CheckDataIndex(uint32_t index);
   absl::Status CheckLane(uint32_t lanes);
 

@@ -120,7 +120,9 @@ class BodyGen {
   bool Select(ValType t);
   bool Load(ValType t);
   void Address();
-  void MemArg(uint8_t natural_align);
+  uint32_t PickMemory();
+  void Address(uint32_t mem);
+  void MemArg(uint8_t natural_align, uint32_t mem);
   bool Call(ValType t, bool indirect);
   void EmitCall(uint32_t func, bool indirect, bool tail = false);
   bool TailCall();
@@ -536,11 +538,25 @@ void BodyGen::Address() {
 
 // Alignment up to the natural one; offsets mostly small, sometimes near a
 // page boundary, rarely anywhere.
-void BodyGen::MemArg(uint8_t natural_align) {
-  // With a second memory, a quarter of the accesses name it (flag bit 6).
-  if (m_.memories > 1 && Pick(4) == 0) {
-    U32(Pick(natural_align + 1u) | 0x40);
-    U32(1);
+// The memory of the next load or store: with a second memory, a quarter of
+// the accesses use it.
+uint32_t BodyGen::PickMemory() {
+  return m_.memories > 1 && Pick(4) == 0 ? 1 : 0;
+}
+
+// An address for memory `mem`: an i32 expression, which a 64-bit memory
+// takes zero-extended or, now and then, as any i64 expression.
+void BodyGen::Address(uint32_t mem) {
+  if (!m_.Is64(mem)) return Address();
+  if (Pick(8) == 0) return Expr(I64);
+  Address();
+  Op(kI64ExtendI32U);
+}
+
+void BodyGen::MemArg(uint8_t natural_align, uint32_t mem) {
+  if (mem != 0) {
+    U32(Pick(natural_align + 1u) | 0x40);  // flag bit 6: an index follows
+    U32(mem);
   } else {
     U32(Pick(natural_align + 1u));
   }
@@ -552,6 +568,17 @@ void BodyGen::MemArg(uint8_t natural_align) {
     case 4:
       return U32(65536 - Pick(24));
     case 5:
+      // A 64-bit memory's offset may be any u64 (a signed LEB128 of the
+      // same bits has another encoding, so write it unsigned).
+      if (m_.Is64(mem)) {
+        uint64_t v = e_.U64();
+        do {
+          uint8_t byte = v & 0x7F;
+          v >>= 7;
+          out_.push_back(static_cast<uint8_t>(byte | (v != 0 ? 0x80 : 0)));
+        } while (v != 0);
+        return;
+      }
       return U32(e_.U32());
     default:
       return U32(0);
@@ -565,13 +592,14 @@ bool BodyGen::Load(ValType t) {
   }
   if (fits.empty()) return false;
   const MemOp& op = *fits[Pick(static_cast<uint32_t>(fits.size()))];
-  Address();
+  const uint32_t mem = PickMemory();
+  Address(mem);
   if (op.prefix == 0) {
     Op(op.code);
   } else {
     Prefixed(op.prefix, op.code);
   }
-  MemArg(op.align);
+  MemArg(op.align, mem);
   return true;
 }
 
@@ -582,14 +610,15 @@ bool BodyGen::Store() {
     if (op.type == t) fits.push_back(&op);
   }
   const MemOp& op = *fits[Pick(static_cast<uint32_t>(fits.size()))];
-  Address();
+  const uint32_t mem = PickMemory();
+  Address(mem);
   Expr(t);
   if (op.prefix == 0) {
     Op(op.code);
   } else {
     Prefixed(op.prefix, op.code);
   }
-  MemArg(op.align);
+  MemArg(op.align, mem);
   return true;
 }
 

@@ -37,6 +37,9 @@ struct ModuleShape {
   std::vector<uint32_t> table_slots;  // function index per slot, or kNullSlot
   uint32_t memory_pages = 1;          // initial size
   uint32_t memories = 1;              // each of memory_pages
+  bool second_is64 = false;           // memory 1 takes i64 addresses
+
+  bool Is64(uint32_t memory) const { return memory == 1 && second_is64; }
   bool simd = false;
 
   // Invalidated when the type table grows.

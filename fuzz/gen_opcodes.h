@@ -48,6 +48,7 @@ enum : uint8_t {
   kI32Shl = 0x74,
   kI64Add = 0x7C,
   kI64Shl = 0x86,
+  kI64ExtendI32U = 0xAD,
   kSimdPrefix = 0xFD,
   kMiscPrefix = 0xFC,
 };

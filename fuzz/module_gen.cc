@@ -90,6 +90,9 @@ Layout PickLayout(Entropy& e, ModuleShape& shape, uint32_t funcs) {
   // by a choice already made so that older inputs keep their layout.
   shape.memories = layout.memory_max == shape.memory_pages + 2 ? 2 : 1;
   uint32_t table_size = funcs + e.Below(4);
+  // Half of those (by the table size, another earlier choice) make the
+  // second memory a 64-bit one.
+  shape.second_is64 = shape.memories == 2 && table_size % 2 == 1;
   layout.table_max = table_size + e.Below(4);
   // The element segment fills a prefix of the table; the rest stays null.
   shape.table_slots.assign(table_size, kNullSlot);
@@ -137,6 +140,7 @@ void AppendDeclarations(Bytes& module, const ModuleShape& shape,
   section = {static_cast<uint8_t>(shape.memories)};
   for (uint32_t i = 0; i < shape.memories; ++i) {
     AppendLimits(section, shape.memory_pages, layout.memory_max);
+    if (shape.Is64(i)) section[section.size() - 3] |= 0x04;  // i64 limits
   }
   AppendSection(module, 5, section);
   section.clear();

@@ -1,6 +1,8 @@
 // Lexer for the text format: one left-to-right scan that tracks line:column,
 // drops white space, comments (line and nested block) and annotations, and
 // classifies each run of id characters as keyword, id, number or reserved.
+// The source is UTF-8 (spec 6.3): non-ASCII text may stand only in strings
+// and comments, and must be well-formed there.
 #include "text/lexer.h"
 
 #include <cerrno>
@@ -191,35 +193,38 @@ std::optional<uint64_t> ParseF64(std::string_view text) {
   return bits;
 }
 
+size_t Utf8Length(std::string_view s, size_t i) {
+  const uint8_t c = static_cast<uint8_t>(s[i]);
+  int n = 0;
+  uint32_t cp = 0;
+  if (c < 0x80) {
+    return 1;
+  } else if (c >= 0xC2 && c <= 0xDF) {
+    n = 1, cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 2, cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 3, cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n >= s.size()) return 0;
+  for (int k = 1; k <= n; ++k) {
+    const uint8_t b = static_cast<uint8_t>(s[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000))) ||
+      (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
+    return 0;
+  }
+  return n + 1;
+}
+
 bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const uint8_t c = static_cast<uint8_t>(s[i]);
-    int n = 0;
-    uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      n = 1, cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2, cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;
-    for (int k = 1; k <= n; ++k) {
-      const uint8_t b = static_cast<uint8_t>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000))) ||
-        (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
-      return false;
-    }
-    i += n + 1;
+  for (size_t i = 0, n = 0; i < s.size(); i += n) {
+    n = Utf8Length(s, i);
+    if (n == 0) return false;
   }
   return true;
 }
@@ -235,8 +240,12 @@ class Lexer {
  private:
   Token Start(size_t at);
   absl::Status Error(size_t at, std::string_view what);
+  absl::Status SkipChar();
+  absl::Status SkipLineComment();
   absl::Status SkipBlockComment();
   absl::Status SkipAnnotation();
+  absl::Status ReadAnnotationId();
+  absl::Status IllegalCharacter(size_t at);
   absl::Status ReadString(std::string* out);
   absl::Status ReadEscape(std::string* out);
   absl::Status ReadAtom(std::vector<Token>* out);
@@ -252,7 +261,10 @@ class Lexer {
 
 Token Lexer::Start(size_t at) {
   for (; mark_ < at; ++mark_) {
-    if (src_[mark_] == '\n') {
+    const char c = src_[mark_];
+    const bool crlf = c == '\r' && mark_ + 1 < src_.size() &&
+                      src_[mark_ + 1] == '\n';
+    if (c == '\n' || (c == '\r' && !crlf)) {
       ++line_;
       line_start_ = mark_ + 1;
     }
@@ -267,6 +279,22 @@ absl::Status Lexer::Error(size_t at, std::string_view what) {
   return ErrorAt(Start(at), what);
 }
 
+// One character of a comment: any Unicode character, well-formed UTF-8.
+absl::Status Lexer::SkipChar() {
+  const size_t n = Utf8Length(src_, pos_);
+  if (n == 0) return Error(pos_, "malformed UTF-8 encoding");
+  pos_ += n;
+  return absl::OkStatus();
+}
+
+// `;;` up to the end of the line: LF, CR or the end of the source.
+absl::Status Lexer::SkipLineComment() {
+  while (pos_ < src_.size() && src_[pos_] != '\n' && src_[pos_] != '\r') {
+    if (absl::Status s = SkipChar(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Lexer::SkipBlockComment() {
   const size_t start = pos_;
   int depth = 0;
@@ -277,32 +305,70 @@ absl::Status Lexer::SkipBlockComment() {
     } else if (src_[pos_] == ';' && src_[pos_ + 1] == ')') {
       pos_ += 2;
       if (--depth == 0) return absl::OkStatus();
-    } else {
-      ++pos_;
+    } else if (absl::Status s = SkipChar(); !s.ok()) {
+      return s;
     }
   }
   return Error(start, "unterminated block comment");
 }
 
-// `(@id ...)`: balanced parentheses, with strings and comments inside.
+absl::Status Lexer::IllegalCharacter(size_t at) {
+  const size_t n = Utf8Length(src_, at);
+  if (n == 0) return Error(at, "malformed UTF-8 encoding");
+  uint32_t cp = static_cast<uint8_t>(src_[at]);
+  if (n > 1) {
+    cp &= 0x7F >> n;
+    for (size_t k = 1; k < n; ++k) {
+      cp = (cp << 6) | (static_cast<uint8_t>(src_[at + k]) & 0x3F);
+    }
+  }
+  return Error(at, absl::StrFormat("illegal character U+%04X", cp));
+}
+
+// After `(@`: idchar+ or a string that is a name (non-empty UTF-8).
+absl::Status Lexer::ReadAnnotationId() {
+  const size_t start = pos_;
+  if (pos_ < src_.size() && src_[pos_] == '"') {
+    std::string id;
+    if (absl::Status s = ReadString(&id); !s.ok()) return s;
+    if (id.empty()) return Error(start, "empty annotation id");
+    if (!IsValidUtf8(id)) return Error(start, "malformed UTF-8 encoding");
+    return absl::OkStatus();
+  }
+  while (pos_ < src_.size() && IsIdChar(src_[pos_])) ++pos_;
+  if (pos_ == start) return Error(start, "empty annotation id");
+  return absl::OkStatus();
+}
+
+// `(@id ...)`: balanced parentheses around tokens, white space and comments
+// (the annotations appendix of the spec); the tokens are lexed and dropped.
 absl::Status Lexer::SkipAnnotation() {
   const size_t start = pos_;
-  int depth = 0;
+  pos_ += 2;
+  if (absl::Status s = ReadAnnotationId(); !s.ok()) return s;
+  int depth = 1;
+  std::vector<Token> ignored;
   while (pos_ < src_.size()) {
     const char c = src_[pos_];
     const char next = pos_ + 1 < src_.size() ? src_[pos_ + 1] : '\0';
-    if (c == '(' && next == ';') {
-      if (absl::Status s = SkipBlockComment(); !s.ok()) return s;
-    } else if (c == ';' && next == ';') {
-      while (pos_ < src_.size() && src_[pos_] != '\n') ++pos_;
-    } else if (c == '"') {
-      std::string ignored;
-      if (absl::Status s = ReadString(&ignored); !s.ok()) return s;
-    } else {
+    absl::Status s;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       ++pos_;
-      if (c == '(') ++depth;
-      if (c == ')' && --depth == 0) return absl::OkStatus();
+    } else if (c == ';' && next == ';') {
+      s = SkipLineComment();
+    } else if (c == '(' && next == ';') {
+      s = SkipBlockComment();
+    } else if (c == '(') {
+      ++pos_;
+      ++depth;
+    } else if (c == ')') {
+      ++pos_;
+      if (--depth == 0) return absl::OkStatus();
+    } else {
+      ignored.clear();
+      s = ReadAtom(&ignored);
     }
+    if (!s.ok()) return s;
   }
   return Error(start, "unterminated annotation");
 }
@@ -372,7 +438,10 @@ absl::Status Lexer::ReadString(std::string* out) {
       return Error(pos_ - 1, c == '\n' ? "unterminated string"
                                        : "control character in string");
     } else {
-      out->push_back(static_cast<char>(c));
+      const size_t n = Utf8Length(src_, pos_ - 1);
+      if (n == 0) return Error(pos_ - 1, "malformed UTF-8 encoding");
+      out->append(src_.substr(pos_ - 1, n));
+      pos_ += n - 1;
     }
   }
   return Error(start, "unterminated string");
@@ -421,10 +490,7 @@ absl::Status Lexer::ReadAtom(std::vector<Token>* out) {
       break;
     }
   }
-  if (pos_ == start) {
-    return Error(start, absl::StrCat("unexpected character '",
-                                     std::string(1, src_[start]), "'"));
-  }
+  if (pos_ == start) return IllegalCharacter(start);
   t.text = src_.substr(start, pos_ - start);
   const bool one_string = strings == 1 && string_end == pos_;
   if (one_string && string_start == start) {
@@ -460,11 +526,10 @@ absl::StatusOr<std::vector<Token>> Lexer::Run() {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       ++pos_;
     } else if (c == ';' && next == ';') {
-      while (pos_ < src_.size() && src_[pos_] != '\n') ++pos_;
+      s = SkipLineComment();
     } else if (c == '(' && next == ';') {
       s = SkipBlockComment();
-    } else if (c == '(' && next == '@' && pos_ + 2 < src_.size() &&
-               IsIdChar(src_[pos_ + 2])) {
+    } else if (c == '(' && next == '@') {
       s = SkipAnnotation();
     } else if (c == '(' || c == ')') {
       Token t = Start(pos_);

@@ -1,6 +1,7 @@
 // Lexer for the WebAssembly text format (spec 6.3): splits a source into
 // tokens with 1-based line:column positions, skipping white space, comments
-// and annotations. Numbers keep their text; they are typed by the parser.
+// and annotations. LF, CR and CRLF each end a line. Numbers keep their text;
+// they are typed by the parser.
 #ifndef WSBX_TEXT_LEXER_H_
 #define WSBX_TEXT_LEXER_H_
 
@@ -57,6 +58,9 @@ std::optional<uint64_t> ParseF64(std::string_view text);
 
 // True for well-formed UTF-8 (names must be, spec 6.3.4).
 bool IsValidUtf8(std::string_view s);
+// The length of the well-formed UTF-8 sequence at s[i] (1 for ASCII), 0
+// when the bytes there are not one.
+size_t Utf8Length(std::string_view s, size_t i);
 
 }  // namespace wsbx::text
 

@@ -111,6 +111,52 @@ TEST_CASE("lexer: comments and annotations are skipped") {
                                                    TokenKind::kEof});
 }
 
+TEST_CASE("lexer: annotations hold tokens, white space and comments only") {
+  const std::vector<TokenKind> x = {TokenKind::kKeyword, TokenKind::kEof};
+  CHECK(Kinds("(@a @ (@) (@ x) x-y$yz\"aa\"-2 , ; ] [ }x{ (;c;) ;; c\n) x") == x);
+  CHECK(Kinds("(@\"a\") (@\" @ \\2a \\u{45}\" 1) x") == x);
+  CHECK(Kinds("(@a \"\xC3\xA9\" (;\xC3\xA9;)) x") == x);
+  CHECK(Tokenize("(@a \x01)").status().message() == "1:5: illegal character U+0001");
+  CHECK(Tokenize("(@a\n \x7F)").status().message() == "2:2: illegal character U+007F");
+  CHECK(Tokenize("(@a Hei\xC3\x9F)").status().message() ==
+        "1:8: illegal character U+00DF");
+  CHECK(Tokenize("(@a \x80)").status().message() == "1:5: malformed UTF-8 encoding");
+  CHECK(Tokenize("(@a \xF0)").status().message() == "1:5: malformed UTF-8 encoding");
+  CHECK(Tokenize("(@)").status().message() == "1:3: empty annotation id");
+  CHECK(Tokenize("(@ x)").status().message() == "1:3: empty annotation id");
+  CHECK(Tokenize("(@(@a)x)").status().message() == "1:3: empty annotation id");
+  CHECK(Tokenize("(@\"\")").status().message() == "1:3: empty annotation id");
+  CHECK(Tokenize("(@\"\\ef\")").status().message() == "1:3: malformed UTF-8 encoding");
+  CHECK(Tokenize("(@x (y (z))").status().message() == "1:1: unterminated annotation");
+  CHECK(Tokenize("(@x \")").status().message() == "1:5: unterminated string");
+  CHECK(Tokenize("x \x01").status().message() == "1:3: illegal character U+0001");
+}
+
+TEST_CASE("lexer: CR, LF and CRLF end lines and line comments") {
+  auto tokens = Tokenize("a ;; c\rb\r\nc\n\rd (;\r;) e");
+  REQUIRE(tokens.ok());
+  REQUIRE(tokens->size() == 6);
+  const uint32_t want[][2] = {{1, 1}, {2, 1}, {3, 1}, {5, 1}, {6, 4}};
+  for (int i = 0; i < 5; ++i) {
+    CHECK((*tokens)[i].kind == TokenKind::kKeyword);
+    CHECK((*tokens)[i].line == want[i][0]);
+    CHECK((*tokens)[i].col == want[i][1]);
+  }
+  CHECK(Body("(func (result i32) (i32.const 1) ;; c\r (return (i32.const 2))\n)") ==
+        Bytes{0x41, 1, 0x41, 2, 0x0F});
+}
+
+TEST_CASE("lexer: raw text is UTF-8, in strings and comments too") {
+  auto tokens = Tokenize("\"\xC3\xA9\xF0\x9F\x98\x80\" ;; \xE2\x82\xAC");
+  REQUIRE(tokens.ok());
+  CHECK((*tokens)[0].value == "\xC3\xA9\xF0\x9F\x98\x80");
+  CHECK(Tokenize("\"a\xC3\"").status().message() == "1:3: malformed UTF-8 encoding");
+  CHECK(Tokenize("\"\xED\xA0\x80\"").status().message() ==
+        "1:2: malformed UTF-8 encoding");
+  CHECK(Tokenize("x\n;; \xFF").status().message() == "2:4: malformed UTF-8 encoding");
+  CHECK(Tokenize("(; \xC0\x80 ;)").status().message() == "1:4: malformed UTF-8 encoding");
+}
+
 TEST_CASE("lexer: string escapes") {
   auto tokens = Tokenize(R"("\t\n\r\"\'\\\41\u{48}\u{e9}\u{1F600}x")");
   REQUIRE(tokens.ok());

@@ -204,19 +204,14 @@ absl::Status Parser::ParseTypeUse(TypeUse& use, bool named_params) {
   return absl::OkStatus();
 }
 
+// Both address types read u64 numbers (3.0 text format of limits): a
+// 32-bit limit past 2^32 is the validator's to refuse, not a text error.
 absl::StatusOr<Limits> Parser::ParseLimits(bool is64) {
   Limits l;
   l.is64 = is64;
-  if (is64) {
-    WSBX_ASSIGN_OR_RETURN(l.min, ParseU64());
-    if (Peek().kind == TokenKind::kNat) {
-      WSBX_ASSIGN_OR_RETURN(l.max, ParseU64());
-    }
-    return l;
-  }
-  WSBX_ASSIGN_OR_RETURN(l.min, ParseU32());
+  WSBX_ASSIGN_OR_RETURN(l.min, ParseU64());
   if (Peek().kind == TokenKind::kNat) {
-    WSBX_ASSIGN_OR_RETURN(l.max, ParseU32());
+    WSBX_ASSIGN_OR_RETURN(l.max, ParseU64());
   }
   return l;
 }

@@ -420,8 +420,25 @@ TEST_CASE("3.0: memory64, multiple memories, extended constants") {
   CHECK(Section(Wasm("(table i64 1 funcref)"), 4) == Bytes{1, 0x70, 4, 1});
   CHECK(Body("(memory i64 1) (func (i64.load offset=0x1_0000_0000 (i64.const 0)) drop)") ==
         Bytes{0x42, 0, 0x29, 3, 0x80, 0x80, 0x80, 0x80, 0x10, 0x1A});
-  CHECK(Error("(memory 1) (func (i64.load offset=0x1_0000_0000 (i32.const 0)) drop)") ==
-        "1:28: offset out of range");
+  // 3.0 leaves u32 ranges on 32-bit memories and tables to the validator:
+  // the text reads u64 offsets and limits and any power-of-two alignment.
+  CHECK(Body("(memory 1) (func (i64.load offset=0x1_0000_0000 (i32.const 0)) drop)") ==
+        Bytes{0x41, 0, 0x29, 3, 0x80, 0x80, 0x80, 0x80, 0x10, 0x1A});
+  CHECK(Body("(memory 1) (func (i32.load offset=0xFFFF_FFFF_FFFF_FFFF"
+             " align=0x8000_0000_0000_0000 (i32.const 0)) drop)") ==
+        Bytes{0x41, 0, 0x28, 63, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+              0xFF, 0x01, 0x1A});
+  CHECK(Body("(memory 1) (func (i32.load8_u align=16 (i32.const 0)) drop)") ==
+        Bytes{0x41, 0, 0x2D, 4, 0, 0x1A});
+  CHECK(Error("(memory 1) (func (i32.load align=0x1_0000_0000_0000_0000 (i32.const 0)) drop)") ==
+        "1:28: alignment must be a power of two");
+  CHECK(Section(Wasm("(memory 0x1_0000_0000)"), 5) ==
+        Bytes{1, 0, 0x80, 0x80, 0x80, 0x80, 0x10});
+  CHECK(Section(Wasm("(memory 0 0x1_0000_0000)"), 5) ==
+        Bytes{1, 1, 0, 0x80, 0x80, 0x80, 0x80, 0x10});
+  CHECK(Section(Wasm("(table 0x1_0000_0000 funcref)"), 4) ==
+        Bytes{1, 0x70, 0, 0x80, 0x80, 0x80, 0x80, 0x10});
+  CHECK(Error("(memory 0x1_0000_0000_0000_0000)") == "1:9: number out of range");
   CHECK(Body("(memory 1) (memory $m 1) (func (i32.load $m (i32.const 0)) drop"
              " (memory.size $m) drop)") ==
         Bytes{0x41, 0, 0x28, 0x42, 1, 0, 0x1A, 0x3F, 1, 0x1A});

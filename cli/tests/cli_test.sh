@@ -64,6 +64,20 @@ expect "validate a .wat syntax error" 1 "" "bad.wat:2:32:" -- "$wsbx" validate "
 printf '(module (func (result i32) i64.const 1))' > "$tmp/mistyped.wat"
 expect "an invalid .wat fails validation" 1 "" "type mismatch" -- \
   "$wsbx" validate "$tmp/mistyped.wat"
+# WebAssembly 3.0: a tail-call loop that never ends stops at its budget,
+# and a 64-bit memory grows only as far as --mem allows.
+printf '(module (func $f (export "spin") (param i64) (result i64)\n  (return_call $f (i64.add (local.get 0) (i64.const 1)))))' > "$tmp/tail.wat"
+expect "an endless tail-call loop stops at --fuel" 124 "" "fuel exhausted" -- \
+  "$wsbx" run "$tmp/tail.wat" --fuel 1000000 --invoke spin 0
+expect "an endless tail-call loop stops at --timeout" 124 "" "timeout" -- \
+  "$wsbx" run "$tmp/tail.wat" --timeout 200ms --invoke spin 0
+printf '(module (memory i64 1)\n  (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))' > "$tmp/mem64.wat"
+expect "memory64 grows under --mem" 0 "1" "" -- \
+  "$wsbx" run "$tmp/mem64.wat" --mem 4M --invoke grow 10
+expect "memory64 growth past --mem fails with -1" 0 "-1" "" -- \
+  "$wsbx" run "$tmp/mem64.wat" --mem 4M --invoke grow 100
+expect "memory64 growth by 2^40 pages fails with -1" 0 "-1" "" -- \
+  "$wsbx" run "$tmp/mem64.wat" --invoke grow 1099511627776
 cp "$tmp/add.wat" "$tmp/add.txt"
 expect "text not named .wat gets a hint" 1 "" "is it WebAssembly text? name it .wat" -- \
   "$wsbx" run "$tmp/add.txt" --invoke add 2 3

@@ -524,17 +524,42 @@ L_MemoryGrow: {
   pc += 2;
   NEXT();
 }
+// memory.fill and memory.init on a memory at `base` of `size` bytes, with
+// the operands already read (32-bit ones zero-extended).
+#define FILL_BODY(base, size, d, n, value)                                \
+  {                                                                      \
+    if (ABSL_PREDICT_FALSE(OutOfRange(d, n, size))) {                    \
+      TRAP(kMemoryOutOfBounds);                                          \
+    }                                                                    \
+    CHARGE(BulkFuel(n, kFuelBytesPerUnit));                              \
+    uint8_t* const to = (base) + (d);                                    \
+    const uint8_t byte = static_cast<uint8_t>(value);                    \
+    CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,                   \
+                       [to, byte](uint64_t at, uint64_t len) {           \
+                         std::memset(to + at, byte, len);                \
+                       }));                                              \
+  }
+#define INIT_BODY(base, size, d, s, n, seg)                               \
+  {                                                                      \
+    const Module& mod = *inst->module;                                   \
+    const DataSegment& data = mod.datas[seg];                            \
+    const uint64_t len = inst->data_dropped[seg] ? 0 : data.data_size;   \
+    if (ABSL_PREDICT_FALSE(OutOfRange(s, n, len) ||                      \
+                           OutOfRange(d, n, size))) {                    \
+      TRAP(kMemoryOutOfBounds);                                          \
+    }                                                                    \
+    CHARGE(BulkFuel(n, kFuelBytesPerUnit));                              \
+    uint8_t* const to = (base) + (d);                                    \
+    const uint8_t* const from = mod.bytes.data() + data.data_offset + s; \
+    CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,                   \
+                       [to, from](uint64_t at, uint64_t len) {           \
+                         std::memcpy(to + at, from + at, len);           \
+                       }));                                              \
+  }
 L_MemoryFill: {
-  uint64_t d = U32(fp[LO(1)]);
-  uint64_t n = U32(fp[pc[2]]);
-  if (ABSL_PREDICT_FALSE(d + n > mem_size)) TRAP(kMemoryOutOfBounds);
-  CHARGE(BulkFuel(n, kFuelBytesPerUnit));
-  uint8_t* const to = mem + d;
-  const uint8_t byte = static_cast<uint8_t>(fp[HI(1)]);
-  CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,
-                     [to, byte](uint64_t at, uint64_t len) {
-                       std::memset(to + at, byte, len);
-                     }));
+  const uint64_t d = U32(fp[LO(1)]);
+  const uint64_t n = U32(fp[pc[2]]);
+  FILL_BODY(mem, mem_size, d, n, fp[HI(1)])
   pc += 3;
   NEXT();
 }
@@ -556,23 +581,10 @@ L_MemoryCopy: {
   NEXT();
 }
 L_MemoryInit: {
-  uint64_t d = U32(fp[LO(1)]);
-  uint64_t s = U32(fp[HI(1)]);
-  uint64_t n = U32(fp[LO(2)]);
-  uint32_t seg = HI(2);
-  const Module& m = *inst->module;
-  const DataSegment& data = m.datas[seg];
-  uint64_t len = inst->data_dropped[seg] ? 0 : data.data_size;
-  if (ABSL_PREDICT_FALSE(s + n > len || d + n > mem_size)) {
-    TRAP(kMemoryOutOfBounds);
-  }
-  CHARGE(BulkFuel(n, kFuelBytesPerUnit));
-  uint8_t* const to = mem + d;
-  const uint8_t* const from = m.bytes.data() + data.data_offset + s;
-  CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,
-                     [to, from](uint64_t at, uint64_t len) {
-                       std::memcpy(to + at, from + at, len);
-                     }));
+  const uint64_t d = U32(fp[LO(1)]);
+  const uint64_t s = U32(fp[HI(1)]);
+  const uint64_t n = U32(fp[LO(2)]);
+  INIT_BODY(mem, mem_size, d, s, n, HI(2))
   pc += 3;
   NEXT();
 }
@@ -610,16 +622,7 @@ L_MemoryFill64: {
   MemoryInstance* const m = inst->memories[pc[3]];
   const uint64_t d = fp[LO(1)];
   const uint64_t n = fp[LO(2)];
-  if (ABSL_PREDICT_FALSE(OutOfRange(d, n, m->size_bytes()))) {
-    TRAP(kMemoryOutOfBounds);
-  }
-  CHARGE(BulkFuel(n, kFuelBytesPerUnit));
-  uint8_t* const to = m->base() + d;
-  const uint8_t byte = static_cast<uint8_t>(fp[HI(1)]);
-  CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,
-                     [to, byte](uint64_t at, uint64_t len) {
-                       std::memset(to + at, byte, len);
-                     }));
+  FILL_BODY(m->base(), m->size_bytes(), d, n, fp[HI(1)])
   pc += 4;
   NEXT();
 }
@@ -628,21 +631,7 @@ L_MemoryInit64: {
   const uint64_t d = fp[LO(1)];
   const uint64_t s = U32(fp[HI(1)]);
   const uint64_t n = U32(fp[LO(2)]);
-  const uint32_t seg = HI(2);
-  const Module& mod = *inst->module;
-  const DataSegment& data = mod.datas[seg];
-  const uint64_t len = inst->data_dropped[seg] ? 0 : data.data_size;
-  if (ABSL_PREDICT_FALSE(OutOfRange(s, n, len) ||
-                         OutOfRange(d, n, m->size_bytes()))) {
-    TRAP(kMemoryOutOfBounds);
-  }
-  CHARGE(BulkFuel(n, kFuelBytesPerUnit));
-  uint8_t* const to = m->base() + d;
-  const uint8_t* const from = mod.bytes.data() + data.data_offset + s;
-  CHECK_TRAP(Chunked(ctx, n, kBulkChunkBytes, false,
-                     [to, from](uint64_t at, uint64_t len) {
-                       std::memcpy(to + at, from + at, len);
-                     }));
+  INIT_BODY(m->base(), m->size_bytes(), d, s, n, HI(2))
   pc += 4;
   NEXT();
 }

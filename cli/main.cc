@@ -467,10 +467,11 @@ int Main(int argc, char** argv) {
                   "optimized code is checked against)")
       ->check(CLI::IsMember({"optimized", "plain"}));
   run->add_option("--dir", run_opts.dirs,
-                  "Grant a host directory read-write as GUEST (HOST::GUEST)")
+                  "Grant a host directory read-write: DIR (the same name "
+                  "inside) or HOST::GUEST")
       ->allow_extra_args(false);
   run->add_option("--dir-ro", run_opts.dirs_ro,
-                  "Grant a host directory read-only as GUEST (HOST::GUEST)")
+                  "Grant a host directory read-only: DIR or HOST::GUEST")
       ->allow_extra_args(false);
   run->add_option("--env", run_opts.envs,
                   "Pass NAME=VALUE, or copy the host's NAME, to the guest")

@@ -4,20 +4,33 @@
 
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
+
 namespace wsbx {
 
 absl::StatusOr<WasiPreopen> ParseDirGrant(std::string_view text,
                                           bool read_only) {
-  size_t sep = text.find("::");
-  if (sep == std::string_view::npos || sep == 0 || sep + 2 >= text.size() ||
-      text.find('\0') != std::string_view::npos) {
-    return absl::InvalidArgumentError(
-        "expected HOST::GUEST (e.g. ./data::/data), got '" + std::string(text) +
-        "'");
+  const size_t sep = text.find("::");
+  std::string_view host = text.substr(0, sep);
+  std::string_view guest =
+      sep == std::string_view::npos ? host : text.substr(sep + 2);
+  const char* problem = nullptr;
+  if (text.find('\0') != std::string_view::npos) {
+    problem = "a NUL byte";
+  } else if (host.empty()) {
+    problem = sep == std::string_view::npos ? "an empty directory"
+                                            : "an empty HOST";
+  } else if (guest.empty()) {
+    problem = "an empty GUEST";
+  }
+  if (problem != nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        problem, " in '", std::string(text),
+        "' (expected DIR, or HOST::GUEST such as ./data::/data)"));
   }
   WasiPreopen p;
-  p.host_path = std::string(text.substr(0, sep));
-  p.guest_path = std::string(text.substr(sep + 2));
+  p.host_path = std::string(host);
+  p.guest_path = std::string(guest);
   p.read_only = read_only;
   return p;
 }

@@ -1,4 +1,5 @@
-// The `wsbx run` WASI grants as text: `--dir HOST::GUEST`, `--dir-ro`,
+// The `wsbx run` WASI grants as text: `--dir DIR`, `--dir HOST::GUEST`,
+// `--dir-ro` (the same forms),
 // `--env NAME=VALUE` and `--env NAME` (copies one host variable).
 #ifndef WSBX_CLI_WASI_FLAGS_H_
 #define WSBX_CLI_WASI_FLAGS_H_
@@ -12,7 +13,9 @@
 
 namespace wsbx {
 
-// "HOST::GUEST"; both parts non-empty, no NUL bytes.
+// "HOST::GUEST", or "DIR" (no "::"), which is HOST and GUEST both: the
+// guest sees the directory under the name given, as wasmtime's --dir does.
+// Every part non-empty, no NUL bytes.
 absl::StatusOr<WasiPreopen> ParseDirGrant(std::string_view text,
                                           bool read_only);
 

@@ -92,6 +92,74 @@ expect "--compile optimized" 0 "5000050000" "" -- "$wsbx" run "$fib" --compile o
 expect "bad --compile" 2 "" "--compile" -- "$wsbx" run "$fib" --compile fast --invoke fib 1
 expect "no subcommand" 2 "" "" -- "$wsbx"
 
+# --- Directory grants: --dir DIR is DIR under its own name; HOST::GUEST
+# names it; --dir-ro the same, read-only. The guest prints the names of its
+# preopens (fds 3 and 4) and the first bytes of f.txt in fd 3.
+wat dirs '(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read"
+    (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_get"
+    (func $prestat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_dir_name"
+    (func $prestat_dir_name (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory 1)
+  (data (i32.const 32) "\n")
+  (data (i32.const 48) "f.txt")
+  (func $write (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func $name (param $fd i32) (local $len i32)
+    (if (call $prestat_get (local.get $fd) (i32.const 16)) (then (return)))
+    (local.set $len (i32.load (i32.const 20)))
+    (drop (call $prestat_dir_name (local.get $fd) (i32.const 256) (local.get $len)))
+    (call $write (i32.const 256) (local.get $len))
+    (call $write (i32.const 32) (i32.const 1)))
+  (func (export "_start") (local $err i32)
+    (call $name (i32.const 3))
+    (call $name (i32.const 4))
+    (local.set $err (call $path_open (i32.const 3) (i32.const 0) (i32.const 48)
+      (i32.const 5) (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0)
+      (i32.const 64)))
+    (if (local.get $err) (then (call $proc_exit (local.get $err))))
+    (i32.store (i32.const 0) (i32.const 512))
+    (i32.store (i32.const 4) (i32.const 64))
+    (local.set $err (call $fd_read (i32.load (i32.const 64)) (i32.const 0)
+      (i32.const 1) (i32.const 8)))
+    (if (local.get $err) (then (call $proc_exit (local.get $err))))
+    (call $write (i32.const 512) (i32.load (i32.const 8)))))'
+mkdir -p "$tmp/share" "$tmp/other"
+echo "shared file" >"$tmp/share/f.txt"
+expect "--dir DIR: the guest sees DIR under its own name" 0 "$tmp/share" "" -- \
+  "$wsbx" run "$tmp/dirs.wasm" --dir "$tmp/share"
+check "... and reads through it" has "$tmp/out" "shared file"
+check "... named exactly DIR" [ "$(head -1 "$tmp/out")" = "$tmp/share" ]
+expect "--dir with a relative DIR" 0 "shared file" "" -- \
+  sh -c "cd '$tmp' && exec '$(realpath "$wsbx")' run '$tmp/dirs.wasm' --dir share"
+check "... is named as given" [ "$(head -1 "$tmp/out")" = share ]
+expect "--dir HOST::GUEST still names it GUEST" 0 "shared file" "" -- \
+  "$wsbx" run "$tmp/dirs.wasm" --dir "$tmp/share::/data"
+check "... /data" [ "$(head -1 "$tmp/out")" = /data ]
+expect "--dir-ro DIR" 0 "shared file" "" -- \
+  "$wsbx" run "$tmp/dirs.wasm" --dir-ro "$tmp/share"
+check "... named DIR" [ "$(head -1 "$tmp/out")" = "$tmp/share" ]
+expect "--dir and --dir-ro together: --dir first" 0 "shared file" "" -- \
+  "$wsbx" run "$tmp/dirs.wasm" --dir-ro "$tmp/other::/ro" --dir "$tmp/share"
+check "... fd 3 then fd 4" [ "$(head -2 "$tmp/out" | tr '\n' ' ')" = "$tmp/share /ro " ]
+expect "--dir '' is refused" 2 "" "--dir: an empty directory in ''" -- \
+  "$wsbx" run "$tmp/dirs.wasm" --dir ""
+expect "--dir ::/data is refused" 2 "" "--dir: an empty HOST in '::/data'" -- \
+  "$wsbx" run "$tmp/dirs.wasm" --dir ::/data
+expect "--dir-ro DIR:: is refused" 2 "" "--dir-ro: an empty GUEST in '$tmp/share::'" -- \
+  "$wsbx" run "$tmp/dirs.wasm" --dir-ro "$tmp/share::"
+expect "--dir of a missing directory is refused" 2 "" "$tmp/none" -- \
+  "$wsbx" run "$tmp/dirs.wasm" --dir "$tmp/none"
+
 # --- Reactors: _initialize runs once, before the export --invoke names.
 wat reactor '(module
   (global $n (mut i32) (i32.const 0))

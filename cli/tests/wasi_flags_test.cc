@@ -18,9 +18,28 @@ TEST_CASE("--dir HOST::GUEST") {
   CHECK(dot->guest_path == ".");
   CHECK(dot->read_only);
   CHECK(ParseDirGrant("a::b::c", false)->guest_path == "b::c");
-  CHECK_FALSE(ParseDirGrant("/tmp", false).ok());
   CHECK_FALSE(ParseDirGrant("::/data", false).ok());
   CHECK_FALSE(ParseDirGrant("/tmp::", false).ok());
+  CHECK_FALSE(ParseDirGrant("::", false).ok());
+  CHECK_FALSE(ParseDirGrant("", false).ok());
+  CHECK_FALSE(ParseDirGrant(std::string_view("a\0b", 3), false).ok());
+}
+
+TEST_CASE("--dir DIR grants DIR under its own name") {
+  auto p = ParseDirGrant("/tmp", false);
+  REQUIRE(p.ok());
+  CHECK(p->host_path == "/tmp");
+  CHECK(p->guest_path == "/tmp");
+  CHECK_FALSE(p->read_only);
+  auto rel = ParseDirGrant("data", true);
+  REQUIRE(rel.ok());
+  CHECK(rel->host_path == "data");
+  CHECK(rel->guest_path == "data");
+  CHECK(rel->read_only);
+  auto empty = ParseDirGrant("", false);
+  CHECK(empty.status().message().find("empty directory") != std::string::npos);
+  auto no_guest = ParseDirGrant("/tmp::", false);
+  CHECK(no_guest.status().message().find("empty GUEST") != std::string::npos);
 }
 
 TEST_CASE("--env NAME=VALUE and --env NAME") {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 
 namespace wsbx {
@@ -119,32 +120,44 @@ std::string FormatResult(const Value& v) {
 }
 
 absl::StatusOr<uint64_t> ParseByteSize(std::string_view text) {
-  if (text.empty()) return absl::InvalidArgumentError("empty size");
-  uint64_t scale = 1;
-  std::string_view digits = text;
-  switch (text.back()) {
-    case 'K': case 'k': scale = uint64_t{1} << 10; break;
-    case 'M': case 'm': scale = uint64_t{1} << 20; break;
-    case 'G': case 'g': scale = uint64_t{1} << 30; break;
-    default: break;
-  }
-  if (scale != 1) digits.remove_suffix(1);
+  // The unit: the longest suffix of letters; K, M and G are powers of 1024
+  // whether written K, KB or KiB (any case), B is bytes.
+  size_t unit_at = text.size();
+  while (unit_at > 0 && absl::ascii_isalpha(text[unit_at - 1])) --unit_at;
+  const std::string_view digits = text.substr(0, unit_at);
+  const std::string unit = absl::AsciiStrToLower(std::string(text.substr(unit_at)));
   uint64_t n = 0;
   auto [end, ec] =
       std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (digits.empty() || ec != std::errc() ||
-      end != digits.data() + digits.size() || n > (~uint64_t{0} / scale)) {
+  const bool number = !digits.empty() && ec == std::errc() &&
+                      end == digits.data() + digits.size();
+  if (number && unit.empty() && n != 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "cannot parse size '%s' (expected a number with K, M or G)", text));
+        "'%s' has no unit: add one, e.g. %sM (K, M, G: powers of 1024)", text,
+        text));
   }
-  return n * scale;
+  int shift = -1;
+  if (unit.empty() || unit == "b") {
+    shift = 0;
+  } else if (unit.size() <= 3 && (unit.size() == 1 || unit.substr(1) == "b" ||
+                                  unit.substr(1) == "ib")) {
+    const size_t at = std::string_view("kmg").find(unit[0]);
+    if (at != std::string_view::npos) shift = 10 * static_cast<int>(at + 1);
+  }
+  if (!number || shift < 0 || n > (~uint64_t{0} >> shift)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "cannot parse size '%s' (expected a whole number with K, M or G, "
+        "e.g. 64M, 64MiB, 4G)",
+        text));
+  }
+  return n << shift;
 }
 
 absl::StatusOr<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
   auto bad = [&] {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "cannot parse duration '%s' (expected a positive number with ms, s "
-        "or m, e.g. 500ms, 2s, 1.5m)",
+        "cannot parse duration '%s' (expected a positive number with ms, s, "
+        "m or h, e.g. 250ms, 2s, 1.5m, 1h)",
         text));
   };
   std::string_view number = text;
@@ -158,6 +171,13 @@ absl::StatusOr<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
   } else if (number.ends_with("m")) {
     unit_ns = 60000000000;
     number.remove_suffix(1);
+  } else if (number.ends_with("h")) {
+    unit_ns = 3600000000000;
+    number.remove_suffix(1);
+  } else if (!number.empty() &&
+             number.find_first_not_of("0123456789.") == std::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "'%s' has no unit: add one, e.g. %ss (ms, s, m or h)", text, text));
   } else {
     return bad();
   }

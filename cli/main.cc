@@ -446,16 +446,19 @@ int Main(int argc, char** argv) {
   run->add_option("--invoke", run_opts.invoke,
                   "Call this exported function and print its results");
   run->add_option("--mem", run_opts.mem,
-                  "Cap on every linear memory (K, M or G suffix; 64 KiB pages)");
+                  "Cap on the memory the guest can make wsbx hold: 64M, 64MiB, "
+                  "64MB, 4G (K, M, G are powers of 1024 however written)");
   run->add_option("--fuel", run_opts.fuel,
                   "Stop (exit 124) after N units of fuel: one per wasm "
                   "instruction, plus bulk work; deterministic");
   run->add_option("--timeout", run_opts.timeout,
-                  "Stop (exit 124) after this wall-clock time (500ms, 2s, 1m)");
+                  "Stop (exit 124) after this wall-clock time: 250ms, 2s, 1.5m, "
+                  "1h");
   run->add_option("--max-table-elements", run_opts.table_elements,
                   "Cap on every table's size (default 10000000)");
   run->add_option("--stack", run_opts.stack,
-                  "Size of the wasm value stack (K, M or G; default 8M)");
+                  "Size of the wasm value stack, 64K to 1G (K, M, G as for "
+                  "--mem; default 8M)");
   run->add_option("--max-call-depth", run_opts.call_depth,
                   "Cap on nested wasm calls (default 20000)");
   run->add_flag("--stats", run_opts.stats,

@@ -42,16 +42,35 @@ TEST_CASE("results print signed and round-trip") {
 
 TEST_CASE("byte sizes") {
   CHECK(*ParseByteSize("64M") == 64ull << 20);
-  CHECK(*ParseByteSize("4096") == 4096u);
+  CHECK(*ParseByteSize("4096B") == 4096u);
   CHECK(*ParseByteSize("2G") == 2ull << 30);
   CHECK(*ParseByteSize("1k") == 1024u);
+  for (const char* same : {"64M", "64MB", "64MiB", "64m", "64mb", "64mib"}) {
+    CAPTURE(same);
+    CHECK(*ParseByteSize(same) == 64ull << 20);
+  }
+  CHECK(*ParseByteSize("64K") == 64ull << 10);
+  CHECK(*ParseByteSize("64KiB") == 64ull << 10);
+  CHECK(*ParseByteSize("4GB") == 4ull << 30);
+  CHECK(*ParseByteSize("4GiB") == 4ull << 30);
+  CHECK(*ParseByteSize("0") == 0u);
+  CHECK(*ParseByteSize("0M") == 0u);
+  auto bare = ParseByteSize("64");
+  REQUIRE_FALSE(bare.ok());
+  CHECK(bare.status().message() ==
+        "'64' has no unit: add one, e.g. 64M (K, M, G: powers of 1024)");
+  for (const char* bad : {"M", "MiB", "64Mi", "64MBB", "64iB", "64T", "1.5G",
+                          "-1M", "64 M", "B", "17179869184G"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseByteSize(bad).ok());
+  }
   CHECK_FALSE(ParseByteSize("M").ok());
   CHECK_FALSE(ParseByteSize("12Q").ok());
   CHECK_FALSE(ParseByteSize("").ok());
   CHECK_FALSE(ParseByteSize("99999999999999999999G").ok());
 }
 
-TEST_CASE("durations take ms, s or m and must be positive") {
+TEST_CASE("durations take ms, s, m or h and must be positive") {
   using std::chrono::milliseconds;
   CHECK(*ParseDuration("2s") == milliseconds(2000));
   CHECK(*ParseDuration("250ms") == milliseconds(250));
@@ -59,7 +78,15 @@ TEST_CASE("durations take ms, s or m and must be positive") {
   CHECK(*ParseDuration("1.5s") == milliseconds(1500));
   CHECK(*ParseDuration("0.25m") == milliseconds(15000));
   CHECK(ParseDuration("1.0000000001s")->count() == 1000000000);
-  for (const char* bad : {"", "2", "s", "2h", "-1s", "0s", "0.0ms", "1.s",
+  CHECK(*ParseDuration("1h") == std::chrono::hours(1));
+  CHECK(*ParseDuration("1.5h") == std::chrono::minutes(90));
+  CHECK(*ParseDuration("720h") == std::chrono::hours(720));
+  CHECK_FALSE(ParseDuration("721h").ok());
+  auto bare = ParseDuration("2");
+  REQUIRE_FALSE(bare.ok());
+  CHECK(bare.status().message() ==
+        "'2' has no unit: add one, e.g. 2s (ms, s, m or h)");
+  for (const char* bad : {"", "2", "s", "h", "2d", "1.5", "-1s", "0s", "0.0ms", "1.s",
                           ".5s", "1..5s", "1e3ms", "2 s", "99999999999m",
                           "43201m", "1.5.5s", "0.0000000001s"}) {
     CAPTURE(bad);

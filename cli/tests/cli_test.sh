@@ -86,6 +86,37 @@ expect "validate: the same hint" 1 "" "magic header not detected (not a binary m
 cp "$fib" "$tmp/fib.wat"
 expect "a binary named .wat is binary" 0 "6765" "" -- "$wsbx" run "$tmp/fib.wat" --invoke fib 20
 expect "bad --mem" 2 "" "--mem" -- "$wsbx" run "$fib" --mem 12Q --invoke fib 1
+# Sizes: K, M, G in any spelling are powers of 1024; a bare number needs a
+# unit (0 excepted); durations take ms, s, m, h, and a bare number needs one.
+for v in 128K 64M 64MiB 64MB 64mb 4G 4GiB 4GB; do
+  expect "--mem $v" 0 "1" "" -- "$wsbx" run "$tmp/mem64.wat" --mem "$v" --invoke grow 0
+done
+expect "--mem 64K" 0 "5" "" -- "$wsbx" run "$tmp/add.wat" --mem 64K --invoke add 2 3
+expect "--mem 64MB is 64 MiB: 1023 more pages fit" 0 "1" "" -- \
+  "$wsbx" run "$tmp/mem64.wat" --mem 64MB --invoke grow 1023
+expect "... 1024 do not" 0 "-1" "" -- "$wsbx" run "$tmp/mem64.wat" --mem 64MB --invoke grow 1024
+expect "--mem 64: a bare number needs a unit" 2 "" \
+  "--mem: '64' has no unit: add one, e.g. 64M" -- "$wsbx" run "$fib" --mem 64 --invoke fib 1
+expect "--mem 0 is accepted, and nothing fits" 1 "" "larger than the module size limit of 0 bytes" -- \
+  "$wsbx" run "$fib" --mem 0 --invoke fib 1
+for v in 64T 1.5G -1M M 64Mi ""; do
+  expect "bad --mem '$v'" 2 "" "--mem: cannot parse size '$v'" -- "$wsbx" run "$fib" --mem "$v" --invoke fib 1
+done
+for v in 64K 1M 64MiB 1GB; do
+  expect "--stack $v" 0 "6765" "" -- "$wsbx" run "$fib" --stack "$v" --invoke fib 20
+done
+expect "--stack 8: a bare number needs a unit" 2 "" "--stack: '8' has no unit: add one, e.g. 8M" -- \
+  "$wsbx" run "$fib" --stack 8 --invoke fib 1
+expect "--stack 2GB is out of range" 2 "" "--stack: '2GB' is outside 64K to 1G" -- \
+  "$wsbx" run "$fib" --stack 2GB --invoke fib 1
+for v in 250ms 2s 1.5s 1m 1h; do
+  expect "--timeout $v" 0 "6765" "" -- "$wsbx" run "$fib" --timeout "$v" --invoke fib 20
+done
+expect "--timeout 2: a bare number needs a unit" 2 "" \
+  "--timeout: '2' has no unit: add one, e.g. 2s" -- "$wsbx" run "$fib" --timeout 2 --invoke fib 1
+for v in 2d 0s 721h 1.5 abc; do
+  expect "bad --timeout '$v'" 2 "" "--timeout: " -- "$wsbx" run "$fib" --timeout "$v" --invoke fib 1
+done
 expect "--compile plain" 0 "6765" "" -- "$wsbx" run "$fib" --compile plain --invoke fib 20
 expect "--compile plain traps alike" 134 "" "integer divide by zero" -- "$wsbx" run "$trap" --compile plain --invoke divide 1 0
 expect "--compile optimized" 0 "5000050000" "" -- "$wsbx" run "$fib" --compile optimized --invoke sum_to 100000

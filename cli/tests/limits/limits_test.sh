@@ -229,7 +229,8 @@ stack)
     "${run[@]}" "$lim" --stack 64M --max-call-depth 300000 --invoke depth 200000
   ;;
 flags)
-  for bad in "--timeout 2h" "--timeout abc" "--timeout 0s" "--timeout -1s" \
+  for bad in "--timeout 2d" "--timeout abc" "--timeout 0s" "--timeout -1s" \
+             "--timeout 2" "--mem 64" "--mem 64T" "--stack 8" \
              "--fuel -1" "--fuel 1e6" "--stack 1K" "--stack 2G" \
              "--max-table-elements x" "--max-call-depth 0" \
              "--max-call-depth 99999999"; do

@@ -47,6 +47,20 @@ check "... fish offers the --compile choices" grep -qF -- "-l compile -x -a 'opt
 expect "an unknown shell" 2 "" "completions: 'tcsh' is not one of bash, zsh, fish" -- "$wsbx" completions tcsh
 expect "no shell" 2 "" "shell is required" -- "$wsbx" completions
 
+# --help of every subcommand names the kind of each value, never CLI11's
+# generic TEXT/UINT, and the defaults of the limits.
+for sub in run validate completions serve worker; do
+  "$wsbx" $sub --help > "$tmp/help" 2>&1
+  check "$sub --help shows value types" [ -z "$(grep -Ew 'TEXT|UINT|INT' "$tmp/help")" ]
+done
+"$wsbx" run --help > "$tmp/help"
+for shown in "--mem SIZE (default 4G)" "--stack SIZE (default 8M)" "--timeout DURATION (default no limit)" \
+             "--max-call-depth N (default 20000)" "--unknown-imports error|trap|default (default error)"; do
+  check "run --help shows $shown" grep -qF -- "$shown" "$tmp/help"
+done
+"$wsbx" serve --help > "$tmp/help"
+check "serve --help shows --max-output's default" grep -qF -- "--max-output SIZE (default 16M)" "$tmp/help"
+
 # The man page: renders cleanly, and lists every option --help lists.
 check "the man page renders without warnings" \
   sh -c "LC_ALL=C.UTF-8 MANWIDTH=100 man --warnings -l '$manpage' > '$tmp/man.txt' 2> '$tmp/man.err' && [ ! -s '$tmp/man.err' ]"

@@ -22,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/args.h"
 #include "cli/audit_log.h"
+#include "cli/inspect.h"
 #include "cli/module_input.h"
 #include "cli/output.h"
 #include "cli/read_file.h"
@@ -495,6 +496,8 @@ int Main(int argc, char** argv) {
   std::string validate_file;
   CLI::App* validate = app.add_subcommand("validate", "Decode and validate a module");
   validate->add_option("file", validate_file, "The .wasm module")->required();
+  InspectOptions inspect_opts;
+  CLI::App* inspect = AddInspectCommand(app, &inspect_opts);
 
   try {
     app.parse(argc, argv);
@@ -504,6 +507,7 @@ int Main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (*validate) return CmdValidate(validate_file);
+  if (*inspect) return RunInspect(inspect_opts);
   return CmdRun(run_opts);
 }
 

@@ -26,6 +26,7 @@
 #include "runtime/decode/sections.h"
 #include "runtime/limits.h"
 #include "runtime/validate/validator.h"
+#include "wasi/audit.h"
 
 namespace wsbx {
 namespace {
@@ -56,8 +57,25 @@ absl::StatusOr<std::unique_ptr<Module>> ReadDecodeValidate(
   return module;
 }
 
+// At most kListed names of `names`, quoted (they are the module's bytes),
+// then how many more there are.
+constexpr size_t kListed = 10;
+std::string NameList(const std::vector<std::string>& names) {
+  if (names.empty()) return "none";
+  std::vector<std::string> quoted;
+  for (size_t i = 0; i < names.size() && i < kListed; ++i) {
+    quoted.push_back(wasi::JsonQuote(names[i]));
+  }
+  std::string out = absl::StrJoin(quoted, ", ");
+  if (names.size() > kListed) {
+    absl::StrAppend(&out, ", and ", names.size() - kListed, " more");
+  }
+  return out;
+}
+
 // How a FUNC may be named, for the error when it names nothing.
 std::string HowToName(const Module& m) {
+  if (m.bodies.empty()) return "it defines no functions";
   std::vector<std::string> exports, names;
   for (const Export& e : m.exports) {
     if (e.kind == ExternKind::kFunc && e.index >= m.num_imported_funcs) {
@@ -67,15 +85,11 @@ std::string HowToName(const Module& m) {
   for (size_t i = m.num_imported_funcs; i < m.function_names.size(); ++i) {
     if (!m.function_names[i].empty()) names.push_back(m.function_names[i]);
   }
-  std::string out;
-  if (m.bodies.empty()) return "it defines no functions";
-  absl::StrAppendFormat(&out, "name one by index (%d to %d)",
-                        m.num_imported_funcs, m.func_types.size() - 1);
-  absl::StrAppend(&out, ", by export name (",
-                  exports.empty() ? "none" : absl::StrJoin(exports, ", "),
-                  ") or by name-section name (",
-                  names.empty() ? "none" : absl::StrJoin(names, ", "), ")");
-  return out;
+  return absl::StrFormat(
+      "name one by index (%d to %d), by export name (%s) or by name-section "
+      "name (%s)",
+      m.num_imported_funcs, m.func_types.size() - 1, NameList(exports),
+      NameList(names));
 }
 
 // FUNC: an index, an export name, or a name-section name (with or without
@@ -101,12 +115,12 @@ absl::StatusOr<uint32_t> FindFunction(const Module& m, const std::string& file,
   }
   if (!found) {
     return absl::NotFoundError(absl::StrFormat(
-        "%s has no function '%s': %s", file, func, HowToName(m)));
+        "%s has no function %s: %s", file, wasi::JsonQuote(func), HowToName(m)));
   }
   if (*found < m.num_imported_funcs) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: function %d ('%s') is imported: it has no body; %s", file, *found,
-        func, HowToName(m)));
+        "%s: function %d (%s) is imported: it has no body; %s", file, *found,
+        wasi::JsonQuote(func), HowToName(m)));
   }
   return *found;
 }

@@ -305,13 +305,18 @@ expect "junk names the file" 1 "" "$tmp/junk.wasm: at offset 0x0: magic header n
 printf '(module (func)' >"$tmp/syntax.wat"
 expect "a .wat syntax error" 1 "" "syntax.wat:1:" -- "$wsbx" inspect "$tmp/syntax.wat"
 expect "a directory" 1 "" "Is a directory" -- "$wsbx" inspect "$tmp"
-expect "unknown FUNC" 1 "" "all.wasm has no function 'nope'" -- \
+expect "unknown FUNC" 1 "" "all.wasm has no function \"nope\"" -- \
   "$wsbx" inspect "$tmp/all.wasm" --disasm nope
 check "... lists how to name one" has "$tmp/err" \
-  "name one by index (1 to 3), by export name (add, spin) or by name-section name (add, loop, main)"
-expect "FUNC out of range" 1 "" "has no function '4'" -- \
+  "name one by index (1 to 3), by export name (\"add\", \"spin\") or by name-section name (\"add\", \"loop\", \"main\")"
+{ echo '(module'; for i in $(seq 1 12); do echo "(func (export \"f$i\"))"; done; echo ')'; } \
+  >"$tmp/many.wat"
+expect "a long list of names is cut short" 1 "" \
+  'by export name ("f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", and 2 more)' -- \
+  "$wsbx" inspect "$tmp/many.wat" --disasm f13
+expect "FUNC out of range" 1 "" "has no function \"4\"" -- \
   "$wsbx" inspect "$tmp/all.wasm" --disasm 4
-expect "an imported FUNC has no body" 1 "" "function 0 ('log') is imported" -- \
+expect "an imported FUNC has no body" 1 "" "function 0 (\"log\") is imported" -- \
   "$wsbx" inspect "$tmp/all.wasm" --disasm log
 check "nothing on stdout for an error" lacks "$tmp/out" "func"
 expect "unknown option" 2 "" "--bogus" -- "$wsbx" inspect "$tmp/all.wasm" --bogus

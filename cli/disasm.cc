@@ -104,26 +104,36 @@ std::string ImmText(const Instr& instr) {
   auto index = [](uint32_t i) { return absl::StrCat(" ", i); };
   auto nonzero = [](uint32_t i) { return i ? absl::StrCat(" ", i) : ""; };
   switch (GetOpcodeInfo(instr.op).imm) {
-    case ImmKind::kNone: return "";
-    case ImmKind::kBlockType: return BlockTypeText(instr.block);
-    case ImmKind::kLabel: case ImmKind::kFunc: case ImmKind::kLocal:
-    case ImmKind::kGlobal: case ImmKind::kTable: case ImmKind::kData:
+    case ImmKind::kNone:
+      return "";
+    case ImmKind::kBlockType:
+      return BlockTypeText(instr.block);
+    case ImmKind::kLabel:
+    case ImmKind::kFunc:
+    case ImmKind::kLocal:
+    case ImmKind::kGlobal:
+    case ImmKind::kTable:
+    case ImmKind::kData:
     case ImmKind::kElem:
       return index(instr.a);
-    case ImmKind::kBrTable: return " " + absl::StrJoin(instr.targets, " ");
+    case ImmKind::kBrTable:
+      return " " + absl::StrJoin(instr.targets, " ");
     case ImmKind::kCallIndirect:
       return absl::StrCat(" ", instr.b, " (type ", instr.a, ")");
     case ImmKind::kSelectT:
       return absl::StrCat(" (result ", TypeName(instr.type), ")");
-    case ImmKind::kMemArg: return MemArgText(instr);
-    case ImmKind::kMemIndex: return nonzero(instr.mem);
+    case ImmKind::kMemArg:
+      return MemArgText(instr);
+    case ImmKind::kMemIndex:
+      return nonzero(instr.mem);
     case ImmKind::kI32:
       return absl::StrCat(" ", static_cast<int32_t>(instr.bits));
     case ImmKind::kI64:
       return absl::StrCat(" ", static_cast<int64_t>(instr.bits));
     case ImmKind::kF32:
       return " " + FloatText<float>(static_cast<uint32_t>(instr.bits));
-    case ImmKind::kF64: return " " + FloatText<double>(instr.bits);
+    case ImmKind::kF64:
+      return " " + FloatText<double>(instr.bits);
     case ImmKind::kRefType:
       return instr.type == ValType::kExternRef ? " extern" : " func";
     case ImmKind::kMemoryInit:
@@ -135,11 +145,14 @@ std::string ImmText(const Instr& instr) {
       return absl::StrCat(nonzero(instr.b), " ", instr.a);
     case ImmKind::kTableCopy:
       return instr.a || instr.b ? absl::StrCat(" ", instr.a, " ", instr.b) : "";
-    case ImmKind::kV128: return V128Text(instr);
-    case ImmKind::kLane: return absl::StrCat(" ", instr.lane);
+    case ImmKind::kV128:
+      return V128Text(instr);
+    case ImmKind::kLane:
+      return absl::StrCat(" ", instr.lane);
     case ImmKind::kMemArgLane:
       return absl::StrCat(MemArgText(instr), " ", instr.lane);
-    case ImmKind::kShuffle: return " " + absl::StrJoin(ImmBytes(instr), " ");
+    case ImmKind::kShuffle:
+      return " " + absl::StrJoin(ImmBytes(instr), " ");
   }
   return "";
 }
@@ -181,17 +194,21 @@ std::string MemoryTypeText(const MemoryType& type) {
 }
 
 std::string GlobalTypeText(const GlobalType& type) {
-  return type.mutable_ ? absl::StrCat("(global (mut ", TypeName(type.type),
-                                      "))")
-                       : absl::StrCat("(global ", TypeName(type.type), ")");
+  return type.mutable_
+             ? absl::StrCat("(global (mut ", TypeName(type.type), "))")
+             : absl::StrCat("(global ", TypeName(type.type), ")");
 }
 
 std::string ImportTypeText(const Module& module, const Import& import) {
   switch (import.kind) {
-    case ExternKind::kFunc: return FuncTypeText(module.types[import.func_type]);
-    case ExternKind::kTable: return TableTypeText(import.table);
-    case ExternKind::kMemory: return MemoryTypeText(import.memory);
-    case ExternKind::kGlobal: return GlobalTypeText(import.global);
+    case ExternKind::kFunc:
+      return FuncTypeText(module.types[import.func_type]);
+    case ExternKind::kTable:
+      return TableTypeText(import.table);
+    case ExternKind::kMemory:
+      return MemoryTypeText(import.memory);
+    case ExternKind::kGlobal:
+      return GlobalTypeText(import.global);
   }
   return "";
 }
@@ -199,10 +216,14 @@ std::string ImportTypeText(const Module& module, const Import& import) {
 std::string ExternTypeText(const Module& module, ExternKind kind,
                            uint32_t index) {
   switch (kind) {
-    case ExternKind::kFunc: return FuncTypeText(module.FuncTypeOf(index));
-    case ExternKind::kTable: return TableTypeText(module.tables[index]);
-    case ExternKind::kMemory: return MemoryTypeText(module.memories[index]);
-    case ExternKind::kGlobal: return GlobalTypeText(module.global_types[index]);
+    case ExternKind::kFunc:
+      return FuncTypeText(module.FuncTypeOf(index));
+    case ExternKind::kTable:
+      return TableTypeText(module.tables[index]);
+    case ExternKind::kMemory:
+      return MemoryTypeText(module.memories[index]);
+    case ExternKind::kGlobal:
+      return GlobalTypeText(module.global_types[index]);
   }
   return "";
 }
@@ -242,10 +263,10 @@ absl::StatusOr<std::string> DisassembleFunction(const Module& module,
       module.bodies[func_index - module.num_imported_funcs];
   std::string name = FunctionDisplayName(module, func_index);
   // Names are the module's bytes: quoted and escaped, never printed raw.
-  std::string out = absl::StrCat(
-      "func ", func_index, name.empty() ? "" : " ",
-      name.empty() ? "" : wasi::JsonQuote(name), " ",
-      FuncTypeText(module.FuncTypeOf(func_index)), "\n");
+  std::string out =
+      absl::StrCat("func ", func_index, name.empty() ? "" : " ",
+                   name.empty() ? "" : wasi::JsonQuote(name), " ",
+                   FuncTypeText(module.FuncTypeOf(func_index)), "\n");
   if (body.num_locals > 0) {
     absl::StrAppend(&out, "  (local ", LocalsText(body), ")\n");
   }
@@ -268,8 +289,8 @@ absl::StatusOr<std::string> DisassembleFunction(const Module& module,
         absl::StrAppend(&line, "  ;; ", wasi::JsonQuote(callee));
       }
     }
-    absl::StrAppendFormat(&out, "  %06x: %*s%s\n", instr.offset, 2 * indent,
-                          "", line);
+    absl::StrAppendFormat(&out, "  %06x: %*s%s\n", instr.offset, 2 * indent, "",
+                          line);
     if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf) {
       ++depth;
     }

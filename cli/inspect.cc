@@ -114,13 +114,14 @@ absl::StatusOr<uint32_t> FindFunction(const Module& m, const std::string& file,
     }
   }
   if (!found) {
-    return absl::NotFoundError(absl::StrFormat(
-        "%s has no function %s: %s", file, wasi::JsonQuote(func), HowToName(m)));
+    return absl::NotFoundError(absl::StrFormat("%s has no function %s: %s",
+                                               file, wasi::JsonQuote(func),
+                                               HowToName(m)));
   }
   if (*found < m.num_imported_funcs) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: function %d (%s) is imported: it has no body; %s", file, *found,
-        wasi::JsonQuote(func), HowToName(m)));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: function %d (%s) is imported: it has no body; %s",
+                        file, *found, wasi::JsonQuote(func), HowToName(m)));
   }
   return *found;
 }
@@ -138,7 +139,8 @@ int Disassemble(const Module& m, const InspectOptions& opts) {
   std::string out;
   for (uint32_t i = first; i < end; ++i) {
     absl::StatusOr<std::string> text = DisassembleFunction(m, i);
-    if (!text.ok()) return Fail(absl::StrCat(opts.file, ": ", text.status().message()));
+    if (!text.ok())
+      return Fail(absl::StrCat(opts.file, ": ", text.status().message()));
     absl::StrAppend(&out, i == first ? "" : "\n", *text);
   }
   PrintOut(out);
@@ -180,7 +182,8 @@ int RunInspect(const InspectOptions& opts) {
   absl::StatusOr<std::vector<SectionSpan>> sections = ListSections(m.bytes);
   absl::StatusOr<std::vector<std::string_view>> features = ModuleFeatures(m);
   if (!sections.ok() || !features.ok()) {
-    const absl::Status& s = sections.ok() ? features.status() : sections.status();
+    const absl::Status& s =
+        sections.ok() ? features.status() : sections.status();
     return Fail(absl::StrCat(opts.file, ": ", s.message()));
   }
   report.sections = std::move(*sections);

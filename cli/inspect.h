@@ -16,7 +16,7 @@ namespace wsbx {
 struct InspectOptions {
   std::string file;
   bool json = false;
-  std::vector<std::string> disasm;          // FUNC, when one was given
+  std::vector<std::string> disasm;           // FUNC, when one was given
   const CLI::Option* disasm_flag = nullptr;  // counts --disasm alone too
 };
 

@@ -62,15 +62,15 @@ void ImportsExportsText(const Module& m, std::string& out) {
   absl::StrAppend(&out, "imports (", m.imports.size(), "):\n");
   for (size_t k = 0; k < m.imports.size(); ++k) {
     const Import& i = m.imports[k];
-    absl::StrAppend(&out, "  ", AbslView(ExternKindName(i.kind)), " ", indices[k], " ",
-                    JsonQuote(i.module), " ", JsonQuote(i.name), " ",
-                    ImportTypeText(m, i), "\n");
+    absl::StrAppend(&out, "  ", AbslView(ExternKindName(i.kind)), " ",
+                    indices[k], " ", JsonQuote(i.module), " ",
+                    JsonQuote(i.name), " ", ImportTypeText(m, i), "\n");
   }
   absl::StrAppend(&out, "exports (", m.exports.size(), "):\n");
   for (const Export& e : m.exports) {
     absl::StrAppend(&out, "  ", JsonQuote(e.name), " ",
-                    AbslView(ExternKindName(e.kind)),
-                    " ", e.index, " ", ExternTypeText(m, e.kind, e.index));
+                    AbslView(ExternKindName(e.kind)), " ", e.index, " ",
+                    ExternTypeText(m, e.kind, e.index));
     if (e.kind == ExternKind::kFunc && e.index < m.function_names.size() &&
         !m.function_names[e.index].empty()) {
       absl::StrAppend(&out, " name ", JsonQuote(m.function_names[e.index]));
@@ -80,8 +80,10 @@ void ImportsExportsText(const Module& m, std::string& out) {
 }
 
 void IndexSpacesText(const Module& m, std::string& out) {
-  absl::StrAppendFormat(&out, "types: %d\nfunctions: %d (%d imported, %d "
-                        "defined)\n", m.types.size(), m.func_types.size(),
+  absl::StrAppendFormat(&out,
+                        "types: %d\nfunctions: %d (%d imported, %d "
+                        "defined)\n",
+                        m.types.size(), m.func_types.size(),
                         m.num_imported_funcs, m.bodies.size());
   absl::StrAppend(&out, "memories (", m.memories.size(), "):\n");
   for (size_t i = 0; i < m.memories.size(); ++i) {
@@ -134,8 +136,8 @@ std::string JsonTypeList(const std::vector<ValType>& types) {
 }
 
 std::string JsonLimits(const SizeLimits& l) {
-  return absl::StrCat("\"min\":", l.min, ",\"max\":",
-                      l.max ? absl::StrCat(*l.max) : "null",
+  return absl::StrCat("\"min\":", l.min,
+                      ",\"max\":", l.max ? absl::StrCat(*l.max) : "null",
                       ",\"address\":", l.is64 ? "\"i64\"" : "\"i32\"");
 }
 
@@ -152,9 +154,9 @@ std::string JsonExternType(const Module& m, ExternKind kind, uint32_t index) {
       break;
     }
     case ExternKind::kTable:
-      body = absl::StrCat("\"element\":",
-                          JsonQuote(ValTypeName(m.tables[index].elem)), ",",
-                          JsonLimits(m.tables[index].limits));
+      body = absl::StrCat(
+          "\"element\":", JsonQuote(ValTypeName(m.tables[index].elem)), ",",
+          JsonLimits(m.tables[index].limits));
       break;
     case ExternKind::kMemory:
       body = JsonLimits(m.memories[index].limits);
@@ -165,22 +167,21 @@ std::string JsonExternType(const Module& m, ExternKind kind, uint32_t index) {
           ",\"mutable\":", m.global_types[index].mutable_ ? "true" : "false");
       break;
   }
-  return absl::StrCat("{", body, ",\"text\":",
-                      JsonQuote(ExternTypeText(m, kind, index)), "}");
+  return absl::StrCat(
+      "{", body, ",\"text\":", JsonQuote(ExternTypeText(m, kind, index)), "}");
 }
 
 std::string JsonSections(const ModuleReport& r) {
   std::vector<std::string> all, customs;
   for (const SectionSpan& s : r.sections) {
-    std::string item = absl::StrCat("{\"id\":", s.id, ",\"name\":",
-                                    JsonQuote(SectionIdName(s.id)),
-                                    ",\"offset\":", s.offset, ",\"size\":",
-                                    s.size);
+    std::string item = absl::StrCat(
+        "{\"id\":", s.id, ",\"name\":", JsonQuote(SectionIdName(s.id)),
+        ",\"offset\":", s.offset, ",\"size\":", s.size);
     if (s.id == 0) {
       absl::StrAppend(&item, ",\"custom_name\":", JsonQuote(s.name));
       customs.push_back(absl::StrCat("{\"name\":", JsonQuote(s.name),
-                                     ",\"offset\":", s.offset, ",\"size\":",
-                                     s.size, "}"));
+                                     ",\"offset\":", s.offset,
+                                     ",\"size\":", s.size, "}"));
     }
     all.push_back(item + "}");
   }
@@ -201,8 +202,8 @@ std::string JsonImportsExports(const Module& m) {
   }
   for (const Export& e : m.exports) {
     std::string item = absl::StrCat(
-        "{\"name\":", JsonQuote(e.name), ",\"kind\":",
-        JsonQuote(ExternKindName(e.kind)), ",\"index\":", e.index,
+        "{\"name\":", JsonQuote(e.name),
+        ",\"kind\":", JsonQuote(ExternKindName(e.kind)), ",\"index\":", e.index,
         ",\"type\":", JsonExternType(m, e.kind, e.index));
     if (e.kind == ExternKind::kFunc) {
       const bool named = e.index < m.function_names.size() &&
@@ -220,9 +221,9 @@ std::string JsonImportsExports(const Module& m) {
 std::string JsonIndexSpaces(const Module& m) {
   std::vector<std::string> memories, tables, globals;
   auto entry = [&m](ExternKind kind, size_t i, bool imported) {
-    return absl::StrCat("{\"index\":", i, ",\"imported\":",
-                        imported ? "true" : "false", ",\"type\":",
-                        JsonExternType(m, kind, static_cast<uint32_t>(i)));
+    return absl::StrCat(
+        "{\"index\":", i, ",\"imported\":", imported ? "true" : "false",
+        ",\"type\":", JsonExternType(m, kind, static_cast<uint32_t>(i)));
   };
   for (size_t i = 0; i < m.memories.size(); ++i) {
     memories.push_back(
@@ -241,12 +242,12 @@ std::string JsonIndexSpaces(const Module& m) {
                        m.globals[i - m.num_imported_globals].init)),
         "}"));
   }
-  return absl::StrCat(
-      "\"types\":", m.types.size(), ",\"functions\":{\"imported\":",
-      m.num_imported_funcs, ",\"defined\":", m.bodies.size(),
-      "},\"memories\":[", absl::StrJoin(memories, ","), "],\"tables\":[",
-      absl::StrJoin(tables, ","), "],\"globals\":[",
-      absl::StrJoin(globals, ","), "]");
+  return absl::StrCat("\"types\":", m.types.size(),
+                      ",\"functions\":{\"imported\":", m.num_imported_funcs,
+                      ",\"defined\":", m.bodies.size(), "},\"memories\":[",
+                      absl::StrJoin(memories, ","), "],\"tables\":[",
+                      absl::StrJoin(tables, ","), "],\"globals\":[",
+                      absl::StrJoin(globals, ","), "]");
 }
 
 std::string JsonSegments(const Module& m) {
@@ -256,9 +257,8 @@ std::string JsonSegments(const Module& m) {
       "\"data_segments\":{\"count\":%d,\"active\":%d,\"passive\":%d},"
       "\"element_segments\":{\"count\":%d,\"active\":%d,\"passive\":%d,"
       "\"declarative\":%d},\"start\":%s",
-      m.datas.size(), d.active, d.passive, m.elems.size(), e.active,
-      e.passive, e.declarative,
-      m.start ? absl::StrCat(*m.start) : std::string("null"));
+      m.datas.size(), d.active, d.passive, m.elems.size(), e.active, e.passive,
+      e.declarative, m.start ? absl::StrCat(*m.start) : std::string("null"));
 }
 
 }  // namespace
@@ -272,15 +272,16 @@ std::string ReportText(const ModuleReport& r) {
   SegmentsText(m, out);
   std::vector<std::string> customs;
   for (const SectionSpan& s : r.sections) {
-    if (s.id == 0) customs.push_back(absl::StrCat(JsonQuote(s.name), " (", s.size, " bytes)"));
+    if (s.id == 0)
+      customs.push_back(
+          absl::StrCat(JsonQuote(s.name), " (", s.size, " bytes)"));
   }
   std::vector<absl::string_view> features;
   for (std::string_view f : r.features) features.push_back(AbslView(f));
-  absl::StrAppend(&out, "custom sections: ",
-                  customs.empty() ? "none" : absl::StrJoin(customs, ", "),
-                  "\nfeatures: ",
-                  r.features.empty() ? "none" : absl::StrJoin(features, " "),
-                  "\n");
+  absl::StrAppend(
+      &out, "custom sections: ",
+      customs.empty() ? "none" : absl::StrJoin(customs, ", "), "\nfeatures: ",
+      r.features.empty() ? "none" : absl::StrJoin(features, " "), "\n");
   return out;
 }
 

@@ -18,7 +18,7 @@ namespace wsbx {
 struct ModuleReport {
   std::string file;
   const Module* module = nullptr;
-  std::vector<SectionSpan> sections;      // ListSections of its binary
+  std::vector<SectionSpan> sections;       // ListSections of its binary
   std::vector<std::string_view> features;  // ModuleFeatures
 };
 

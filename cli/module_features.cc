@@ -32,23 +32,34 @@ enum Feature : uint8_t {
 };
 
 constexpr std::array<std::string_view, kFeatureCount> kFeatureNames = {
-    "sign-extension", "saturating-float-to-int", "multi-value",
-    "mutable-globals", "reference-types", "bulk-memory", "multiple-tables",
-    "simd", "relaxed-simd", "tail-call", "extended-const", "multi-memory",
-    "memory64", "table64"};
+    "sign-extension",  "saturating-float-to-int",
+    "multi-value",     "mutable-globals",
+    "reference-types", "bulk-memory",
+    "multiple-tables", "simd",
+    "relaxed-simd",    "tail-call",
+    "extended-const",  "multi-memory",
+    "memory64",        "table64"};
 
 using FeatureSet = std::array<bool, kFeatureCount>;
 
 Feature FromOpcode(OpcodeFeature f) {
   switch (f) {
-    case OpcodeFeature::kSignExtension: return kSignExtension;
-    case OpcodeFeature::kSaturatingFloatToInt: return kSaturatingFloatToInt;
-    case OpcodeFeature::kBulkMemory: return kBulkMemory;
-    case OpcodeFeature::kReferenceTypes: return kReferenceTypes;
-    case OpcodeFeature::kSimd: return kSimd;
-    case OpcodeFeature::kRelaxedSimd: return kRelaxedSimd;
-    case OpcodeFeature::kTailCall: return kTailCall;
-    case OpcodeFeature::kCore: break;
+    case OpcodeFeature::kSignExtension:
+      return kSignExtension;
+    case OpcodeFeature::kSaturatingFloatToInt:
+      return kSaturatingFloatToInt;
+    case OpcodeFeature::kBulkMemory:
+      return kBulkMemory;
+    case OpcodeFeature::kReferenceTypes:
+      return kReferenceTypes;
+    case OpcodeFeature::kSimd:
+      return kSimd;
+    case OpcodeFeature::kRelaxedSimd:
+      return kRelaxedSimd;
+    case OpcodeFeature::kTailCall:
+      return kTailCall;
+    case OpcodeFeature::kCore:
+      break;
   }
   return kFeatureCount;
 }

@@ -95,13 +95,13 @@ inline constexpr std::array<uint8_t, kOpcodeCount> kPlainOperands = [] {
 // range of codes.
 enum class OpcodeFeature : uint8_t {
   kCore,
-  kSignExtension,          // i32.extend8_s ... i64.extend32_s
-  kSaturatingFloatToInt,   // 0xFC 0-7
-  kBulkMemory,             // 0xFC 8-14
-  kReferenceTypes,         // typed select, table.get/set, ref.*, 0xFC 15-17
-  kSimd,                   // 0xFD below 0x100
-  kRelaxedSimd,            // 0xFD 0x100 and above
-  kTailCall,               // return_call, return_call_indirect
+  kSignExtension,         // i32.extend8_s ... i64.extend32_s
+  kSaturatingFloatToInt,  // 0xFC 0-7
+  kBulkMemory,            // 0xFC 8-14
+  kReferenceTypes,        // typed select, table.get/set, ref.*, 0xFC 15-17
+  kSimd,                  // 0xFD below 0x100
+  kRelaxedSimd,           // 0xFD 0x100 and above
+  kTailCall,              // return_call, return_call_indirect
 };
 
 constexpr OpcodeFeature FeatureOfEncoding(uint8_t prefix, uint32_t code) {

@@ -12,9 +12,8 @@ namespace wsbx {
 
 std::string_view SectionIdName(uint8_t id) {
   static constexpr std::string_view kNames[] = {
-      "custom", "type",    "import",  "function", "table",
-      "memory", "global",  "export",  "start",    "element",
-      "code",   "data",    "data count"};
+      "custom", "type",  "import",  "function", "table", "memory",    "global",
+      "export", "start", "element", "code",     "data",  "data count"};
   return id < std::size(kNames) ? kNames[id] : "unknown";
 }
 

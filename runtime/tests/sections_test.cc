@@ -31,7 +31,7 @@ TEST_CASE("ListSections reports every section in file order") {
   testing::AppendName(custom, "meta");
   custom.insert(custom.end(), {1, 2, 3});
   AppendSection(b, 0, custom);
-  AppendSection(b, 3, {0x01, 0x00});  // function: one of type 0
+  AppendSection(b, 3, {0x01, 0x00});               // function: one of type 0
   AppendSection(b, 10, {0x01, 0x02, 0x00, 0x0B});  // code: empty body
   auto sections = ListSections(b);
   REQUIRE(sections.ok());

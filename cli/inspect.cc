@@ -139,8 +139,9 @@ int Disassemble(const Module& m, const InspectOptions& opts) {
   std::string out;
   for (uint32_t i = first; i < end; ++i) {
     absl::StatusOr<std::string> text = DisassembleFunction(m, i);
-    if (!text.ok())
+    if (!text.ok()) {
       return Fail(absl::StrCat(opts.file, ": ", text.status().message()));
+    }
     absl::StrAppend(&out, i == first ? "" : "\n", *text);
   }
   PrintOut(out);

@@ -24,6 +24,7 @@
 #include "cli/args.h"
 #include "cli/audit_log.h"
 #include "cli/completions.h"
+#include "cli/inspect.h"
 #include "cli/linker.h"
 #include "cli/log.h"
 #include "cli/module_input.h"
@@ -747,6 +748,8 @@ int Main(int argc, char** argv) {
       ->type_name("MODULE")
       ->required();
   AddLogOptions(validate, log_opts);
+  InspectOptions inspect_opts;
+  CLI::App* inspect = AddInspectCommand(app, &inspect_opts);
 
   // CLI11 reads "-inf", "-nan" and "-.5" as options; they are marked here
   // and unmarked once parsed, so that negative --invoke arguments need no
@@ -804,6 +807,7 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (*validate) return CmdValidate(validate_file);
+  if (*inspect) return RunInspect(inspect_opts);
   return CmdRun(run_opts);
 }
 

@@ -89,6 +89,48 @@ inline constexpr std::array<uint8_t, kOpcodeCount> kPlainOperands = [] {
   return t;
 }();
 
+// The feature (once a proposal, now standard) that brought an opcode in;
+// kCore for the 1.0 instruction set. Derived from the encoding, so that no
+// table row can be left unclassified: each group below has a contiguous
+// range of codes.
+enum class OpcodeFeature : uint8_t {
+  kCore,
+  kSignExtension,         // i32.extend8_s ... i64.extend32_s
+  kSaturatingFloatToInt,  // 0xFC 0-7
+  kBulkMemory,            // 0xFC 8-14
+  kReferenceTypes,        // typed select, table.get/set, ref.*, 0xFC 15-17
+  kSimd,                  // 0xFD below 0x100
+  kRelaxedSimd,           // 0xFD 0x100 and above
+  kTailCall,              // return_call, return_call_indirect
+};
+
+constexpr OpcodeFeature FeatureOfEncoding(uint8_t prefix, uint32_t code) {
+  if (prefix == 0xFD) {
+    return code >= 0x100 ? OpcodeFeature::kRelaxedSimd : OpcodeFeature::kSimd;
+  }
+  if (prefix == 0xFC) {
+    return code <= 7    ? OpcodeFeature::kSaturatingFloatToInt
+           : code <= 14 ? OpcodeFeature::kBulkMemory
+                        : OpcodeFeature::kReferenceTypes;
+  }
+  if (code >= 0xC0 && code <= 0xC4) return OpcodeFeature::kSignExtension;
+  if (code == 0x12 || code == 0x13) return OpcodeFeature::kTailCall;
+  if (code == 0x1C || code == 0x25 || code == 0x26 ||
+      (code >= 0xD0 && code <= 0xD2)) {
+    return OpcodeFeature::kReferenceTypes;
+  }
+  return OpcodeFeature::kCore;
+}
+
+// Indexed by Opcode.
+inline constexpr std::array<OpcodeFeature, kOpcodeCount> kOpcodeFeatures = [] {
+  std::array<OpcodeFeature, kOpcodeCount> t{};
+  for (int i = 0; i < kOpcodeCount; ++i) {
+    t[i] = FeatureOfEncoding(kOpcodeInfos[i].prefix, kOpcodeInfos[i].code);
+  }
+  return t;
+}();
+
 // Maps a binary encoding to an opcode; nullopt for unknown encodings.
 std::optional<Opcode> LookupOpcode(uint8_t prefix, uint32_t code);
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "runtime/decode/instr.h"
 #include "runtime/decode/reader.h"
+#include "runtime/decode/sections.h"
 #include "runtime/status_macros.h"
 
 namespace wsbx {
@@ -33,13 +34,7 @@ enum SectionId : uint8_t {
   kDataCountSection = 12,
 };
 
-std::string_view SectionName(uint8_t id) {
-  static constexpr std::string_view kNames[] = {
-      "custom", "type",    "import",  "function", "table",
-      "memory", "global",  "export",  "start",    "element",
-      "code",   "data",    "data count"};
-  return id < std::size(kNames) ? kNames[id] : "unknown";
-}
+std::string_view SectionName(uint8_t id) { return SectionIdName(id); }
 
 // Position of a known section in the required order (spec 5.5.2): the data
 // count section sits between element and code although its id is 12.

@@ -39,7 +39,7 @@ std::string Rfc3339(std::chrono::system_clock::time_point t) {
   const time_t secs = static_cast<time_t>(us / 1000000);
   struct tm utc;
   gmtime_r(&secs, &utc);
-  char text[40];
+  char text[64];  // room for any int gcc assumes the fields may hold
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
                 utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
                 utc.tm_min, utc.tm_sec, static_cast<int>(us % 1000000));

@@ -429,8 +429,11 @@ bool ApplyPolicyFlag(const CLI::App& run, RunOptions* o, std::string* error) {
     *error = "--policy: " + std::string(policy.status().message());
     return false;
   }
+  // An empty value (--mem '') reads as "not given" in ParseBudget, so it
+  // must not displace the policy's value either.
   auto given = [&](std::string_view flag) {
-    return run.count(std::string(flag)) > 0;
+    const CLI::Option* opt = run.get_option(std::string(flag));
+    return opt->count() > 0 && !opt->as<std::string>().empty();
   };
   ApplyPolicy(*policy, given,
               {.mem = &o->mem, .fuel = &o->fuel, .timeout = &o->timeout,

@@ -140,6 +140,8 @@ expect "--fuel wins over the file's fuel" 0 "0" "" -- \
   --invoke count 1000000
 expect "... which the file alone does not allow" 124 "" "fuel exhausted" -- \
   "$wsbx" run --policy "$tmp/fuel.json" "$tmp/caps.wat" --invoke count 1000000
+expect "an empty --mem does not lift the file's mem" 0 "-1" "" -- \
+  "$wsbx" run --policy "$tmp/mem.json" --mem "" "$tmp/caps.wat" --invoke grow 40
 expect "--max-call-depth wins over a preset" 0 "10000" "" -- \
   "$wsbx" run --policy strict --max-call-depth 20000 "$tmp/caps.wat" \
   --invoke depth 10000

@@ -423,7 +423,7 @@ int CmdRun(const RunOptions& opts) {
 
 // --policy: the policy's values for the flags the command line left out.
 bool ApplyPolicyFlag(const CLI::App& run, RunOptions* o, std::string* error) {
-  if (o->policy.empty()) return true;
+  if (run.count("--policy") == 0) return true;
   absl::StatusOr<Policy> policy = LoadPolicy(o->policy);
   if (!policy.ok()) {
     *error = "--policy: " + std::string(policy.status().message());

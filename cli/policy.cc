@@ -49,8 +49,11 @@ absl::Status CheckCompile(std::string_view v) {
       absl::StrFormat("'%s' is not optimized or plain", v));
 }
 absl::Status CheckAudit(std::string_view v) {
-  if (!v.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError("the audit log's path is empty");
+  if (v.empty()) return absl::InvalidArgumentError("the path is empty");
+  if (v.find('\0') != std::string_view::npos) {
+    return absl::InvalidArgumentError("the path has a NUL byte");
+  }
+  return absl::OkStatus();
 }
 absl::Status CheckDir(std::string_view v) {
   return ParseDirGrant(v, false).status();

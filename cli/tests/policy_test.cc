@@ -106,7 +106,9 @@ TEST_CASE("a bad value gets the flag's own message") {
                  "\"stack\": '16K' is outside 64K to 1G"));
   CHECK(Contains(ErrorOf(R"({"compile": "fast"})"),
                  "\"compile\": 'fast' is not optimized or plain"));
-  CHECK(Contains(ErrorOf(R"({"audit": ""})"), "\"audit\": "));
+  CHECK(Contains(ErrorOf(R"({"audit": ""})"), "\"audit\": the path is empty"));
+  CHECK(Contains(ErrorOf(R"({"audit": "a\u0000b"})"),
+                 "\"audit\": the path has a NUL byte"));
   CHECK(Contains(ErrorOf(R"({"dirs": ["::x"]})"), "\"dirs\": "));
   CHECK(Contains(ErrorOf(R"({"dirs_ro": [""]})"), "\"dirs_ro\": "));
   CHECK(Contains(ErrorOf(R"({"env": ["=x"]})"), "\"env\": "));

@@ -251,6 +251,8 @@ expect "a missing file path lists the presets" 2 "" "presets: standard" -- \
   "$wsbx" run --policy "$tmp/none.json" "$tmp/hello.wat"
 expect "a directory is not a policy" 2 "" "$tmp/box" -- \
   "$wsbx" run --policy "$tmp/box" "$tmp/hello.wat"
+expect "an empty --policy is refused" 2 "" "--policy: no preset or policy file named ''" -- \
+  "$wsbx" run --policy "" "$tmp/hello.wat"
 expect "a bad flag is still the flag's error" 2 "" "--mem: " -- \
   "$wsbx" run --policy strict --mem 64 "$tmp/hello.wat"
 

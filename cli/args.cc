@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -55,6 +56,24 @@ absl::StatusOr<double> ParseDouble(std::string_view text, ValType type) {
   return d;
 }
 
+// "nan:0xBITS", as FormatResult prints a NaN: the value's raw bits, which
+// must be a NaN's. Nullopt when `text` is not of that form.
+std::optional<absl::StatusOr<uint64_t>> ParseNanBits(std::string_view text,
+                                                     ValType type) {
+  if (!text.starts_with("nan:0x")) return std::nullopt;
+  const int bits = type == ValType::kF32 ? 32 : 64;
+  const std::string_view hex = text.substr(6);
+  uint64_t raw = 0;
+  auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), raw, 16);
+  const uint64_t exponent = bits == 32 ? 0x7f800000u : 0x7ff0000000000000u;
+  const uint64_t all = bits == 32 ? 0xffffffffu : ~uint64_t{0};
+  if (hex.empty() || ec != std::errc() || end != hex.data() + hex.size() ||
+      raw > all || (raw & exponent) != exponent || (raw & ~exponent & (all >> 1)) == 0) {
+    return absl::StatusOr<uint64_t>(BadArg(text, type));
+  }
+  return absl::StatusOr<uint64_t>(raw);
+}
+
 }  // namespace
 
 absl::StatusOr<Value> ParseArg(std::string_view text, ValType type) {
@@ -70,12 +89,20 @@ absl::StatusOr<Value> ParseArg(std::string_view text, ValType type) {
       return Value::I64(*v);
     }
     case ValType::kF32: {
+      if (auto nan = ParseNanBits(text, type)) {
+        if (!nan->ok()) return nan->status();
+        return Value::F32Bits(static_cast<uint32_t>(**nan));
+      }
       auto d = ParseDouble(text, type);
       if (!d.ok()) return d.status();
       // strtof rounds once from the decimal text, unlike a double round trip.
       return Value::F32(std::strtof(std::string(text).c_str(), nullptr));
     }
     case ValType::kF64: {
+      if (auto nan = ParseNanBits(text, type)) {
+        if (!nan->ok()) return nan->status();
+        return Value::F64Bits(**nan);
+      }
       auto d = ParseDouble(text, type);
       if (!d.ok()) return d.status();
       return Value::F64(*d);

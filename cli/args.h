@@ -16,7 +16,8 @@
 namespace wsbx {
 
 // Integers in decimal (or 0x hex), signed or unsigned within the type's
-// width; floats as decimal/hex floats, "inf", "-inf", "nan".
+// width; floats as decimal/hex floats, "inf", "-inf", "nan", or
+// "nan:0xBITS" with the raw bits of a NaN (as results print one).
 absl::StatusOr<Value> ParseArg(std::string_view text, ValType type);
 
 // Integers as signed decimal, floats in shortest round-trip form

@@ -12,7 +12,9 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "cli/output.h"
 
@@ -45,6 +47,7 @@ std::optional<int> OwnDescriptor(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<AuditLog> AuditLog::Open(const std::string& path) {
+  if (path == "-") return AuditLog("stderr", 2, /*owned=*/false, kStderrPrefix);
   if (std::optional<int> fd = OwnDescriptor(path)) {
     if ((fcntl(*fd, F_GETFL) & O_ACCMODE) == O_RDONLY) {
       return absl::InvalidArgumentError(absl::StrFormat(
@@ -61,7 +64,10 @@ absl::StatusOr<AuditLog> AuditLog::Open(const std::string& path) {
 }
 
 AuditLog::AuditLog(AuditLog&& other) noexcept
-    : path_(std::move(other.path_)), fd_(other.fd_), owned_(other.owned_) {
+    : path_(std::move(other.path_)),
+      fd_(other.fd_),
+      owned_(other.owned_),
+      prefix_(std::move(other.prefix_)) {
   other.owned_ = false;
 }
 
@@ -70,7 +76,15 @@ AuditLog::~AuditLog() {
 }
 
 absl::Status AuditLog::Write(const Wasi& wasi) const {
-  if (!WriteAll(fd_, wasi.AuditLogText())) {
+  std::string text = wasi.AuditLogText();
+  if (!prefix_.empty()) {
+    std::string prefixed;
+    for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+      absl::StrAppend(&prefixed, prefix_, line, "\n");
+    }
+    text = std::move(prefixed);
+  }
+  if (!WriteAll(fd_, text)) {
     return absl::UnavailableError(absl::StrFormat(
         "cannot write audit log %s: %s", path_, std::strerror(errno)));
   }

@@ -5,11 +5,13 @@
 // file stderr was redirected to) or another inherited descriptor named as
 // /dev/fd/N — is written through that descriptor, after what is already
 // there: never truncated, so the guest's own output in it is kept. Any other
-// FILE is created or truncated.
+// FILE is created or truncated. FILE "-" is stderr, each line prefixed
+// with "wsbx audit: " to tell it from the guest's own output.
 #ifndef WSBX_CLI_AUDIT_LOG_H_
 #define WSBX_CLI_AUDIT_LOG_H_
 
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -32,11 +34,16 @@ class AuditLog {
   bool shares_descriptor() const { return !owned_; }
 
  private:
-  AuditLog(std::string path, int fd, bool owned)
-      : path_(std::move(path)), fd_(fd), owned_(owned) {}
+  static constexpr const char* kStderrPrefix = "wsbx audit: ";
+  AuditLog(std::string path, int fd, bool owned, std::string prefix = "")
+      : path_(std::move(path)),
+        fd_(fd),
+        owned_(owned),
+        prefix_(std::move(prefix)) {}
   std::string path_;
   int fd_;
   bool owned_;  // opened here (and closed by the destructor)
+  std::string prefix_;  // before every line (stderr)
 };
 
 }  // namespace wsbx

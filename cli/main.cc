@@ -18,11 +18,13 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "cli/args.h"
 #include "cli/audit_log.h"
+#include "cli/linker.h"
 #include "cli/module_input.h"
 #include "cli/output.h"
 #include "cli/policy.h"
@@ -64,10 +66,22 @@ struct RunOptions {
   std::vector<std::string> dirs_ro;
   std::vector<std::string> envs;
   std::string audit;
+  std::string max_output;  // cap on stdout + stderr together
+  // Imports: what stands in for those nothing provides; modules to link.
+  std::string unknown_imports = "error";
+  std::vector<std::string> preloads;
   bool path_walk = false;  // force the portable path resolver (tests)
   std::string policy;      // --policy FILE|NAME (cli/policy.h)
   bool exit_on_denied = false;
 };
+
+// The version meson's project() declares, and what this build runs.
+std::string VersionText() {
+  return absl::StrCat("wsbx ", WSBX_VERSION,
+                      " (WebAssembly 2.0 and 3.0 tail calls, extended "
+                      "constants, multiple memories, memory64, relaxed SIMD; "
+                      "WASI preview1)");
+}
 
 int Fail(int code, absl::string_view message) {
   PrintErr(absl::StrCat("wsbx: ", message, "\n"));
@@ -115,7 +129,7 @@ int CmdValidate(const std::string& file) {
                 LoadErrorMessage(file, IsBinaryModule(*binary),
                                  status.message()));
   }
-  PrintOut(file + ": valid\n");
+  PrintOut(DisplayName(file) + ": valid\n");
   return 0;
 }
 
@@ -167,6 +181,14 @@ bool MakeWasiOptions(const RunOptions& opts, WasiOptions* out,
       return false;
     }
     if (v->has_value()) out->env.push_back(**v);
+  }
+  if (!opts.max_output.empty()) {
+    absl::StatusOr<uint64_t> bytes = ParseByteSize(opts.max_output);
+    if (!bytes.ok()) {
+      *error = "--max-output: " + std::string(bytes.status().message());
+      return false;
+    }
+    out->max_output_bytes = *bytes;
   }
   out->force_path_walk = opts.path_walk;
   out->exit_on_denied = opts.exit_on_denied;
@@ -252,15 +274,15 @@ void PrintStats(Store& store, const Instance* instance,
 // Reads and loads FILE; the status says why not (see LoadFailed). A stop
 // signal during loading, which is not interruptible, is noticed after it.
 absl::StatusOr<std::shared_ptr<const Module>> ReadAndLoad(
-    const RunOptions& opts, const Limits& limits,
+    const std::string& file, const RunOptions& opts, const Limits& limits,
     std::optional<Clock::time_point> deadline) {
   // Loading is inside the budget: the deadline, and --mem for the module's
   // bytes plus the code compiled from them.
   auto bytes = ReadModuleFile(
-      opts.file, std::min(limits.max_module_bytes, limits.max_store_bytes),
+      file, std::min(limits.max_module_bytes, limits.max_store_bytes),
       deadline, &StopRequested());
   if (!bytes.ok()) return bytes.status();
-  auto binary = ModuleBinary(opts.file, std::move(*bytes));
+  auto binary = ModuleBinary(file, std::move(*bytes));
   if (!binary.ok()) return binary.status();
   // The binary's buffer becomes the module's (no second copy of it).
   const CompileMode mode =
@@ -278,13 +300,13 @@ absl::StatusOr<std::shared_ptr<const Module>> ReadAndLoad(
     // errors become InvalidArgument (exit 1).
     if (absl::IsDeadlineExceeded(module.status())) {
       return absl::DeadlineExceededError(
-          absl::StrCat(opts.file, ": ", module.status().message()));
+          absl::StrCat(DisplayName(file), ": ", module.status().message()));
     }
     return absl::InvalidArgumentError(
-        LoadErrorMessage(opts.file, is_binary, module.status().message()));
+        LoadErrorMessage(file, is_binary, module.status().message()));
   }
   if (StopRequested()) {
-    return absl::CancelledError("interrupted while loading " + opts.file);
+    return absl::CancelledError("interrupted while loading " + DisplayName(file));
   }
   return module;
 }
@@ -307,13 +329,13 @@ absl::StatusOr<bool> IsReactor(const Module& module, const RunOptions& opts) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s exports both _start and _initialize: a WASI module is a command "
         "or a reactor, not both",
-        opts.file));
+        DisplayName(opts.file)));
   }
   const FuncType& type = module.FuncTypeOf(init->index);
   if (!type.params.empty() || !type.results.empty()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s: _initialize must take no arguments and return nothing",
-        opts.file));
+        DisplayName(opts.file)));
   }
   if (opts.invoke.empty()) {
     std::vector<std::string> names;
@@ -323,39 +345,104 @@ absl::StatusOr<bool> IsReactor(const Module& module, const RunOptions& opts) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "%s is a reactor (it exports _initialize, not _start): name the "
         "function to call with --invoke NAME (exported functions: %s)",
-        opts.file, names.empty() ? "none" : absl::StrJoin(names, ", ")));
+        DisplayName(opts.file), names.empty() ? "none" : absl::StrJoin(names, ", ")));
   }
   return true;
+}
+
+// A module loaded to be linked under a name (--preload NAME=MODULE).
+struct PreloadModule {
+  std::string name;
+  std::string file;
+  std::shared_ptr<const Module> module;
+};
+
+// A trap while instantiating (in a start function) ends the run as any
+// other trap does; a link error is a load error.
+int InstantiateFailed(const Store& store, const std::string& file,
+                      const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kAborted) {
+    return TrapExit(store.start_trap());
+  }
+  return Fail(kExitLoadError,
+              absl::StrCat(DisplayName(file), ": ", status.message()));
+}
+
+// Links `module`'s imports and instantiates it; the exit code on failure.
+std::optional<int> LinkAndInstantiate(
+    Store& store, Wasi& wasi, const std::string& file,
+    const std::shared_ptr<const Module>& module,
+    const std::vector<Preloaded>& preloaded, UnknownImports unknown,
+    Instance** out) {
+  auto imports = LinkModuleImports(store, wasi, *module, preloaded, unknown);
+  if (!imports.ok()) {
+    std::string message(imports.status().message());
+    if (unknown == UnknownImports::kError) {
+      absl::StrAppend(&message,
+                      "\n(--unknown-imports=trap or =default stands in for "
+                      "what nothing provides; --preload NAME=MODULE links "
+                      "another module's exports)");
+    }
+    return Fail(kExitLoadError, absl::StrCat(DisplayName(file), ": ", message));
+  }
+  auto instance = store.Instantiate(module, *imports);
+  if (!instance.ok()) return InstantiateFailed(store, file, instance.status());
+  *out = *instance;
+  return std::nullopt;
+}
+
+// Instantiates the preloaded modules in order, each linked against WASI and
+// the ones before it; a reactor's _initialize runs once.
+std::optional<int> InstantiatePreloads(Store& store, Wasi& wasi,
+                                       const std::vector<PreloadModule>& mods,
+                                       UnknownImports unknown,
+                                       std::vector<Preloaded>* out) {
+  for (const PreloadModule& p : mods) {
+    Instance* instance = nullptr;
+    if (auto code = LinkAndInstantiate(store, wasi, p.file, p.module, *out,
+                                       unknown, &instance)) {
+      return code;
+    }
+    if (std::optional<Extern> init = instance->FindExport("_initialize");
+        init && init->kind == ExternKind::kFunc) {
+      InvokeResult r = store.Invoke(init->func, {});
+      if (!r.ok()) return TrapExit(*r.trap);
+    }
+    out->push_back({p.name, instance});
+  }
+  return std::nullopt;
 }
 
 // Links and instantiates the module, runs a reactor's _initialize, then
 // calls the export asked for; returns the exit code.
 int RunModule(const RunOptions& opts, Store& store,
               const std::shared_ptr<const Module>& module, bool reactor,
-              Wasi& wasi, Instance** instance_out) {
-  // Only wasi_snapshot_preview1 functions link; anything else is an error.
-  auto imports = wasi.LinkImports(store, *module);
-  if (!imports.ok()) {
-    return Fail(kExitLoadError,
-                opts.file + ": " + std::string(imports.status().message()));
+              const std::vector<PreloadModule>& preloads, Wasi& wasi,
+              Instance** instance_out) {
+  const UnknownImports unknown = *ParseUnknownImports(opts.unknown_imports);
+  std::vector<Preloaded> preloaded;
+  if (auto code =
+          InstantiatePreloads(store, wasi, preloads, unknown, &preloaded)) {
+    return *code;
   }
-  auto instance = store.Instantiate(module, *imports);
-  if (!instance.ok()) {
-    bool trapped = instance.status().code() == absl::StatusCode::kAborted;
-    return Fail(trapped ? ExitForTrap(LastTrapKind(store)) : kExitLoadError,
-                opts.file + ": " + std::string(instance.status().message()));
+  if (auto code = LinkAndInstantiate(store, wasi, opts.file, module, preloaded,
+                                     unknown, instance_out)) {
+    return *code;
   }
-  *instance_out = *instance;
+  Instance* instance = *instance_out;
   if (reactor && opts.invoke != "_initialize") {
     InvokeResult init =
-        store.Invoke((*instance)->FindExport("_initialize")->func, {});
+        store.Invoke(instance->FindExport("_initialize")->func, {});
     if (!init.ok()) return TrapExit(*init.trap);
   }
   std::string name = opts.invoke.empty() ? "_start" : opts.invoke;
-  std::optional<Extern> ext = (*instance)->FindExport(name);
+  std::optional<Extern> ext = instance->FindExport(name);
   if (!ext || ext->kind != ExternKind::kFunc) {
-    return Fail(kExitLoadError, absl::StrFormat("%s: no exported function '%s'",
-                                                opts.file, name));
+    return Fail(kExitLoadError,
+                absl::StrFormat("%s: no exported function '%s' (exported "
+                                "functions: %s; call one with --invoke NAME)",
+                                DisplayName(opts.file), name,
+                                ExportedFunctionList(*module)));
   }
   std::vector<Value> args;
   std::string error;
@@ -375,6 +462,23 @@ int RunModule(const RunOptions& opts, Store& store,
   return 0;
 }
 
+// Reads and loads every --preload module; the exit code on failure.
+std::optional<int> LoadPreloads(const RunOptions& opts, const Limits& limits,
+                                std::optional<Clock::time_point> deadline,
+                                std::vector<PreloadModule>* out) {
+  for (const std::string& arg : opts.preloads) {
+    auto parsed = ParsePreload(arg);
+    if (!parsed.ok()) {
+      return Fail(kExitUsage,
+                  absl::StrCat("--preload: ", parsed.status().message()));
+    }
+    auto module = ReadAndLoad(parsed->second, opts, limits, deadline);
+    if (!module.ok()) return LoadFailed(module.status());
+    out->push_back({parsed->first, parsed->second, *module});
+  }
+  return std::nullopt;
+}
+
 int CmdRun(const RunOptions& opts) {
   const auto start = Clock::now();
   Budget budget;
@@ -390,7 +494,12 @@ int CmdRun(const RunOptions& opts) {
     if (!opened.ok()) return Fail(kExitUsage, opened.status().message());
     audit.emplace(std::move(*opened));
   }
-  auto module = ReadAndLoad(opts, limits, deadline);
+  if (auto u = ParseUnknownImports(opts.unknown_imports); !u.ok()) {
+    return Fail(kExitUsage, absl::StrCat("--unknown-imports: ", u.status().message()));
+  }
+  std::vector<PreloadModule> preloads;
+  if (auto code = LoadPreloads(opts, limits, deadline, &preloads)) return *code;
+  auto module = ReadAndLoad(opts.file, opts, limits, deadline);
   if (!module.ok()) return LoadFailed(module.status());
   absl::StatusOr<bool> reactor = IsReactor(**module, opts);
   if (!reactor.ok()) return Fail(kExitLoadError, reactor.status().message());
@@ -409,7 +518,8 @@ int CmdRun(const RunOptions& opts) {
   SetInterruptFlag(store, &StopRequested());
   // From here on every outcome ends the same way: statistics, audit log.
   Instance* instance = nullptr;
-  int code = RunModule(opts, store, *module, *reactor, **wasi, &instance);
+  int code =
+      RunModule(opts, store, *module, *reactor, preloads, **wasi, &instance);
   if ((*wasi)->ended_by_denial()) code = kExitDenied;
   if (opts.stats) PrintStats(store, instance, Clock::now() - start);
   if (audit) {
@@ -429,11 +539,8 @@ bool ApplyPolicyFlag(const CLI::App& run, RunOptions* o, std::string* error) {
     *error = "--policy: " + std::string(policy.status().message());
     return false;
   }
-  // An empty value (--mem '') reads as "not given" in ParseBudget, so it
-  // must not displace the policy's value either.
   auto given = [&](std::string_view flag) {
-    const CLI::Option* opt = run.get_option(std::string(flag));
-    return opt->count() > 0 && !opt->as<std::string>().empty();
+    return run.count(std::string(flag)) > 0;
   };
   ApplyPolicy(*policy, given,
               {.mem = &o->mem, .fuel = &o->fuel, .timeout = &o->timeout,
@@ -467,9 +574,20 @@ int Conclude(int code) {
   return code;
 }
 
+constexpr char kNegativeMark = '\x1f';
+
+// "-inf", "-nan", "-nan:0x7fc00000", "-.5": values CLI11 would take for
+// option names.
+bool LooksLikeNegativeNumber(std::string_view w) {
+  return w.starts_with("-inf") || w.starts_with("-nan") ||
+         (w.size() > 2 && w.starts_with("-.") && absl::ascii_isdigit(w[2]));
+}
+
 int Main(int argc, char** argv) {
-  CLI::App app{"wsbx: a sandbox runtime for untrusted WebAssembly"};
+  CLI::App app{"wsbx: a sandbox runtime for untrusted WebAssembly", "wsbx"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", VersionText(), "Print wsbx's version and exit");
+  CLI::App* version = app.add_subcommand("version", "Print wsbx's version");
 
   RunOptions run_opts;
   CLI::App* run = app.add_subcommand("run", "Run a module's _start, or --invoke an export");
@@ -511,7 +629,20 @@ int Main(int argc, char** argv) {
                   "Pass NAME=VALUE, or copy the host's NAME, to the guest")
       ->allow_extra_args(false);
   run->add_option("--audit", run_opts.audit,
-                  "Write every refused WASI operation to FILE as JSON Lines");
+                  "Write every refused WASI operation to FILE as JSON Lines "
+                  "(- : to stderr, each line prefixed 'wsbx audit: ')");
+  run->add_option("--max-output", run_opts.max_output,
+                  "Cap on what the guest writes to stdout and stderr "
+                  "together (64K, 1M, ...); writes beyond it fail with "
+                  "EFBIG and are audited (default: no cap)");
+  run->add_option("--unknown-imports", run_opts.unknown_imports,
+                  "What an import nothing provides becomes: error (default), "
+                  "trap (a function that traps when called) or default "
+                  "(zeros, fresh memories and tables)");
+  run->add_option("--preload", run_opts.preloads,
+                  "Instantiate MODULE first and link its exports to imports "
+                  "from NAME: NAME=MODULE (repeatable)")
+      ->allow_extra_args(false);
   run->add_option("--policy", run_opts.policy,
                   "Take the settings not given as flags from a JSON policy "
                   "FILE or a preset: standard, strict, paranoid (docs/cli.md)");
@@ -538,12 +669,36 @@ int Main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "Decode and validate a module");
   validate->add_option("file", validate_file, "The .wasm module")->required();
 
+  // CLI11 reads "-inf", "-nan" and "-.5" as options; they are marked here
+  // and unmarked once parsed, so that negative --invoke arguments need no
+  // "--" (other negative numbers CLI11 already takes as values).
+  std::vector<std::string> words(argv + 1, argv + argc);
+  for (std::string& w : words) {
+    if (LooksLikeNegativeNumber(w)) w.insert(0, 1, kNegativeMark);
+  }
+  std::reverse(words.begin(), words.end());  // CLI11 parses from the back
   try {
-    app.parse(argc, argv);
+    app.parse(words);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // --help and usage errors, through iostreams
     if (!std::cout.flush()) return Fail(kExitOutput, "cannot write to stdout");
     return code == 0 ? 0 : kExitUsage;
+  }
+  // An empty value never means the default: "--mem ''" is a mistake.
+  for (const CLI::App* sub : {run, validate}) {
+    for (const CLI::Option* o : sub->get_options()) {
+      if (o->get_positional() || o->get_expected_min() == 0) continue;
+      for (const std::string& r : o->results()) {
+        if (r.empty()) return Fail(kExitUsage, o->get_name() + ": empty value");
+      }
+    }
+  }
+  for (std::string& a : run_opts.args) {
+    if (!a.empty() && a[0] == kNegativeMark) a.erase(0, 1);
+  }
+  if (*version) {
+    PrintOut(VersionText() + "\n");
+    return 0;
   }
   if (*validate) return CmdValidate(validate_file);
   if (*policy_show) return CmdPolicyShow(policy_name);

@@ -1,7 +1,7 @@
 // The module a command-line file holds: a binary module as it is, or
 // WebAssembly text (a file named .wat that does not start with the binary
-// magic) converted to binary by the text reader. Load errors of a file that
-// is neither say what it might be.
+// magic, or standard input "-" without it) converted to binary by the text
+// reader. Load errors of a file that is neither say what it might be.
 #ifndef WSBX_CLI_MODULE_INPUT_H_
 #define WSBX_CLI_MODULE_INPUT_H_
 
@@ -15,6 +15,9 @@
 #include "absl/strings/string_view.h"
 
 namespace wsbx {
+
+// How messages name the module file: "stdin" for "-", else the path.
+std::string DisplayName(const std::string& path);
 
 // True when `bytes` start with the binary format's magic, "\0asm".
 bool IsBinaryModule(std::span<const uint8_t> bytes);

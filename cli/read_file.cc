@@ -87,12 +87,19 @@ absl::StatusOr<std::vector<uint8_t>> ReadModuleFile(
     const std::string& path, uint64_t max_bytes,
     std::optional<Clock::time_point> deadline,
     const std::atomic<bool>* interrupt) {
-  const Stop stop{path, deadline, interrupt};
+  const bool from_stdin = path == "-";
+  const std::string name = from_stdin ? std::string("stdin") : path;
+  const Stop stop{name, deadline, interrupt};
   // Non-blocking, so that opening a FIFO with no writer returns at once.
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  // Standard input is opened anew through /dev/stdin, so that the flag is
+  // not set on the description the shell shares; where that cannot be
+  // opened (a socket), a duplicate of descriptor 0 is read as it is.
+  int fd = open(from_stdin ? "/dev/stdin" : path.c_str(),
+                O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0 && from_stdin) fd = fcntl(0, F_DUPFD_CLOEXEC, 0);
   if (fd < 0) {
     return absl::NotFoundError(
-        absl::StrFormat("cannot read %s: %s", path, std::strerror(errno)));
+        absl::StrFormat("cannot read %s: %s", name, std::strerror(errno)));
   }
   FdCloser closer{fd};
   std::vector<uint8_t> bytes;
@@ -104,12 +111,12 @@ absl::StatusOr<std::vector<uint8_t>> ReadModuleFile(
   const bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   if (regular) {
     if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-      return TooLarge(path, max_bytes);
+      return TooLarge(name, max_bytes);
     }
     bytes.reserve(static_cast<size_t>(st.st_size) + 1);
   }
   for (;;) {
-    if (bytes.size() > max_bytes) return TooLarge(path, max_bytes);
+    if (bytes.size() > max_bytes) return TooLarge(name, max_bytes);
     // Anything but a regular file is waited for before each read: that is
     // where the deadline applies, and a FIFO whose writer has not come yet
     // would otherwise read as empty.
@@ -122,7 +129,7 @@ absl::StatusOr<std::vector<uint8_t>> ReadModuleFile(
       int err = errno;
       bytes.resize(old_size);
       if (err == EINTR || err == EAGAIN) continue;  // wait again
-      return ReadError(path, err);
+      return ReadError(name, err);
     }
     bytes.resize(old_size + static_cast<size_t>(n));
     if (n == 0) break;

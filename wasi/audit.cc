@@ -3,6 +3,7 @@
 #include "wasi/audit.h"
 
 #include <cstdio>
+#include <ctime>
 
 #include "wasi/abi.h"
 
@@ -28,6 +29,21 @@ size_t Utf8Length(std::string_view s, size_t i) {
   }
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return n;
+}
+
+// "2026-12-08T10:00:00.123456Z": UTC, microseconds.
+std::string Rfc3339(std::chrono::system_clock::time_point t) {
+  using std::chrono::duration_cast;
+  using std::chrono::microseconds;
+  const int64_t us = duration_cast<microseconds>(t.time_since_epoch()).count();
+  const time_t secs = static_cast<time_t>(us / 1000000);
+  struct tm utc;
+  gmtime_r(&secs, &utc);
+  char text[40];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
+                utc.tm_min, utc.tm_sec, static_cast<int>(us % 1000000));
+  return text;
 }
 
 }  // namespace
@@ -65,7 +81,8 @@ std::string JsonQuote(std::string_view text) {
 }
 
 std::string AuditEventToJson(const AuditEvent& event) {
-  std::string out = "{\"function\":" + JsonQuote(event.function) + ",\"args\":{";
+  std::string out = "{\"time\":\"" + Rfc3339(event.time) + "\",\"function\":" +
+                    JsonQuote(event.function) + ",\"args\":{";
   for (size_t i = 0; i < event.args.size(); ++i) {
     if (i > 0) out += ',';
     out += JsonQuote(event.args[i].first) + ":" + JsonQuote(event.args[i].second);

@@ -240,6 +240,7 @@ std::string Wasi::AuditLogText() const {
   }
   if (dropped_events() > 0) {
     wasi::AuditEvent ev;
+    ev.time = std::chrono::system_clock::now();
     ev.function = "audit";
     ev.reason = absl::StrCat(dropped_events(), " further events were dropped");
     absl::StrAppend(&lines, wasi::AuditEventToJson(ev), "\n");

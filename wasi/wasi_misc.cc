@@ -64,6 +64,7 @@ uint16_t Context::Record(Call& c, uint16_t error, std::string reason,
     return error;
   }
   AuditEvent ev;
+  ev.time = std::chrono::system_clock::now();
   ev.function = c.function;
   ev.args = std::move(args);
   ev.error = error;

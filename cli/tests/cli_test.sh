@@ -40,7 +40,7 @@ expect "no _start" 1 "" "no exported function '_start'" -- "$wsbx" run "$fib"
 expect "unknown export" 1 "" "no exported function 'nope'" -- "$wsbx" run "$fib" --invoke nope
 expect "wrong argument count" 2 "" "takes 1 argument" -- "$wsbx" run "$fib" --invoke fib
 expect "bad argument" 2 "" "cannot parse 'x1' as i32" -- "$wsbx" run "$fib" --invoke fib x1
-expect "unknown import" 1 "" "unknown import env.missing" -- "$wsbx" run "$import"
+expect "unknown import" 1 "" "env.missing (func): nothing provides it" -- "$wsbx" run "$import"
 expect "missing file" 1 "" "cannot read" -- "$wsbx" run "$tmp/none.wasm"
 expect "unwritable audit log is refused before running" 2 "" "--audit: cannot write" -- "$wsbx" run "$fib" --audit "$tmp/missing/a.jsonl" --invoke fib 1
 expect "a directory is not a module" 1 "" "Is a directory" -- "$wsbx" validate "$tmp"
@@ -100,7 +100,7 @@ expect "--mem 64: a bare number needs a unit" 2 "" \
 expect "--mem 0 is accepted, and nothing fits" 1 "" "larger than the module size limit of 0 bytes" -- \
   "$wsbx" run "$fib" --mem 0 --invoke fib 1
 for v in 64T 1.5G -1M M 64Mi ""; do
-  expect "bad --mem '$v'" 2 "" "--mem: cannot parse size '$v'" -- "$wsbx" run "$fib" --mem "$v" --invoke fib 1
+  expect "bad --mem '$v'" 2 "" "--mem: " -- "$wsbx" run "$fib" --mem "$v" --invoke fib 1
 done
 for v in 64K 1M 64MiB 1GB; do
   expect "--stack $v" 0 "6765" "" -- "$wsbx" run "$fib" --stack "$v" --invoke fib 20
@@ -182,7 +182,7 @@ check "... named DIR" [ "$(head -1 "$tmp/out")" = "$tmp/share" ]
 expect "--dir and --dir-ro together: --dir first" 0 "shared file" "" -- \
   "$wsbx" run "$tmp/dirs.wasm" --dir-ro "$tmp/other::/ro" --dir "$tmp/share"
 check "... fd 3 then fd 4" [ "$(head -2 "$tmp/out" | tr '\n' ' ')" = "$tmp/share /ro " ]
-expect "--dir '' is refused" 2 "" "--dir: an empty directory in ''" -- \
+expect "--dir '' is refused" 2 "" "--dir: empty value" -- \
   "$wsbx" run "$tmp/dirs.wasm" --dir ""
 expect "--dir ::/data is refused" 2 "" "--dir: an empty HOST in '::/data'" -- \
   "$wsbx" run "$tmp/dirs.wasm" --dir ::/data
@@ -269,7 +269,7 @@ wat io '(module
       (br_if $l (i32.eqz (local.get $err))))
     (call $proc_exit (local.get $err))))'
 io=$tmp/io.wasm
-audit_line='{"function":"proc_raise","args":{"sig":"2"},"errno":"notsup"'
+audit_line='"function":"proc_raise","args":{"sig":"2"},"errno":"notsup"'
 
 # --- The audit log is written whatever way the run ends (signals and
 # closed pipes below).

@@ -140,7 +140,7 @@ expect "--fuel wins over the file's fuel" 0 "0" "" -- \
   --invoke count 1000000
 expect "... which the file alone does not allow" 124 "" "fuel exhausted" -- \
   "$wsbx" run --policy "$tmp/fuel.json" "$tmp/caps.wat" --invoke count 1000000
-expect "an empty --mem does not lift the file's mem" 0 "-1" "" -- \
+expect "an empty --mem cannot lift the file's mem" 2 "" "--mem: empty value" -- \
   "$wsbx" run --policy "$tmp/mem.json" --mem "" "$tmp/caps.wat" --invoke grow 40
 expect "--max-call-depth wins over a preset" 0 "10000" "" -- \
   "$wsbx" run --policy strict --max-call-depth 20000 "$tmp/caps.wat" \
@@ -251,7 +251,7 @@ expect "a missing file path lists the presets" 2 "" "presets: standard" -- \
   "$wsbx" run --policy "$tmp/none.json" "$tmp/hello.wat"
 expect "a directory is not a policy" 2 "" "$tmp/box" -- \
   "$wsbx" run --policy "$tmp/box" "$tmp/hello.wat"
-expect "an empty --policy is refused" 2 "" "--policy: no preset or policy file named ''" -- \
+expect "an empty --policy is refused" 2 "" "--policy: empty value" -- \
   "$wsbx" run --policy "" "$tmp/hello.wat"
 expect "a bad flag is still the flag's error" 2 "" "--mem: " -- \
   "$wsbx" run --policy strict --mem 64 "$tmp/hello.wat"

@@ -1,6 +1,8 @@
 // Audit events as JSON Lines: escaping of guest-chosen bytes.
 #include "wasi/audit.h"
 
+#include <chrono>
+
 #include <doctest/doctest.h>
 
 #include "wasi/abi.h"
@@ -10,12 +12,14 @@ namespace {
 
 TEST_CASE("an event is one JSON object on one line") {
   AuditEvent ev;
+  ev.time = std::chrono::system_clock::time_point(
+      std::chrono::seconds(1796774400) + std::chrono::microseconds(4567));
   ev.function = "path_open";
   ev.args = {{"fd", "3"}, {"path", "../x"}};
   ev.error = kNotcapable;
   ev.reason = "path escapes the preopened directory";
   CHECK(AuditEventToJson(ev) ==
-        "{\"function\":\"path_open\",\"args\":{\"fd\":\"3\",\"path\":\"../x\"},"
+        "{\"time\":\"2026-12-09T00:00:00.004567Z\",\"function\":\"path_open\",\"args\":{\"fd\":\"3\",\"path\":\"../x\"},"
         "\"errno\":\"notcapable\",\"reason\":\"path escapes the preopened "
         "directory\"}");
 }

@@ -80,7 +80,7 @@ case "$case" in
   refused)
     run 0 --audit "$audit" "$misc" -- refused
     [ "$(grep -c '"errno":"notsup"' "$audit")" = 1 ] || fail "1 notsup audit event"
-    grep -q '^{"function":"proc_raise","args":{"sig":"9"}' "$audit" || fail "proc_raise event" ;;
+    grep -q '^{"time":"[0-9T:.Z-]*","function":"proc_raise","args":{"sig":"9"}' "$audit" || fail "proc_raise event" ;;
   exit)
     run 7 "$misc" -- exit
     grep -qx 'before exit' "$tmp/out" || fail "output before exit lost" ;;
@@ -91,7 +91,7 @@ case "$case" in
     # Every other case is an escape attempt: refused, audited, no effect.
     run 0 --dir "$tmp/t/root::/data" --audit "$audit" "$fs" -- "$case"
     [ -s "$audit" ] || fail "no audit event"
-    ! grep -v '^{"function":"[a-z_]*","args":{.*},"errno":"[a-z0-9]*","reason":".*"}$' "$audit" \
+    ! grep -v '^{"time":"[0-9]\{4\}-[0-9T:.-]*Z","function":"[a-z_]*","args":{.*},"errno":"[a-z0-9]*","reason":".*"}$' "$audit" \
       || fail "malformed audit line"
     [ "$root_before" = "$(snapshot "$tmp/t/root")" ] || fail "granted tree changed" ;;
 esac

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <regex>
 #include <memory>
 #include <span>
 #include <string>
@@ -78,6 +79,25 @@ class Harness {
   HostContext host_;
   TrapKind trap_ = TrapKind::kNone;
 };
+
+// An audit log with each event's time left out, after checking that every
+// line has one (the times differ from run to run; the rest does not).
+inline std::string WithoutTimes(const std::string& log) {
+  static const std::regex kTime(
+      R"re(^\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z",)re");
+  std::string out;
+  size_t start = 0;
+  while (start < log.size()) {
+    size_t end = log.find('\n', start);
+    end = end == std::string::npos ? log.size() : end + 1;
+    std::string line = log.substr(start, end - start);
+    std::smatch m;
+    CHECK_MESSAGE(std::regex_search(line, m, kTime), line);
+    out += m.empty() ? line : "{" + m.suffix().str();
+    start = end;
+  }
+  return out;
+}
 
 }  // namespace wsbx::wasi::testing
 

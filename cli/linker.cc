@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "cli/log.h"
 
 namespace wsbx {
 namespace {
@@ -163,6 +164,7 @@ absl::StatusOr<std::vector<Extern>> LinkModuleImports(
     absl::StatusOr<Extern> ext =
         LinkOne(store, wasi, module, imp, preloaded, unknown);
     if (ext.ok()) {
+      Log(LogLevel::kDebug, absl::StrCat("import ", ImportName(imp), ": linked"));
       externs.push_back(*ext);
       continue;
     }

@@ -25,6 +25,7 @@
 #include "cli/args.h"
 #include "cli/audit_log.h"
 #include "cli/linker.h"
+#include "cli/log.h"
 #include "cli/module_input.h"
 #include "cli/output.h"
 #include "cli/policy.h"
@@ -75,6 +76,18 @@ struct RunOptions {
   bool exit_on_denied = false;
 };
 
+// Diagnostics options shared by the subcommands: -v (info), -vv (debug),
+// --log-level.
+struct LogOptions {
+  int verbose = 0;
+  std::string level;
+};
+
+std::string Millis(std::chrono::steady_clock::duration d) {
+  return absl::StrFormat("%.3f ms",
+                         std::chrono::duration<double, std::milli>(d).count());
+}
+
 // The version meson's project() declares, and what this build runs.
 std::string VersionText() {
   return absl::StrCat("wsbx ", WSBX_VERSION,
@@ -123,7 +136,11 @@ int CmdValidate(const std::string& file) {
   if (!bytes.ok()) return LoadFailed(bytes.status());
   auto binary = ModuleBinary(file, std::move(*bytes));
   if (!binary.ok()) return LoadFailed(binary.status());
+  const auto start = Clock::now();
   absl::Status status = ValidateBinary(*binary);
+  Log(LogLevel::kInfo, absl::StrFormat("validated %s (%d bytes of binary) in %s",
+                                       DisplayName(file), binary->size(),
+                                       Millis(Clock::now() - start)));
   if (!status.ok()) {
     return Fail(kExitLoadError,
                 LoadErrorMessage(file, IsBinaryModule(*binary),
@@ -171,8 +188,14 @@ bool MakeWasiOptions(const RunOptions& opts, WasiOptions* out,
                  std::string(p.status().message());
         return false;
       }
+      Log(LogLevel::kInfo,
+          absl::StrFormat("grant: host directory %s as %s (%s)", p->host_path,
+                          p->guest_path, ro ? "read-only" : "read-write"));
       out->preopens.push_back(*p);
     }
+  }
+  if (out->preopens.empty()) {
+    Log(LogLevel::kInfo, "grant: no directories (the guest sees no files)");
   }
   for (const std::string& e : opts.envs) {
     absl::StatusOr<std::optional<std::string>> v = ParseEnvGrant(e);
@@ -180,7 +203,11 @@ bool MakeWasiOptions(const RunOptions& opts, WasiOptions* out,
       *error = "--env: " + std::string(v.status().message());
       return false;
     }
-    if (v->has_value()) out->env.push_back(**v);
+    if (v->has_value()) {
+      Log(LogLevel::kInfo,
+          "grant: environment variable " + (*v)->substr(0, (*v)->find('=')));
+      out->env.push_back(**v);
+    }
   }
   if (!opts.max_output.empty()) {
     absl::StatusOr<uint64_t> bytes = ParseByteSize(opts.max_output);
@@ -243,6 +270,18 @@ bool ParseBudget(const RunOptions& opts, Budget* out, std::string* error) {
     if (!n.ok()) return fail("--max-call-depth", n.status());
     limits.max_call_depth = static_cast<uint32_t>(*n);
   }
+  if (LogEnabled(LogLevel::kInfo)) {
+    Log(LogLevel::kInfo,
+        absl::StrFormat(
+            "limits: host memory for the guest %d bytes, memories %d pages "
+            "each, tables %d elements, value stack %d bytes, call depth %d, "
+            "fuel %s, timeout %s",
+            limits.max_store_bytes, limits.max_memory_pages,
+            limits.max_table_elements,
+            limits.value_stack_slots * sizeof(uint64_t), limits.max_call_depth,
+            out->fuel ? absl::StrCat(*out->fuel) : "none",
+            out->timeout ? Millis(*out->timeout) : "none"));
+  }
   return true;
 }
 
@@ -278,6 +317,7 @@ absl::StatusOr<std::shared_ptr<const Module>> ReadAndLoad(
     std::optional<Clock::time_point> deadline) {
   // Loading is inside the budget: the deadline, and --mem for the module's
   // bytes plus the code compiled from them.
+  const auto read_start = Clock::now();
   auto bytes = ReadModuleFile(
       file, std::min(limits.max_module_bytes, limits.max_store_bytes),
       deadline, &StopRequested());
@@ -294,7 +334,20 @@ absl::StatusOr<std::shared_ptr<const Module>> ReadAndLoad(
       limits.max_store_bytes -
       std::min<uint64_t>(binary->size(), limits.max_store_bytes);
   const bool is_binary = IsBinaryModule(*binary);
+  const size_t binary_size = binary->size();
+  const auto load_start = Clock::now();
   auto module = LoadModule(std::move(*binary), limits, mode, load_budget);
+  if (module.ok()) {
+    Log(LogLevel::kInfo,
+        absl::StrFormat("loaded %s: %d bytes of binary, read in %s; decoded, "
+                        "validated and compiled (%s) in %s; %d functions, %d "
+                        "imports, %d exports",
+                        DisplayName(file), binary_size,
+                        Millis(load_start - read_start), opts.compile,
+                        Millis(Clock::now() - load_start),
+                        (*module)->bodies.size(), (*module)->imports.size(),
+                        (*module)->exports.size()));
+  }
   if (!module.ok()) {
     // A spent deadline stays DeadlineExceeded (exit 124); other load
     // errors become InvalidArgument (exit 1).
@@ -385,8 +438,14 @@ std::optional<int> LinkAndInstantiate(
     }
     return Fail(kExitLoadError, absl::StrCat(DisplayName(file), ": ", message));
   }
+  const auto start = Clock::now();
   auto instance = store.Instantiate(module, *imports);
   if (!instance.ok()) return InstantiateFailed(store, file, instance.status());
+  Log(LogLevel::kInfo,
+      absl::StrFormat("instantiated %s in %s (host memory for the guest now "
+                      "%d bytes)",
+                      DisplayName(file), Millis(Clock::now() - start),
+                      store.account().used()));
   *out = *instance;
   return std::nullopt;
 }
@@ -521,6 +580,8 @@ int CmdRun(const RunOptions& opts) {
   int code =
       RunModule(opts, store, *module, *reactor, preloads, **wasi, &instance);
   if ((*wasi)->ended_by_denial()) code = kExitDenied;
+  Log(LogLevel::kInfo, absl::StrFormat("run ended with exit code %d after %s",
+                                       code, Millis(Clock::now() - start)));
   if (opts.stats) PrintStats(store, instance, Clock::now() - start);
   if (audit) {
     absl::Status written = audit->Write(**wasi);
@@ -574,6 +635,118 @@ int Conclude(int code) {
   return code;
 }
 
+// The options of `wsbx run`, each shown in --help with the type of value
+// it takes and its default.
+void AddRunOptions(CLI::App* run, RunOptions& o) {
+  run->add_option("file", o.file, "The module: .wasm, .wat text, or - for stdin")
+      ->type_name("MODULE")
+      ->required();
+  run->add_option("--invoke", o.invoke,
+                  "Call this exported function and print its results")
+      ->type_name("NAME");
+  run->add_option("--mem", o.mem,
+                  "Cap on the memory the guest can make wsbx hold (K, M, G are "
+                  "powers of 1024 however written: 64M = 64MiB = 64MB)")
+      ->option_text("SIZE (default 4G)");
+  // Option texts read "TYPE (default VALUE)": what to write, and what
+  // holds when the option is not given.
+  run->add_option("--fuel", o.fuel,
+                  "Stop (exit 124) after N units of fuel: one per wasm "
+                  "instruction, plus bulk work; deterministic")
+      ->option_text("N (default no limit)");
+  run->add_option("--timeout", o.timeout,
+                  "Stop (exit 124) after this wall-clock time: 250ms, 2s, "
+                  "1.5m, 1h")
+      ->option_text("DURATION (default no limit)");
+  run->add_option("--max-table-elements", o.table_elements,
+                  "Cap on every table's size")
+      ->option_text("N (default 10000000)");
+  run->add_option("--stack", o.stack, "Size of the wasm value stack, 64K to 1G")
+      ->option_text("SIZE (default 8M)");
+  run->add_option("--max-call-depth", o.call_depth, "Cap on nested wasm calls")
+      ->option_text("N (default 20000)");
+  run->add_flag("--stats", o.stats,
+                "After the run, print fuel used, peak memory and elapsed "
+                "time to stderr");
+  run->add_option("--compile", o.compile,
+                  "Code the module runs as: optimized, or plain, each wasm "
+                  "instruction its own step (the reference optimized code "
+                  "is checked against)")
+      ->option_text("optimized|plain (default optimized)")
+      ->check(CLI::IsMember({"optimized", "plain"}));
+  run->add_option("--dir", o.dirs,
+                  "Grant a host directory read-write: DIR (the same name "
+                  "inside) or HOST::GUEST; repeatable")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  run->add_option("--dir-ro", o.dirs_ro,
+                  "Grant a host directory read-only: DIR or HOST::GUEST; "
+                  "repeatable")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  run->add_option("--env", o.envs,
+                  "Pass NAME=VALUE, or copy the host's NAME, to the guest; "
+                  "repeatable")
+      ->type_name("VAR")
+      ->allow_extra_args(false);
+  run->add_option("--audit", o.audit,
+                  "Write every refused WASI operation to FILE as JSON Lines "
+                  "(- : to stderr, each line prefixed 'wsbx audit: ')")
+      ->option_text("FILE (default none)");
+  run->add_option("--max-output", o.max_output,
+                  "Cap on what the guest writes to stdout and stderr "
+                  "together; writes beyond it fail with EFBIG and are "
+                  "audited")
+      ->option_text("SIZE (default no limit)");
+  run->add_option("--unknown-imports", o.unknown_imports,
+                  "What an import nothing provides becomes: error, trap (a "
+                  "function that traps when called) or default (zeros, fresh "
+                  "memories and tables)")
+      ->option_text("error|trap|default (default error)");
+  run->add_option("--preload", o.preloads,
+                  "Instantiate MODULE first and link its exports to imports "
+                  "from NAME; repeatable, in order")
+      ->type_name("NAME=MODULE")
+      ->allow_extra_args(false);
+  run->add_option("--policy", o.policy,
+                  "Take the settings not given as flags from a JSON policy "
+                  "file or a preset: standard, strict, paranoid (docs/cli.md)")
+      ->option_text("FILE|NAME (default none)");
+  run->add_flag("--wasi-path-walk", o.path_walk,
+                "Resolve guest paths without openat2 (for testing)")
+      ->group("");
+  run->add_option("args", o.args,
+                  "Arguments for --invoke, or for the guest's _start (put "
+                  "them after -- when they look like options)")
+      ->type_name("ARG");
+}
+
+void AddLogOptions(CLI::App* app, LogOptions& o) {
+  app->add_flag("-v,--verbose", o.verbose,
+                "Print what wsbx does to stderr: -v grants, limits, load and "
+                "compile times, instances; -vv also each import");
+  app->add_option("--log-level", o.level,
+                  "Show diagnostics from this level on (overrides -v)")
+      ->option_text("error|warn|info|debug (default warn)");
+}
+
+// Applies -v/--log-level; false with a usage error.
+bool ApplyLogOptions(const LogOptions& o, std::string* error) {
+  LogLevel level = o.verbose >= 2   ? LogLevel::kDebug
+                   : o.verbose == 1 ? LogLevel::kInfo
+                                    : LogLevel::kWarn;
+  if (!o.level.empty()) {
+    absl::StatusOr<LogLevel> parsed = ParseLogLevel(o.level);
+    if (!parsed.ok()) {
+      *error = absl::StrCat("--log-level: ", parsed.status().message());
+      return false;
+    }
+    level = *parsed;
+  }
+  SetLogLevel(level);
+  return true;
+}
+
 constexpr char kNegativeMark = '\x1f';
 
 // "-inf", "-nan", "-nan:0x7fc00000", "-.5": values CLI11 would take for
@@ -591,67 +764,9 @@ int Main(int argc, char** argv) {
 
   RunOptions run_opts;
   CLI::App* run = app.add_subcommand("run", "Run a module's _start, or --invoke an export");
-  run->add_option("file", run_opts.file, "The .wasm module")->required();
-  run->add_option("--invoke", run_opts.invoke,
-                  "Call this exported function and print its results");
-  run->add_option("--mem", run_opts.mem,
-                  "Cap on the memory the guest can make wsbx hold: 64M, 64MiB, "
-                  "64MB, 4G (K, M, G are powers of 1024 however written)");
-  run->add_option("--fuel", run_opts.fuel,
-                  "Stop (exit 124) after N units of fuel: one per wasm "
-                  "instruction, plus bulk work; deterministic");
-  run->add_option("--timeout", run_opts.timeout,
-                  "Stop (exit 124) after this wall-clock time: 250ms, 2s, 1.5m, "
-                  "1h");
-  run->add_option("--max-table-elements", run_opts.table_elements,
-                  "Cap on every table's size (default 10000000)");
-  run->add_option("--stack", run_opts.stack,
-                  "Size of the wasm value stack, 64K to 1G (K, M, G as for "
-                  "--mem; default 8M)");
-  run->add_option("--max-call-depth", run_opts.call_depth,
-                  "Cap on nested wasm calls (default 20000)");
-  run->add_flag("--stats", run_opts.stats,
-                "After the run, print fuel used, peak memory and elapsed "
-                "time to stderr");
-  run->add_option("--compile", run_opts.compile,
-                  "Code the module runs as: optimized (default), or plain, "
-                  "each wasm instruction its own step (the reference "
-                  "optimized code is checked against)")
-      ->check(CLI::IsMember({"optimized", "plain"}));
-  run->add_option("--dir", run_opts.dirs,
-                  "Grant a host directory read-write: DIR (the same name "
-                  "inside) or HOST::GUEST")
-      ->allow_extra_args(false);
-  run->add_option("--dir-ro", run_opts.dirs_ro,
-                  "Grant a host directory read-only: DIR or HOST::GUEST")
-      ->allow_extra_args(false);
-  run->add_option("--env", run_opts.envs,
-                  "Pass NAME=VALUE, or copy the host's NAME, to the guest")
-      ->allow_extra_args(false);
-  run->add_option("--audit", run_opts.audit,
-                  "Write every refused WASI operation to FILE as JSON Lines "
-                  "(- : to stderr, each line prefixed 'wsbx audit: ')");
-  run->add_option("--max-output", run_opts.max_output,
-                  "Cap on what the guest writes to stdout and stderr "
-                  "together (64K, 1M, ...); writes beyond it fail with "
-                  "EFBIG and are audited (default: no cap)");
-  run->add_option("--unknown-imports", run_opts.unknown_imports,
-                  "What an import nothing provides becomes: error (default), "
-                  "trap (a function that traps when called) or default "
-                  "(zeros, fresh memories and tables)");
-  run->add_option("--preload", run_opts.preloads,
-                  "Instantiate MODULE first and link its exports to imports "
-                  "from NAME: NAME=MODULE (repeatable)")
-      ->allow_extra_args(false);
-  run->add_option("--policy", run_opts.policy,
-                  "Take the settings not given as flags from a JSON policy "
-                  "FILE or a preset: standard, strict, paranoid (docs/cli.md)");
-  run->add_flag("--wasi-path-walk", run_opts.path_walk,
-                "Resolve guest paths without openat2 (for testing)")
-      ->group("");
-  run->add_option("args", run_opts.args,
-                  "Arguments for --invoke, or for the guest's _start "
-                  "(put them after --)");
+  AddRunOptions(run, run_opts);
+  LogOptions log_opts;
+  AddLogOptions(run, log_opts);
 
   // Run by wsbx-serve (cli/serve_exec.h); listed here for --help.
   app.add_subcommand("serve", "Serve HTTP functions (wsbx serve --help)");
@@ -667,7 +782,10 @@ int Main(int argc, char** argv) {
 
   std::string validate_file;
   CLI::App* validate = app.add_subcommand("validate", "Decode and validate a module");
-  validate->add_option("file", validate_file, "The .wasm module")->required();
+  validate->add_option("file", validate_file, "The module: .wasm, .wat text, or - for stdin")
+      ->type_name("MODULE")
+      ->required();
+  AddLogOptions(validate, log_opts);
 
   // CLI11 reads "-inf", "-nan" and "-.5" as options; they are marked here
   // and unmarked once parsed, so that negative --invoke arguments need no
@@ -692,6 +810,9 @@ int Main(int argc, char** argv) {
         if (r.empty()) return Fail(kExitUsage, o->get_name() + ": empty value");
       }
     }
+  }
+  if (std::string error; !ApplyLogOptions(log_opts, &error)) {
+    return Fail(kExitUsage, error);
   }
   for (std::string& a : run_opts.args) {
     if (!a.empty() && a[0] == kNegativeMark) a.erase(0, 1);

@@ -166,5 +166,29 @@ check "... naming the cap" has "$tmp/err" '"max_output_bytes":"10"'
 expect "--max-output takes sizes" 2 "" "--max-output: '10' has no unit" -- \
   "$wsbx" run "$tmp/io.wat" --max-output 10 --invoke raise
 
+# --- Diagnostics on stderr: -v, -vv, --log-level; stdout stays the guest's.
+mkdir -p "$tmp/data"
+expect "-v names the grants, limits, load and instances" 0 "6765" "wsbx: info: grant: host directory $tmp/data as $tmp/data (read-write)" -- \
+  "$wsbx" run -v "$fib" --dir "$tmp/data" --env HOME --mem 64M --invoke fib 20
+for line in "wsbx: info: grant: environment variable HOME" \
+            "wsbx: info: limits: host memory for the guest 67108864 bytes, memories 1024 pages each" \
+            "wsbx: info: loaded $fib: " "compiled (optimized) in " "wsbx: info: instantiated $fib in " \
+            "wsbx: info: run ended with exit code 0"; do
+  check "... $line" has "$tmp/err" "$line"
+done
+check "... stdout holds only the result" [ "$(cat "$tmp/out")" = "6765" ]
+check "... no import lines at -v" [ "$(grep -c 'debug:' "$tmp/err")" = 0 ]
+expect "-vv adds each import" 0 "" "wsbx: debug: import env.log (func): linked" -- \
+  "$wsbx" run -vv "$tmp/log.wat" --unknown-imports=default --invoke call_log
+expect "--log-level info is -v" 0 "" "wsbx: info: run ended" -- \
+  "$wsbx" run --log-level info "$fib" --invoke fib 1
+expect "--log-level error is quiet" 0 "1" "" -- "$wsbx" run --log-level error "$fib" --invoke fib 1
+check "... nothing on stderr" [ ! -s "$tmp/err" ]
+expect "no -v: nothing on stderr" 0 "1" "" -- "$wsbx" run "$fib" --invoke fib 1
+check "... indeed" [ ! -s "$tmp/err" ]
+expect "a bad --log-level" 2 "" "--log-level: 'loud' is not one of error, warn, info, debug" -- \
+  "$wsbx" run --log-level loud "$fib" --invoke fib 1
+expect "validate -v" 0 "valid" "wsbx: info: validated" -- "$wsbx" validate -v "$fib"
+
 echo "$failures failure(s)"
 [ "$failures" = 0 ]

@@ -607,7 +607,8 @@ bool ApplyPolicyFlag(const CLI::App& run, RunOptions* o, std::string* error) {
               {.mem = &o->mem, .fuel = &o->fuel, .timeout = &o->timeout,
                .stack = &o->stack, .max_call_depth = &o->call_depth,
                .max_table_elements = &o->table_elements,
-               .compile = &o->compile, .audit = &o->audit, .dirs = &o->dirs,
+               .compile = &o->compile, .audit = &o->audit,
+               .max_output = &o->max_output, .dirs = &o->dirs,
                .dirs_ro = &o->dirs_ro, .env = &o->envs,
                .exit_on_denied = &o->exit_on_denied});
   return true;

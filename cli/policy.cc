@@ -25,6 +25,7 @@ using Kind = JsonValue::Kind;
 constexpr uint64_t kMaxPolicyBytes = 1 << 20;
 
 // The flags' own checks, value by value (the flags' messages, unchanged).
+// --mem and --max-output.
 absl::Status CheckMem(std::string_view v) {
   return ParseByteSize(v).status();
 }
@@ -91,6 +92,8 @@ constexpr ScalarKey kScalarKeys[] = {
      &RunSettings::compile},
     {"audit", "--audit", false, CheckAudit, &Policy::audit,
      &RunSettings::audit},
+    {"max_output", "--max-output", false, CheckMem, &Policy::max_output,
+     &RunSettings::max_output},
 };
 
 // A key whose value is an array of strings, each one use of a flag.
@@ -223,6 +226,7 @@ std::optional<Policy> Preset(std::string_view name) {
   p.max_call_depth = "5000";
   p.max_table_elements = "100000";
   p.timeout = "30s";
+  p.max_output = "64M";
   if (name == "paranoid") {
     p.mem = "64M";
     p.stack = "256K";
@@ -230,6 +234,7 @@ std::optional<Policy> Preset(std::string_view name) {
     p.max_table_elements = "10000";
     p.fuel = "1000000000";
     p.timeout = "2s";
+    p.max_output = "1M";
     p.exit_on_denied = true;
   }
   return p;

@@ -36,6 +36,7 @@ struct Policy {
   std::optional<std::string> max_table_elements;
   std::optional<std::string> compile;
   std::optional<std::string> audit;
+  std::optional<std::string> max_output;
   std::vector<std::string> dirs;     // --dir
   std::vector<std::string> dirs_ro;  // --dir-ro
   std::vector<std::string> env;      // --env
@@ -73,6 +74,7 @@ struct RunSettings {
   std::string* max_table_elements;
   std::string* compile;
   std::string* audit;
+  std::string* max_output;
   std::vector<std::string>* dirs;
   std::vector<std::string>* dirs_ro;
   std::vector<std::string>* env;

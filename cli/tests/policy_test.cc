@@ -34,7 +34,8 @@ bool operator==(const Policy& a, const Policy& b) {
   return a.mem == b.mem && a.fuel == b.fuel && a.timeout == b.timeout &&
          a.stack == b.stack && a.max_call_depth == b.max_call_depth &&
          a.max_table_elements == b.max_table_elements &&
-         a.compile == b.compile && a.audit == b.audit && a.dirs == b.dirs &&
+         a.compile == b.compile && a.audit == b.audit &&
+         a.max_output == b.max_output && a.dirs == b.dirs &&
          a.dirs_ro == b.dirs_ro && a.env == b.env &&
          a.exit_on_denied == b.exit_on_denied;
 }
@@ -42,7 +43,8 @@ bool operator==(const Policy& a, const Policy& b) {
 TEST_CASE("every key is read as its flag's text") {
   Policy p = Parse(R"({"mem": "64M", "fuel": 1000000, "timeout": "2s",
     "stack": "8M", "max_call_depth": 500, "max_table_elements": 0,
-    "compile": "plain", "audit": "a.jsonl", "dirs": ["/tmp::/t", "/tmp"],
+    "compile": "plain", "audit": "a.jsonl", "max_output": "1K",
+    "dirs": ["/tmp::/t", "/tmp"],
     "dirs_ro": ["/usr"], "env": ["A=1", "HOME"], "on_denied": "exit"})");
   CHECK(p.mem == "64M");
   CHECK(p.fuel == "1000000");
@@ -52,6 +54,7 @@ TEST_CASE("every key is read as its flag's text") {
   CHECK(p.max_table_elements == "0");
   CHECK(p.compile == "plain");
   CHECK(p.audit == "a.jsonl");
+  CHECK(p.max_output == "1K");
   CHECK(p.dirs == std::vector<std::string>{"/tmp::/t", "/tmp"});
   CHECK(p.dirs_ro == std::vector<std::string>{"/usr"});
   CHECK(p.env == std::vector<std::string>{"A=1", "HOME"});
@@ -106,6 +109,7 @@ TEST_CASE("a bad value gets the flag's own message") {
                  "\"stack\": '16K' is outside 64K to 1G"));
   CHECK(Contains(ErrorOf(R"({"compile": "fast"})"),
                  "\"compile\": 'fast' is not optimized or plain"));
+  CHECK(Contains(ErrorOf(R"({"max_output": "1"})"), "\"max_output\": "));
   CHECK(Contains(ErrorOf(R"({"audit": ""})"), "\"audit\": the path is empty"));
   CHECK(Contains(ErrorOf(R"({"audit": "a\u0000b"})"),
                  "\"audit\": the path has a NUL byte"));
@@ -144,6 +148,7 @@ TEST_CASE("presets") {
   Policy strict = *Preset("strict");
   CHECK(strict.mem == "256M");
   CHECK(strict.timeout == "30s");
+  CHECK(strict.max_output == "64M");
   CHECK(strict.dirs.empty());
   CHECK(strict.env.empty());
   CHECK_FALSE(strict.exit_on_denied);
@@ -151,6 +156,7 @@ TEST_CASE("presets") {
   CHECK(paranoid.mem == "64M");
   CHECK(paranoid.fuel == "1000000000");
   CHECK(paranoid.timeout == "2s");
+  CHECK(paranoid.max_output == "1M");
   CHECK(paranoid.exit_on_denied);
   CHECK_FALSE(Preset("lenient").has_value());
 }
@@ -208,6 +214,7 @@ struct FakeRun {
                  .max_call_depth = &values["depth"],
                  .max_table_elements = &values["table"],
                  .compile = &values["compile"], .audit = &values["audit"],
+                 .max_output = &values["output"],
                  .dirs = &dirs, .dirs_ro = &dirs_ro, .env = &env,
                  .exit_on_denied = &exit_on_denied});
   }
@@ -216,7 +223,8 @@ struct FakeRun {
 TEST_CASE("a flag given on the command line wins over the policy") {
   Policy p = Parse(R"({"mem": "64M", "fuel": 10, "timeout": "1s",
     "stack": "1M", "max_call_depth": 7, "max_table_elements": 8,
-    "compile": "plain", "audit": "p.jsonl", "on_denied": "exit"})");
+    "compile": "plain", "audit": "p.jsonl", "max_output": "1M",
+    "on_denied": "exit"})");
   FakeRun run;
   run.values["mem"] = "1G";
   run.values["timeout"] = "5s";
@@ -230,6 +238,7 @@ TEST_CASE("a flag given on the command line wins over the policy") {
   CHECK(run.values["table"] == "8");
   CHECK(run.values["compile"] == "plain");
   CHECK(run.values["audit"] == "p.jsonl");
+  CHECK(run.values["output"] == "1M");
   CHECK(run.exit_on_denied);
 }
 

@@ -28,7 +28,7 @@ lacks() { ! grep -qF -- "$2" "$1"; }   # lacks FILE TEXT
 policy() { printf '%s\n' "$2" > "$tmp/$1.json"; }  # policy NAME JSON
 
 # --- Guests, as text modules.
-# WASI hello: _start writes "hello\n" to stdout.
+# WASI hello: _start writes "hello\n" to stdout, twice.
 cat > "$tmp/hello.wat" <<'EOF'
 (module
   (import "wasi_snapshot_preview1" "fd_write"
@@ -38,6 +38,7 @@ cat > "$tmp/hello.wat" <<'EOF'
   (func (export "_start")
     (i32.store (i32.const 0) (i32.const 16))
     (i32.store (i32.const 4) (i32.const 6))
+    (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
     (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
 EOF
 # grow N: memory.grow's result; spin: never returns; count N: loops N
@@ -132,6 +133,14 @@ expect "file max_call_depth" 134 "" "call stack exhausted" -- \
 expect "... and below it the call works" 0 "50" "" -- \
   "$wsbx" run --policy "$tmp/depth.json" "$tmp/caps.wat" --invoke depth 50
 
+policy output '{"max_output": "4B"}'
+expect "file max_output cuts the guest's output" 0 "hell" "" -- \
+  "$wsbx" run --policy "$tmp/output.json" "$tmp/hello.wat"
+check "... at 4 bytes" lacks "$tmp/out" "hello"
+policy flood '{"max_output": "4B", "on_denied": "exit"}'
+expect "on_denied exit: a write past max_output ends the guest" 126 "hell" \
+  "fd_write refused (fbig" -- "$wsbx" run --policy "$tmp/flood.json" "$tmp/hello.wat"
+
 # --- A flag given explicitly wins over the file.
 expect "--mem wins over the file's mem" 0 "1" "" -- \
   "$wsbx" run --policy "$tmp/mem.json" --mem 8M "$tmp/caps.wat" --invoke grow 40
@@ -142,6 +151,8 @@ expect "... which the file alone does not allow" 124 "" "fuel exhausted" -- \
   "$wsbx" run --policy "$tmp/fuel.json" "$tmp/caps.wat" --invoke count 1000000
 expect "an empty --mem cannot lift the file's mem" 2 "" "--mem: empty value" -- \
   "$wsbx" run --policy "$tmp/mem.json" --mem "" "$tmp/caps.wat" --invoke grow 40
+expect "--max-output wins over the file's" 0 "hello" "" -- \
+  "$wsbx" run --policy "$tmp/output.json" --max-output 1K "$tmp/hello.wat"
 expect "--max-call-depth wins over a preset" 0 "10000" "" -- \
   "$wsbx" run --policy strict --max-call-depth 20000 "$tmp/caps.wat" \
   --invoke depth 10000
@@ -230,7 +241,8 @@ bad "max_call_depth 0" '{"max_call_depth": 0}' '"max_call_depth": cannot parse'
 bad "max_table_elements too big" '{"max_table_elements": 5000000000}' \
   '"max_table_elements": cannot parse'
 bad "compile unknown" '{"compile": "fast"}' "\"compile\": 'fast' is not optimized or plain"
-bad "audit empty" '{"audit": ""}' '"audit": '
+bad "max_output without a unit" '{"max_output": "10"}' '"max_output": '
+bad "audit empty" '{"audit": ""}' '"audit": the path is empty'
 bad "dirs not an array" '{"dirs": "/tmp"}' '"dirs": expected an array of strings'
 bad "dirs_ro item not a string" '{"dirs_ro": [1]}' '"dirs_ro": expected an array of strings, got a number'
 bad "env bad name" '{"env": ["=x"]}' '"env": '

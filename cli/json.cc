@@ -101,6 +101,8 @@ class Reader {
       Advance();
       JsonValue v;
       if (absl::Status s = Value(depth + 1, &v); !s.ok()) return s;
+      v.key_line = key_line;
+      v.key_column = key_column;
       out->members.emplace_back(std::move(key), std::move(v));
       SkipSpace();
       if (!AtEnd() && Peek() == ',') {

@@ -27,6 +27,9 @@ struct JsonValue {
   // Where the value starts, 1-based, for error messages.
   size_t line = 1;
   size_t column = 1;
+  // For an object's member: where its key starts (0 elsewhere).
+  size_t key_line = 0;
+  size_t key_column = 0;
 };
 
 // "object", "string", ... for messages.

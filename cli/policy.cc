@@ -187,7 +187,10 @@ absl::Status ReadMember(std::string_view source, std::string_view key,
   for (const ScalarKey& k : kScalarKeys) keys.emplace_back(k.key);
   for (const ListKey& k : kListKeys) keys.emplace_back(k.key);
   keys.emplace_back(kOnDeniedKey);
-  return KeyError(source, v, key,
+  JsonValue at;  // the key itself is what is wrong
+  at.line = v.key_line;
+  at.column = v.key_column;
+  return KeyError(source, at, key,
                   absl::StrCat("unknown key (keys: ",
                                absl::StrJoin(keys, ", "), ")"));
 }

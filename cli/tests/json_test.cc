@@ -26,6 +26,10 @@ TEST_CASE("an object keeps its members in order with their positions") {
   CHECK(v->members[0].second.kind == Kind::kNumber);
   CHECK(v->members[0].second.text == "1");
   CHECK(v->members[0].second.column == 7);
+  CHECK(v->members[0].second.key_line == 1);
+  CHECK(v->members[0].second.key_column == 2);
+  CHECK(v->members[1].second.key_line == 2);
+  CHECK(v->members[1].second.key_column == 2);
   const JsonValue& b = v->members[1].second;
   CHECK(b.line == 2);
   CHECK(b.column == 7);
@@ -37,6 +41,7 @@ TEST_CASE("an object keeps its members in order with their positions") {
   CHECK(b.items[3].text == "x");
   CHECK(v->members[2].second.members[0].second.text == "-2.5e3");
   CHECK(v->members[2].second.line == 3);
+  CHECK(v->key_line == 0);  // not a member
 }
 
 TEST_CASE("string escapes decode to UTF-8") {

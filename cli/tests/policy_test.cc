@@ -72,7 +72,7 @@ TEST_CASE("an empty policy says nothing") {
 
 TEST_CASE("an unknown key is named, with the keys there are") {
   std::string e = ErrorOf("{\n  \"memory\": \"64M\"}");
-  CHECK(Contains(e, "p.json: line 2, column 13: \"memory\": unknown key"));
+  CHECK(Contains(e, "p.json: line 2, column 3: \"memory\": unknown key"));
   CHECK(Contains(e, "mem, fuel, timeout"));
   CHECK(Contains(e, "on_denied"));
 }

@@ -227,7 +227,7 @@ bad() {  # bad NAME JSON WANT_ERR
     "$wsbx" run --policy "$tmp/bad.json" "$tmp/hello.wat"
   check "... names the file" has "$tmp/err" "$tmp/bad.json"
 }
-bad "unknown key" '{"memory": "64M"}' '"memory": unknown key (keys: mem, fuel'
+bad "unknown key" '{"memory": "64M"}' 'line 1, column 2: "memory": unknown key (keys: mem, fuel'
 bad "mem not a string" '{"mem": 64}' '"mem": expected a string, got a number'
 bad "mem without a unit" '{"mem": "64"}' '"mem": '
 bad "mem bad unit" '{"mem": "64X"}' '"mem": '

@@ -24,6 +24,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/args.h"
 #include "cli/audit_log.h"
+#include "cli/completions.h"
 #include "cli/linker.h"
 #include "cli/log.h"
 #include "cli/module_input.h"
@@ -778,7 +779,10 @@ int Main(int argc, char** argv) {
   policy->require_subcommand(1);
   CLI::App* policy_show =
       policy->add_subcommand("show", "Print a preset as a policy file");
-  policy_show->add_option("name", policy_name, "standard, strict or paranoid")
+  policy_show->add_option("name", policy_name,
+                          "A preset (standard, strict, paranoid) or a policy "
+                          "file")
+      ->type_name("NAME")
       ->required();
 
   std::string validate_file;
@@ -796,6 +800,15 @@ int Main(int argc, char** argv) {
     if (LooksLikeNegativeNumber(w)) w.insert(0, 1, kNegativeMark);
   }
   std::reverse(words.begin(), words.end());  // CLI11 parses from the back
+  std::string shell;
+  CLI::App* completions = app.add_subcommand(
+      "completions", "Print a shell completion script: bash, zsh or fish");
+  completions->add_option("shell", shell, "The shell")
+      ->type_name("bash|zsh|fish")
+      ->required();
+  // Builds the man page (cli/meson.build); not listed.
+  CLI::App* man = app.add_subcommand("man", "Print the man page")->group("");
+
   try {
     app.parse(words);
   } catch (const CLI::ParseError& e) {
@@ -817,6 +830,18 @@ int Main(int argc, char** argv) {
   }
   for (std::string& a : run_opts.args) {
     if (!a.empty() && a[0] == kNegativeMark) a.erase(0, 1);
+  }
+  if (*completions) {
+    absl::StatusOr<std::string> script = CompletionScript(app, shell);
+    if (!script.ok()) {
+      return Fail(kExitUsage, absl::StrCat("completions: ", script.status().message()));
+    }
+    PrintOut(*script);
+    return 0;
+  }
+  if (*man) {
+    PrintOut(ManPage(app, WSBX_VERSION));
+    return 0;
   }
   if (*version) {
     PrintOut(VersionText() + "\n");

@@ -30,8 +30,11 @@ absl::StatusOr<std::vector<uint8_t>> ModuleBinary(const std::string& path,
                               bytes.size());
   absl::StatusOr<std::vector<uint8_t>> binary = text::WatToWasm(text);
   if (!binary.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(DisplayName(path), ":", binary.status().message()));
+    // Stdin was read as text for want of the magic: say so.
+    return absl::InvalidArgumentError(absl::StrCat(
+        DisplayName(path), ":", binary.status().message(),
+        path == "-" ? " (not a binary module, so read as WebAssembly text)"
+                    : ""));
   }
   return binary;
 }

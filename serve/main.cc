@@ -40,23 +40,23 @@ constexpr const char* kRouteGroup = "Route (the one-route form)";
 
 void AddRouteFlags(CLI::App* app, RouteFlags& f) {
   app->option_defaults()->group(kRouteGroup);
-  app->add_option("--route", f.route, "URL path of the one route")->default_val("/");
-  app->add_option("--contract", f.contract, "json or cgi")->default_val("json");
-  app->add_option("--policy", f.policy, "standard, strict or paranoid")->default_val("strict");
-  app->add_option("--mem", f.mem, "memory cap per request (64M, 1G, ...)");
-  app->add_option("--timeout", f.timeout, "time per request (250ms, 2s, ...)");
-  app->add_option("--fuel", f.fuel, "instructions per request");
-  app->add_option("--stack", f.stack, "interpreter stack per request (1M, ...)");
-  app->add_option("--max-body", f.max_body, "largest request body (default 1M)");
-  app->add_option("--max-output", f.max_output, "cap on the guest's stdout+stderr (default 16M)");
-  app->add_option("--dir", f.dirs, "grant a directory read-write: HOST::GUEST or DIR");
-  app->add_option("--dir-ro", f.dirs_ro, "grant a directory read-only: HOST::GUEST or DIR");
-  app->add_option("--env", f.env, "NAME=VALUE, or NAME to copy the host's");
-  app->add_option("--arg", f.args, "an argument for the guest (repeatable)");
-  app->add_option("--concurrency", f.concurrency, "requests run at once (default: workers)");
-  app->add_option("--queue", f.queue, "requests waiting beyond that; then 503")->default_val(64);
+  app->add_option("--route", f.route, "URL path of the one route")->option_text("PATH (default /)");
+  app->add_option("--contract", f.contract, "how the guest gets the request")->option_text("json|cgi (default json)");
+  app->add_option("--policy", f.policy, "the limits and grants a request starts from")->option_text("standard|strict|paranoid (default strict)");
+  app->add_option("--mem", f.mem, "memory cap per request (64M, 1G, ...)")->option_text("SIZE (default: the policy's)");
+  app->add_option("--timeout", f.timeout, "time per request (250ms, 2s, ...)")->option_text("DURATION (default: the policy's)");
+  app->add_option("--fuel", f.fuel, "instructions per request")->option_text("N (default: the policy's)");
+  app->add_option("--stack", f.stack, "interpreter stack per request (1M, ...)")->option_text("SIZE (default: the policy's)");
+  app->add_option("--max-body", f.max_body, "largest request body")->option_text("SIZE (default 1M)");
+  app->add_option("--max-output", f.max_output, "cap on the guest's stdout+stderr")->option_text("SIZE (default 16M)");
+  app->add_option("--dir", f.dirs, "grant a directory read-write: HOST::GUEST or DIR")->type_name("DIR");
+  app->add_option("--dir-ro", f.dirs_ro, "grant a directory read-only: HOST::GUEST or DIR")->type_name("DIR");
+  app->add_option("--env", f.env, "NAME=VALUE, or NAME to copy the host's")->type_name("VAR");
+  app->add_option("--arg", f.args, "an argument for the guest (repeatable)")->type_name("ARG");
+  app->add_option("--concurrency", f.concurrency, "requests run at once")->option_text("N (default: --workers)");
+  app->add_option("--queue", f.queue, "requests waiting beyond that; then 503")->default_val(64)->option_text("N (default 64)");
   app->add_flag("--async", f.async, "answer 202 with a job id; GET /jobs/ID for the result");
-  app->add_option("--audit", f.audit, "JSON Lines file of refused operations");
+  app->add_option("--audit", f.audit, "JSON Lines file of refused operations")->option_text("FILE (default none)");
   app->option_defaults()->group("Options");
 }
 
@@ -140,19 +140,19 @@ int main(int argc, char** argv) {
   std::string target, listen, nats, workers_flag;
   uint32_t workers = 0;
   RouteFlags flags;
-  serve->add_option("CONFIG_OR_MODULE", target, "routes.json, or a module for one route")->required();
-  serve->add_option("--listen", listen, "ADDR:PORT (port 0: any free port)");
-  serve->add_option("--workers", workers, "worker threads (default: one per core)");
-  serve->add_option("--nats", nats, "queue async jobs in NATS JetStream at this URL");
+  serve->add_option("CONFIG_OR_MODULE", target, "routes.json, or a module for one route")->type_name("FILE")->required();
+  serve->add_option("--listen", listen, "where to listen (port 0: any free port)")->option_text("ADDR:PORT (default 127.0.0.1:8080)");
+  serve->add_option("--workers", workers, "worker threads")->option_text("N (default: one per core)");
+  serve->add_option("--nats", nats, "queue async jobs in NATS JetStream at this URL")->option_text("URL (default none)");
   bool no_local_jobs = false;
   serve->add_flag("--no-local-jobs", no_local_jobs, "with --nats: leave all jobs to `wsbx worker`s");
   AddRouteFlags(serve, flags);
   CLI::App* worker = app.add_subcommand("worker", "Run async jobs from NATS JetStream");
   std::string worker_config;
   uint32_t threads = 0;
-  worker->add_option("CONFIG", worker_config, "routes.json (its async routes)")->required();
-  worker->add_option("--nats", nats, "NATS URL")->required();
-  worker->add_option("--threads", threads, "jobs run at once (default: one per core)");
+  worker->add_option("CONFIG", worker_config, "routes.json (its async routes)")->type_name("FILE")->required();
+  worker->add_option("--nats", nats, "NATS URL")->type_name("URL")->required();
+  worker->add_option("--threads", threads, "jobs run at once")->option_text("N (default: one per core)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

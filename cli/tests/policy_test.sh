@@ -180,6 +180,8 @@ expect "paranoid from the file ends a refused open too" 126 "" \
   "path_open refused" -- \
   "$wsbx" run --policy "$tmp/paranoid.json" --dir-ro "$tmp/box" \
   "$tmp/open.wat" --invoke open_escape
+expect "policy show --help" 0 "NAME" "" -- "$wsbx" policy show --help
+check "... names the kind of value, not TEXT" lacks "$tmp/out" "TEXT"
 expect "policy show of an unknown name lists the presets" 2 "" \
   "presets: standard, strict, paranoid" -- "$wsbx" policy show lenient
 

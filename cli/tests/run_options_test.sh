@@ -31,7 +31,7 @@ expect "run - reads text" 0 "5" "" -- sh -c "echo '$add' | '$wsbx' run - --invok
 expect "validate - reads text" 0 "stdin: valid" "" -- sh -c "echo '$add' | '$wsbx' validate -"
 expect "a text error on stdin names stdin:line:col" 1 "" "stdin:2:3: unexpected token" -- \
   sh -c "printf '(module\n  oops)' | '$wsbx' run -"
-expect "stdin that is neither binary nor text" 1 "" "stdin:1:1:" -- \
+expect "stdin that is neither binary nor text" 1 "" "stdin:1:1: unexpected token 'hello', expected a module field (not a binary module, so read as WebAssembly text)" -- \
   sh -c "printf 'hello' | '$wsbx' validate -"
 expect "empty stdin" 1 "" "stdin:" -- sh -c "'$wsbx' run - < /dev/null"
 expect "a silent stdin stops at --timeout" 124 "" "deadline passed while reading stdin" -- \

@@ -10,6 +10,10 @@
 #include <string>
 #include <doctest/doctest.h>
 
+#include "cli/args.h"
+#include "runtime/limits.h"
+#include "runtime/types.h"
+
 namespace wsbx {
 namespace {
 
@@ -159,6 +163,44 @@ TEST_CASE("presets") {
   CHECK(paranoid.max_output == "1M");
   CHECK(paranoid.exit_on_denied);
   CHECK_FALSE(Preset("lenient").has_value());
+}
+
+TEST_CASE("standard is wsbx's defaults") {
+  const Limits defaults;
+  Policy standard = *Preset("standard");
+  CHECK(*ParseByteSize(*standard.mem) / kPageSize ==
+        defaults.max_memory_pages);
+  CHECK(*ParseStackBytes(*standard.stack) / sizeof(uint64_t) ==
+        defaults.value_stack_slots);
+  CHECK(*ParseCount(*standard.max_call_depth, 1, kMaxCallDepth) ==
+        defaults.max_call_depth);
+  CHECK(*ParseCount(*standard.max_table_elements, 0, UINT32_MAX) ==
+        defaults.max_table_elements);
+  CHECK(standard.compile == "optimized");
+  CHECK_FALSE(standard.max_output.has_value());
+}
+
+TEST_CASE("each preset is tighter than the one before on every cap") {
+  Policy standard = *Preset("standard");
+  Policy strict = *Preset("strict");
+  Policy paranoid = *Preset("paranoid");
+  auto bytes = [](const std::optional<std::string>& v) {
+    return *ParseByteSize(*v);
+  };
+  auto count = [](const std::optional<std::string>& v) {
+    return *ParseCount(*v, 0, UINT64_MAX);
+  };
+  CHECK(bytes(strict.mem) < bytes(standard.mem));
+  CHECK(bytes(paranoid.mem) < bytes(strict.mem));
+  CHECK(bytes(strict.stack) < bytes(standard.stack));
+  CHECK(bytes(paranoid.stack) < bytes(strict.stack));
+  CHECK(count(strict.max_call_depth) < count(standard.max_call_depth));
+  CHECK(count(paranoid.max_call_depth) < count(strict.max_call_depth));
+  CHECK(count(strict.max_table_elements) < count(standard.max_table_elements));
+  CHECK(count(paranoid.max_table_elements) <
+        count(strict.max_table_elements));
+  CHECK(*ParseDuration(*paranoid.timeout) < *ParseDuration(*strict.timeout));
+  CHECK(bytes(paranoid.max_output) < bytes(strict.max_output));
 }
 
 TEST_CASE("every preset prints as a policy file that reads back equal") {

@@ -277,6 +277,11 @@ absl::StatusOr<Policy> LoadPolicy(const std::string& name_or_file) {
   }
   absl::StatusOr<std::vector<uint8_t>> bytes =
       ReadModuleFile(name_or_file, kMaxPolicyBytes);
+  if (absl::IsResourceExhausted(bytes.status())) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: larger than a policy file may be (%d bytes)", name_or_file,
+        kMaxPolicyBytes));
+  }
   if (!bytes.ok()) return bytes.status();
   std::string_view text(reinterpret_cast<const char*>(bytes->data()),
                         bytes->size());

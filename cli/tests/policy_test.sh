@@ -263,6 +263,9 @@ expect "an unknown preset lists the presets" 2 "" \
   "$wsbx" run --policy lenient "$tmp/hello.wat"
 expect "a missing file path lists the presets" 2 "" "presets: standard" -- \
   "$wsbx" run --policy "$tmp/none.json" "$tmp/hello.wat"
+head -c 2000000 /dev/zero | tr '\0' ' ' > "$tmp/huge.json"
+expect "a policy file over 1 MiB" 2 "" "huge.json: larger than a policy file may be (1048576 bytes)" -- \
+  "$wsbx" run --policy "$tmp/huge.json" "$tmp/hello.wat"
 expect "a directory is not a policy" 2 "" "$tmp/box" -- \
   "$wsbx" run --policy "$tmp/box" "$tmp/hello.wat"
 expect "an empty --policy is refused" 2 "" "--policy: empty value" -- \

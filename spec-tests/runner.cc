@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "runtime/decode/decoder.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
@@ -382,11 +383,22 @@ void ScriptRunner::DoAssertTrap(const Command& cmd) {
 
 // assert_invalid and assert_malformed: the engine must refuse the binary,
 // or, for a malformed text module, the text reader the text.
+// An invalid module is well-formed: it decodes, and validation refuses it
+// (a decoder error there would be the wrong phase: malformed, not invalid).
 void ScriptRunner::DoAssertRejected(const Command& cmd) {
   absl::StatusOr<std::shared_ptr<const Module>> module = Load(cmd);
   if (module.ok()) {
     return Fail(cmd, absl::StrCat("expected rejection ", Quote(cmd.text),
                                   ", but the module loaded"));
+  }
+  if (cmd.type == CommandType::kAssertInvalid && cmd.module->text_error.empty()) {
+    absl::StatusOr<std::unique_ptr<Module>> decoded =
+        DecodeModule(std::span<const uint8_t>(cmd.module->bytes), store_.limits());
+    if (!decoded.ok()) {
+      return Fail(cmd, absl::StrCat("expected an invalid module ",
+                                    Quote(cmd.text), ", but it is malformed: ",
+                                    decoded.status().message()));
+    }
   }
   PassRejection(cmd, module.status());
 }

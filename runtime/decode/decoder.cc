@@ -768,17 +768,17 @@ absl::Status ModuleDecoder::ReadLimits(Reader& r, SizeLimits* out) {
         at, absl::StrFormat("integer too large (limits flag 0x%02x)", flag));
   }
   out->is64 = (flag & 0x04) != 0;
-  if (out->is64) {
-    WSBX_ASSIGN_OR_RETURN(out->min, r.ReadU64());
-  } else {
-    WSBX_ASSIGN_OR_RETURN(out->min, r.ReadU32());
-  }
+  // 3.0 encodes every limit as a u64: a 32-bit memory or table beyond its
+  // range is well-formed, and validation refuses it (invalid, not
+  // malformed). 2.0's limits are u32.
+  const bool u64 = wasm3 || out->is64;
+  auto read_limit = [&]() -> absl::StatusOr<uint64_t> {
+    if (u64) return r.ReadU64();
+    return r.ReadU32();
+  };
+  WSBX_ASSIGN_OR_RETURN(out->min, read_limit());
   if (flag & 0x01) {
-    if (out->is64) {
-      WSBX_ASSIGN_OR_RETURN(out->max, r.ReadU64());
-    } else {
-      WSBX_ASSIGN_OR_RETURN(out->max, r.ReadU32());
-    }
+    WSBX_ASSIGN_OR_RETURN(out->max, read_limit());
   } else {
     out->max.reset();
   }

@@ -2,6 +2,7 @@
 // and data segment form, the name section, and each malformed case with the
 // phrase the spec suite expects.
 #include "runtime/decode/decoder.h"
+#include "runtime/engine.h"
 
 #include <doctest/doctest.h>
 
@@ -292,8 +293,16 @@ TEST_CASE("decoder: tables and memories") {
   CheckMalformed(Mod({Sec(5, {0x01, 0x81, 0x01, 0x00, 0x00})}),
                  "integer representation too long");
   CheckMalformed(Mod({Sec(5, {0x01})}), "unexpected end of section or function");
-  CheckMalformed(Mod({Sec(5, {0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10})}),
-                 "integer too large");
+  // A limit of 2^32: 2.0 reads limits as u32 (malformed); 3.0 as u64, so
+  // the module decodes and validation refuses the size (invalid).
+  Limits wasm2;
+  wasm2.max_memories = 1;
+  const Bytes big = Mod({Sec(5, {0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10})});
+  CheckMalformed(big, "integer too large", wasm2);
+  auto wide = Decode(big);
+  REQUIRE(wide.ok());
+  CHECK((*wide)->memories[0].limits == SizeLimits{uint64_t{1} << 32, std::nullopt});
+  CHECK_FALSE(ValidateBinary(big).ok());
 }
 
 TEST_CASE("decoder: globals and constant expressions") {

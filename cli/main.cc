@@ -601,6 +601,8 @@ bool ApplyPolicyFlag(const CLI::App& run, RunOptions* o, std::string* error) {
     *error = "--policy: " + std::string(policy.status().message());
     return false;
   }
+  Log(LogLevel::kInfo, "policy " + o->policy +
+                           " (flags given on the command line win over it)");
   auto given = [&](std::string_view flag) {
     return run.count(std::string(flag)) > 0;
   };

@@ -161,6 +161,9 @@ expect "--timeout wins over paranoid's" 124 "" "timeout" -- \
   "$tmp/caps.wat" --invoke spin
 within "--timeout 300ms instead of 2s" 300
 
+expect "-v names the policy" 0 "hello" "policy strict (flags given" -- \
+  "$wsbx" run -v --policy strict "$tmp/hello.wat"
+
 # --- `policy show` prints a policy file that behaves as the preset.
 for p in standard strict paranoid; do
   expect "policy show $p" 0 "\"on_denied\"" "" -- "$wsbx" policy show "$p"

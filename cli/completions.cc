@@ -244,6 +244,8 @@ std::string ManPage(const CLI::App& app, std::string_view version) {
       "own output could not be written\n"
       ".TP\n.B 2\na usage error (a bad option or value)\n"
       ".TP\n.B 124\nthe fuel or time budget was spent\n"
+      ".TP\n.B 126\na refused WASI operation ended the guest (a policy's "
+      "on_denied is exit)\n"
       ".TP\n.B 134\nthe guest trapped\n"
       ".TP\n.B 128+N\nstopped by signal N (SIGINT, SIGTERM)\n"
       ".PP\nA guest that calls WASI proc_exit ends wsbx with its own code.\n"

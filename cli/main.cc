@@ -2,8 +2,9 @@
 // then an exported function, or validate a module. Exit codes are documented
 // in docs/cli.md: 0 success, 1 load/link error or wsbx's own output could
 // not be written, 2 usage error, 124 time or fuel budget spent, 134 trap,
-// 128 + N when stopped by signal N (SIGINT, SIGTERM), and the guest's own
-// code when it calls WASI proc_exit. The budget flags (--fuel, --timeout)
+// 126 a WASI operation refused under a policy's "on_denied": "exit", 128 + N
+// when stopped by signal N (SIGINT, SIGTERM), and the guest's own code when
+// it calls WASI proc_exit. The budget flags (--fuel, --timeout)
 // and the caps (--mem, --max-table-elements, --stack, --max-call-depth) map
 // onto runtime/execute/budget.h and Limits. Everything wsbx prints goes through
 // cli/output.h, so no failed write goes unreported.
@@ -29,6 +30,7 @@
 #include "cli/log.h"
 #include "cli/module_input.h"
 #include "cli/output.h"
+#include "cli/policy.h"
 #include "cli/read_file.h"
 #include "cli/serve_exec.h"
 #include "cli/signals.h"
@@ -47,11 +49,8 @@ constexpr int kExitLoadError = 1;
 constexpr int kExitOutput = 1;  // wsbx's own output could not be written
 constexpr int kExitUsage = 2;
 constexpr int kExitBudget = 124;
+constexpr int kExitDenied = 126;  // a refusal ended the guest (on_denied)
 constexpr int kExitTrap = 134;
-
-constexpr uint64_t kMinStackBytes = uint64_t{64} << 10;
-constexpr uint64_t kMaxStackBytes = uint64_t{1} << 30;
-constexpr uint64_t kMaxCallDepth = 1000000;
 
 struct RunOptions {
   std::string file;
@@ -75,6 +74,8 @@ struct RunOptions {
   std::string unknown_imports = "error";
   std::vector<std::string> preloads;
   bool path_walk = false;  // force the portable path resolver (tests)
+  std::string policy;      // --policy FILE|NAME (cli/policy.h)
+  bool exit_on_denied = false;
 };
 
 // Diagnostics options shared by the subcommands: -v (info), -vv (debug),
@@ -219,6 +220,7 @@ bool MakeWasiOptions(const RunOptions& opts, WasiOptions* out,
     out->max_output_bytes = *bytes;
   }
   out->force_path_walk = opts.path_walk;
+  out->exit_on_denied = opts.exit_on_denied;
   return true;
 }
 
@@ -246,7 +248,7 @@ bool ParseBudget(const RunOptions& opts, Budget* out, std::string* error) {
     limits.max_store_bytes = *bytes;
   }
   if (!opts.fuel.empty()) {
-    absl::StatusOr<uint64_t> n = ParseCount(opts.fuel, 0, uint64_t{1} << 62);
+    absl::StatusOr<uint64_t> n = ParseCount(opts.fuel, 0, kMaxFuel);
     if (!n.ok()) return fail("--fuel", n.status());
     out->fuel = *n;
   }
@@ -261,11 +263,7 @@ bool ParseBudget(const RunOptions& opts, Budget* out, std::string* error) {
     limits.max_table_elements = *n;
   }
   if (!opts.stack.empty()) {
-    absl::StatusOr<uint64_t> bytes = ParseByteSize(opts.stack);
-    if (bytes.ok() && (*bytes < kMinStackBytes || *bytes > kMaxStackBytes)) {
-      bytes = absl::InvalidArgumentError(absl::StrFormat(
-          "'%s' is outside 64K to 1G", opts.stack));
-    }
+    absl::StatusOr<uint64_t> bytes = ParseStackBytes(opts.stack);
     if (!bytes.ok()) return fail("--stack", bytes.status());
     limits.value_stack_slots = *bytes / sizeof(uint64_t);
   }
@@ -583,6 +581,7 @@ int CmdRun(const RunOptions& opts) {
   Instance* instance = nullptr;
   int code =
       RunModule(opts, store, *module, *reactor, preloads, **wasi, &instance);
+  if ((*wasi)->ended_by_denial()) code = kExitDenied;
   Log(LogLevel::kInfo, absl::StrFormat("run ended with exit code %d after %s",
                                        code, Millis(Clock::now() - start)));
   if (opts.stats) PrintStats(store, instance, Clock::now() - start);
@@ -593,6 +592,38 @@ int CmdRun(const RunOptions& opts) {
     }
   }
   return code;
+}
+
+// --policy: the policy's values for the flags the command line left out.
+bool ApplyPolicyFlag(const CLI::App& run, RunOptions* o, std::string* error) {
+  if (run.count("--policy") == 0) return true;
+  absl::StatusOr<Policy> policy = LoadPolicy(o->policy);
+  if (!policy.ok()) {
+    *error = "--policy: " + std::string(policy.status().message());
+    return false;
+  }
+  Log(LogLevel::kInfo, "policy " + o->policy +
+                           " (flags given on the command line win over it)");
+  auto given = [&](std::string_view flag) {
+    return run.count(std::string(flag)) > 0;
+  };
+  ApplyPolicy(*policy, given,
+              {.mem = &o->mem, .fuel = &o->fuel, .timeout = &o->timeout,
+               .stack = &o->stack, .max_call_depth = &o->call_depth,
+               .max_table_elements = &o->table_elements,
+               .compile = &o->compile, .audit = &o->audit,
+               .max_output = &o->max_output, .dirs = &o->dirs,
+               .dirs_ro = &o->dirs_ro, .env = &o->envs,
+               .exit_on_denied = &o->exit_on_denied});
+  return true;
+}
+
+// `wsbx policy show NAME`: a preset (or a policy file) as a policy file.
+int CmdPolicyShow(const std::string& name) {
+  absl::StatusOr<Policy> policy = LoadPolicy(name);
+  if (!policy.ok()) return Fail(kExitUsage, policy.status().message());
+  PrintOut(PolicyToJson(*policy));
+  return 0;
 }
 
 // What can happen outside a command's own flow: a stop signal it finished
@@ -682,6 +713,10 @@ void AddRunOptions(CLI::App* run, RunOptions& o) {
                   "from NAME; repeatable, in order")
       ->type_name("NAME=MODULE")
       ->allow_extra_args(false);
+  run->add_option("--policy", o.policy,
+                  "Take the settings not given as flags from a JSON policy "
+                  "file or a preset: standard, strict, paranoid (docs/cli.md)")
+      ->option_text("FILE|NAME (default none)");
   run->add_flag("--wasi-path-walk", o.path_walk,
                 "Resolve guest paths without openat2 (for testing)")
       ->group("");
@@ -741,6 +776,17 @@ int Main(int argc, char** argv) {
   // Run by wsbx-serve (cli/serve_exec.h); listed here for --help.
   app.add_subcommand("serve", "Serve HTTP functions (wsbx serve --help)");
   app.add_subcommand("worker", "Run async jobs from NATS JetStream (wsbx worker --help)");
+
+  std::string policy_name;
+  CLI::App* policy = app.add_subcommand("policy", "Show the built-in policies");
+  policy->require_subcommand(1);
+  CLI::App* policy_show =
+      policy->add_subcommand("show", "Print a preset as a policy file");
+  policy_show->add_option("name", policy_name,
+                          "A preset (standard, strict, paranoid) or a policy "
+                          "file")
+      ->type_name("NAME")
+      ->required();
 
   std::string validate_file;
   CLI::App* validate = app.add_subcommand("validate", "Decode and validate a module");
@@ -808,6 +854,9 @@ int Main(int argc, char** argv) {
   }
   if (*validate) return CmdValidate(validate_file);
   if (*inspect) return RunInspect(inspect_opts);
+  if (*policy_show) return CmdPolicyShow(policy_name);
+  std::string error;
+  if (!ApplyPolicyFlag(*run, &run_opts, &error)) return Fail(kExitUsage, error);
   return CmdRun(run_opts);
 }
 

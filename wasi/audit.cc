@@ -88,7 +88,9 @@ std::string AuditEventToJson(const AuditEvent& event) {
     out += JsonQuote(event.args[i].first) + ":" + JsonQuote(event.args[i].second);
   }
   out += "},\"errno\":" + JsonQuote(ErrnoName(event.error));
-  out += ",\"reason\":" + JsonQuote(event.reason) + "}";
+  out += ",\"reason\":" + JsonQuote(event.reason);
+  if (event.ended_guest) out += ",\"ended_guest\":true";
+  out += "}";
   return out;
 }
 

@@ -20,11 +20,13 @@ struct AuditEvent {
   std::vector<std::pair<std::string, std::string>> args;
   uint16_t error = 0;  // the WASI errno returned to the guest
   std::string reason;
+  bool ended_guest = false;  // the refusal ended the guest (on_denied exit)
 };
 
 // {"time":"2026-12-08T10:00:00.123456Z","function":"path_open",
 //  "args":{"fd":"3","path":"../x"},"errno":"notcapable","reason":"..."} on
-// one line (the time in UTC, to the microsecond). Strings are escaped
+// one line (the time in UTC, to the microsecond), plus "ended_guest":true
+// when the refusal ended the guest. Strings are escaped
 // for JSON; bytes that are not valid UTF-8 become U+FFFD.
 std::string AuditEventToJson(const AuditEvent& event);
 

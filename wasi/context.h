@@ -47,6 +47,7 @@ class Context {
 
   const std::vector<AuditEvent>& events() const { return events_; }
   uint64_t dropped_events() const { return dropped_events_; }
+  bool ended_by_denial() const { return ended_by_denial_; }
   bool uses_openat2() const { return resolver_.uses_openat2(); }
   uint64_t stdout_bytes() const {
     return stdout_bytes_.load(std::memory_order_relaxed);
@@ -178,6 +179,7 @@ class Context {
   PathResolver resolver_;
   std::vector<AuditEvent> events_;
   uint64_t dropped_events_ = 0;
+  bool ended_by_denial_ = false;
   size_t stdin_pos_ = 0;  // bytes of options_.stdin_data read so far
   // Written by the guest's thread, read by Wasi's accessors on any thread.
   std::atomic<uint64_t> stdout_bytes_{0};

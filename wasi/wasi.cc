@@ -224,6 +224,7 @@ const std::vector<wasi::AuditEvent>& Wasi::events() const {
   return ctx_->events();
 }
 uint64_t Wasi::dropped_events() const { return ctx_->dropped_events(); }
+bool Wasi::ended_by_denial() const { return ctx_->ended_by_denial(); }
 uint64_t Wasi::stdout_bytes() const { return ctx_->stdout_bytes(); }
 uint64_t Wasi::stderr_bytes() const { return ctx_->stderr_bytes(); }
 bool Wasi::uses_openat2() const { return ctx_->uses_openat2(); }

@@ -74,6 +74,11 @@ struct WasiOptions {
   uint64_t max_output_bytes = UINT64_MAX;
 
   size_t max_audit_events = 100000;  // later refusals are counted only
+
+  // A refused operation (any call that records an audit event) ends the
+  // guest with TrapKind::kHostError naming the call, instead of returning
+  // its errno; the event is still recorded, marked ended_guest.
+  bool exit_on_denied = false;
 };
 
 namespace wasi {
@@ -102,6 +107,8 @@ class Wasi {
   // Every refusal so far, oldest first.
   const std::vector<wasi::AuditEvent>& events() const;
   uint64_t dropped_events() const;
+  // True once a refusal ended the guest (WasiOptions::exit_on_denied).
+  bool ended_by_denial() const;
   // events() as JSON Lines, plus a last line counting dropped events.
   std::string AuditLogText() const;
   // Writes AuditLogText() to a file (created or truncated).

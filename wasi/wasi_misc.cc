@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "absl/strings/str_format.h"
 #include "wasi/context.h"
 
 namespace wsbx::wasi {
@@ -48,6 +49,16 @@ uint16_t Context::Refuse(Call& c, uint16_t error, std::string reason,
 
 uint16_t Context::Record(Call& c, uint16_t error, std::string reason,
                          std::vector<std::pair<std::string, std::string>> args) {
+  // The host function returns c.trap once the call unwinds; the errno it
+  // would have returned is never seen by the guest.
+  const bool end_guest = options_.exit_on_denied && c.trap == TrapKind::kNone;
+  if (end_guest) {
+    c.trap = TrapKind::kHostError;
+    c.host.trap_message = absl::StrFormat(
+        "%s refused (%s: %s); the policy's on_denied is \"exit\"",
+        c.function, ErrnoName(error), reason);
+    ended_by_denial_ = true;
+  }
   if (events_.size() >= options_.max_audit_events) {
     ++dropped_events_;
     return error;
@@ -58,6 +69,7 @@ uint16_t Context::Record(Call& c, uint16_t error, std::string reason,
   ev.args = std::move(args);
   ev.error = error;
   ev.reason = std::move(reason);
+  ev.ended_guest = end_guest;
   events_.push_back(std::move(ev));
   return error;
 }

@@ -176,6 +176,35 @@ TEST_CASE("escapes through path_open are refused and audited") {
   }
 }
 
+TEST_CASE("exit_on_denied: a refusal ends the guest and is audited") {
+  TestTree t;
+  WasiOptions o = WithDir(t, true);
+  o.exit_on_denied = true;
+  Harness h{std::move(o)};
+  CHECK(h.Open(3, "file.txt", 0, rights::kFdRead) == kSuccess);  // granted
+  CHECK(h.trap() == TrapKind::kNone);
+  CHECK_FALSE(h.wasi().ended_by_denial());
+  h.Open(3, "../outside/secret", 0, rights::kFdRead);
+  CHECK(h.trap() == TrapKind::kHostError);
+  CHECK(h.wasi().ended_by_denial());
+  CHECK(h.host().trap_message.find("path_open refused (notcapable") == 0);
+  REQUIRE(h.wasi().events().size() == 1);
+  CHECK(h.wasi().events()[0].ended_guest);
+  CHECK(AuditEventToJson(h.wasi().events()[0]).find(",\"ended_guest\":true}") !=
+        std::string::npos);
+  CHECK(t.OutsideIntact());
+}
+
+TEST_CASE("without exit_on_denied the same refusal returns its errno") {
+  TestTree t;
+  Harness h{WithDir(t, true)};
+  CHECK(h.Open(3, "../outside/secret", 0, rights::kFdRead) == kNotcapable);
+  CHECK(h.trap() == TrapKind::kNone);
+  CHECK_FALSE(h.wasi().ended_by_denial());
+  REQUIRE(h.wasi().events().size() == 1);
+  CHECK_FALSE(h.wasi().events()[0].ended_guest);
+}
+
 TEST_CASE("a read-only preopen refuses every change with notcapable") {
   for (bool walk : {false, true}) {
     TestTree t;

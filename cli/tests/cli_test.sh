@@ -15,20 +15,6 @@ source "$(dirname "$0")/expect.sh"
 # wat NAME TEXT: compiles the module TEXT to $tmp/NAME.wasm.
 wat() { echo "$2" | "$wat2wasm" --debug-names - -o "$tmp/$1.wasm"; }
 
-# check NAME CMD...: one more expectation, met when CMD succeeds.
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    echo "ok   $name"
-  else
-    echo "FAIL $name"
-    sed 's/^/  err: /' "$tmp/err" | head -20
-    failures=$((failures + 1))
-  fi
-}
-has() { grep -qF -- "$2" "$1"; }  # has FILE TEXT
-
 expect "invoke fib" 0 "6765" "" -- "$wsbx" run "$fib" --invoke fib 20
 expect "invoke i64 result" 0 "5000050000" "" -- "$wsbx" run "$fib" --invoke sum_to 100000
 expect "negative argument after --" 0 "-3" "" -- "$wsbx" run "$trap" --invoke divide -- -7 2

@@ -10,11 +10,6 @@ failures=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/expect.sh"
-check() {
-  local name=$1
-  shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
 
 expect "completions bash" 0 "complete -o filenames -F _wsbx wsbx" "" -- "$wsbx" completions bash
 cp "$tmp/out" "$tmp/wsbx.bash"

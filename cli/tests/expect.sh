@@ -1,5 +1,6 @@
 # Shared by the CLI test scripts (sourced): `expect` runs one command and
-# checks its exit code and output, `within` checks how long it took. The
+# checks its exit code and output, `check` any other condition, `within`
+# how long the last command took. The
 # caller sets $tmp (a scratch dir) and $failures (the count of failed
 # expectations).
 
@@ -38,3 +39,20 @@ within() {
     failures=$((failures + 1))
   fi
 }
+
+# check NAME CMD...: one more expectation, met when CMD succeeds; on failure
+# shows what the last `expect` captured.
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    echo "ok   $name"
+  else
+    echo "FAIL $name"
+    [ -f "$tmp/out" ] && sed 's/^/  out: /' "$tmp/out" | head -40
+    [ -f "$tmp/err" ] && sed 's/^/  err: /' "$tmp/err" | head -20
+    failures=$((failures + 1))
+  fi
+}
+has() { grep -qF -- "$2" "$1"; }      # has FILE TEXT
+lacks() { ! grep -qF -- "$2" "$1"; }  # lacks FILE TEXT

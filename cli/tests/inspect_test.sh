@@ -13,21 +13,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 source "$(dirname "$0")/expect.sh"
-
-# check NAME CMD...: one more expectation, met when CMD succeeds.
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    echo "ok   $name"
-  else
-    echo "FAIL $name"
-    sed 's/^/  out: /' "$tmp/out" | head -40
-    sed 's/^/  err: /' "$tmp/err" | head -20
-    failures=$((failures + 1))
-  fi
-}
-has() { grep -qF -- "$2" "$1"; }            # has FILE TEXT
 has_line() { grep -qxF -- "$2" "$1"; }      # has_line FILE LINE (exactly)
 lacks() { ! grep -qF -- "$2" "$1"; }        # lacks FILE TEXT
 count_is() { [ "$(grep -c -- "$2" "$1")" = "$3" ]; }  # count_is FILE RE N

@@ -11,20 +11,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 source "$(dirname "$0")/expect.sh"
-
-# check NAME CMD...: one more expectation, met when CMD succeeds.
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    echo "ok   $name"
-  else
-    echo "FAIL $name"
-    failures=$((failures + 1))
-  fi
-}
-has() { grep -qF -- "$2" "$1"; }       # has FILE TEXT
-lacks() { ! grep -qF -- "$2" "$1"; }   # lacks FILE TEXT
 policy() { printf '%s\n' "$2" > "$tmp/$1.json"; }  # policy NAME JSON
 
 # --- Guests, as text modules.

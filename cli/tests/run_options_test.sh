@@ -11,12 +11,6 @@ failures=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/expect.sh"
-has() { grep -qF -- "$2" "$1"; }  # has FILE TEXT
-check() {  # check NAME CMD...: one more expectation, met when CMD succeeds
-  local name=$1
-  shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
 
 # --- Version.
 version=$("$wsbx" --version)

@@ -612,8 +612,10 @@ bool ApplyPolicyFlag(const CLI::App& run, RunOptions* o, std::string* error) {
                .stack = &o->stack, .max_call_depth = &o->call_depth,
                .max_table_elements = &o->table_elements,
                .compile = &o->compile, .audit = &o->audit,
-               .max_output = &o->max_output, .dirs = &o->dirs,
+               .max_output = &o->max_output,
+               .unknown_imports = &o->unknown_imports, .dirs = &o->dirs,
                .dirs_ro = &o->dirs_ro, .env = &o->envs,
+               .preload = &o->preloads,
                .exit_on_denied = &o->exit_on_denied});
   return true;
 }

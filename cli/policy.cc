@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/args.h"
 #include "cli/json.h"
+#include "cli/linker.h"
 #include "cli/read_file.h"
 #include "cli/wasi_flags.h"
 #include "wasi/audit.h"
@@ -63,6 +64,12 @@ absl::Status CheckDirRo(std::string_view v) {
   return ParseDirGrant(v, true).status();
 }
 absl::Status CheckEnv(std::string_view v) { return ParseEnvGrant(v).status(); }
+absl::Status CheckUnknownImports(std::string_view v) {
+  return ParseUnknownImports(v).status();
+}
+absl::Status CheckPreload(std::string_view v) {
+  return ParsePreload(v).status();
+}
 
 using Check = absl::Status (*)(std::string_view);
 
@@ -94,6 +101,8 @@ constexpr ScalarKey kScalarKeys[] = {
      &RunSettings::audit},
     {"max_output", "--max-output", false, CheckMem, &Policy::max_output,
      &RunSettings::max_output},
+    {"unknown_imports", "--unknown-imports", false, CheckUnknownImports,
+     &Policy::unknown_imports, &RunSettings::unknown_imports},
 };
 
 // A key whose value is an array of strings, each one use of a flag.
@@ -110,6 +119,8 @@ constexpr ListKey kListKeys[] = {
     {"dirs_ro", "--dir-ro", CheckDirRo, &Policy::dirs_ro,
      &RunSettings::dirs_ro},
     {"env", "--env", CheckEnv, &Policy::env, &RunSettings::env},
+    {"preload", "--preload", CheckPreload, &Policy::preload,
+     &RunSettings::preload},
 };
 
 constexpr std::string_view kOnDeniedKey = "on_denied";

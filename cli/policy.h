@@ -37,9 +37,11 @@ struct Policy {
   std::optional<std::string> compile;
   std::optional<std::string> audit;
   std::optional<std::string> max_output;
+  std::optional<std::string> unknown_imports;
   std::vector<std::string> dirs;     // --dir
   std::vector<std::string> dirs_ro;  // --dir-ro
   std::vector<std::string> env;      // --env
+  std::vector<std::string> preload;  // --preload NAME=MODULE
   // "exit": a refused WASI operation ends the guest (WasiOptions
   // exit_on_denied) instead of returning an errno.
   bool exit_on_denied = false;
@@ -75,9 +77,11 @@ struct RunSettings {
   std::string* compile;
   std::string* audit;
   std::string* max_output;
+  std::string* unknown_imports;
   std::vector<std::string>* dirs;
   std::vector<std::string>* dirs_ro;
   std::vector<std::string>* env;
+  std::vector<std::string>* preload;
   bool* exit_on_denied;
 };
 

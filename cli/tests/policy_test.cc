@@ -239,7 +239,7 @@ TEST_CASE("LoadPolicy: presets by name, files by path, else the presets") {
 // The command line of one run: the settings and the flags given.
 struct FakeRun {
   std::map<std::string, std::string> values;
-  std::vector<std::string> dirs, dirs_ro, env;
+  std::vector<std::string> dirs, dirs_ro, env, preload;
   bool exit_on_denied = false;
   std::vector<std::string> given;
 
@@ -257,8 +257,9 @@ struct FakeRun {
                  .max_table_elements = &values["table"],
                  .compile = &values["compile"], .audit = &values["audit"],
                  .max_output = &values["output"],
+                 .unknown_imports = &values["unknown"],
                  .dirs = &dirs, .dirs_ro = &dirs_ro, .env = &env,
-                 .exit_on_denied = &exit_on_denied});
+                 .preload = &preload, .exit_on_denied = &exit_on_denied});
   }
 };
 
@@ -266,6 +267,7 @@ TEST_CASE("a flag given on the command line wins over the policy") {
   Policy p = Parse(R"({"mem": "64M", "fuel": 10, "timeout": "1s",
     "stack": "1M", "max_call_depth": 7, "max_table_elements": 8,
     "compile": "plain", "audit": "p.jsonl", "max_output": "1M",
+    "unknown_imports": "trap", "preload": ["env=lib.wat"],
     "on_denied": "exit"})");
   FakeRun run;
   run.values["mem"] = "1G";
@@ -281,7 +283,28 @@ TEST_CASE("a flag given on the command line wins over the policy") {
   CHECK(run.values["compile"] == "plain");
   CHECK(run.values["audit"] == "p.jsonl");
   CHECK(run.values["output"] == "1M");
+  CHECK(run.values["unknown"] == "trap");
+  CHECK(run.preload == std::vector<std::string>{"env=lib.wat"});
   CHECK(run.exit_on_denied);
+}
+
+TEST_CASE("unknown_imports and preload take what the flags take") {
+  auto bad = ParsePolicy(R"({"unknown_imports": "maybe"})", "p.json");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(std::string(bad.status().message()).find(
+            "'maybe' is not one of error, trap, default") != std::string::npos);
+  CHECK(std::string(bad.status().message()).find("unknown_imports") !=
+        std::string::npos);
+  auto bad_preload = ParsePolicy(R"({"preload": ["nomodule"]})", "p.json");
+  REQUIRE_FALSE(bad_preload.ok());
+  CHECK(std::string(bad_preload.status().message()).find("NAME=MODULE") !=
+        std::string::npos);
+  CHECK_FALSE(ParsePolicy(R"({"preload": "env=x.wat"})", "p.json").ok());
+  FakeRun run;
+  run.values["unknown"] = "default";
+  run.given = {"--unknown-imports"};
+  run.Apply(Parse(R"({"unknown_imports": "trap"})"));
+  CHECK(run.values["unknown"] == "default");
 }
 
 TEST_CASE("what the policy leaves out keeps the command line's default") {

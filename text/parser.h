@@ -1,7 +1,8 @@
 // Parser from tokens to a TextModule (spec 6.4-6.6), expanding every
-// abbreviation as it reads. Fields in parser.cc, instructions in
-// parser_instr.cc; indices are left for ResolveModule (resolve.cc), except
-// labels, which are lexically scoped and resolved while parsing.
+// abbreviation as it reads. Fields in parser.cc, types in parser_types.cc,
+// instructions in parser_instr.cc and parser_gc.cc; indices are left for
+// ResolveModule (resolve.cc), except labels, which are lexically scoped and
+// resolved while parsing.
 #ifndef WSBX_TEXT_PARSER_H_
 #define WSBX_TEXT_PARSER_H_
 

@@ -1,6 +1,7 @@
 // Instructions of the text format (spec 6.5), flat and folded. Mnemonics
-// and immediate kinds come from runtime/opcodes.def alone: a mnemonic maps
-// to its opcode(s), and the immediate kind says what to parse after it.
+// and immediate kinds come from runtime/opcodes.def, and for instructions
+// the engine lacks from text_ops.h: a mnemonic maps to its opcode(s), and
+// the immediate kind says what to parse after it.
 // Nesting is kept on an explicit stack of frames, bounded by kMaxNesting.
 #include <bit>
 #include <cstring>

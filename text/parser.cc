@@ -347,7 +347,6 @@ absl::Status Parser::ParseTableField() {
   // Abbreviation: `(table (i32|i64)? reftype (elem ...))`.
   const bool inline64 = PeekKeyword("i64");
   const size_t type_at = (inline64 || PeekKeyword("i32")) ? 1 : 0;
-  const Token& after = Peek(type_at);
   const bool is_reftype = PeekRefType(type_at);
   if (!is_reftype) {
     WSBX_RETURN_IF_ERROR(ParseTableType(t));

@@ -129,6 +129,8 @@ struct Instr {
   // (kMemArg/kMemArgLane/kMemIndex: memory in `a`; kCallIndirect: table in
   // `b`; kTableInit: elem a, table b; kMemoryInit: data a, memory b;
   // kTableCopy/kMemoryCopy: dst a, src b). Labels are depths in a.index.
+  // text_ops.h instructions: the type, tag or label in `a`, the field,
+  // data, elem or second type in `b`, array.new_fixed's count in `bits`.
   Ref a;
   Ref b;
   uint64_t bits = 0;  // constants; v128 and shuffle bytes 0-7

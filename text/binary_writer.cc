@@ -269,10 +269,11 @@ const ImportName& ImportOf(const TextModule& m, const ImportRef& imp) {
 
 // Element segment encodings 0-7 (spec 5.5.12): bit 0 passive/declarative,
 // bit 1 explicit table (or declarative), bit 2 expressions.
-// Function indices are written as such when every item is a ref.func; for
-// `(ref func)` that is also the exact type the index forms give (3.0).
+// The function-index forms give the segment type `(ref func)` (3.0), so
+// they are used for that type only, when every item is a ref.func; a
+// `funcref` segment keeps expressions (its type is `(ref null func)`).
 void WriteElem(Buffer& b, const Elem& e) {
-  bool indices = e.ref_type == kFuncRef || e.ref_type == ValType::RefTo(false, kHeapFunc);
+  bool indices = e.ref_type == kRefFunc;
   for (const Expr& item : e.items) {
     indices = indices && item.size() == 1 && item[0].op == Opcode::kRefFunc &&
               item[0].text_op == nullptr;

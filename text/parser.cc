@@ -380,6 +380,7 @@ absl::Status Parser::ParseInlineElem(uint32_t table) {
   if (Peek().kind == TokenKind::kLParen) {
     WSBX_RETURN_IF_ERROR(ParseElemExprs(e));
   } else {
+    e.ref_type = kRefFunc;  // `func x*` (3.0 text format of elem)
     while (PeekIndex()) {
       Instr in;
       in.op = Opcode::kRefFunc;
@@ -507,7 +508,7 @@ absl::Status Parser::ParseElemList(Elem& e, bool allow_bare_indices) {
                                            Peek().kind == TokenKind::kRParen);
   if (PeekKeyword("func") || bare) {
     if (!bare) Next();
-    e.ref_type = kFuncRef;
+    e.ref_type = kRefFunc;  // `func x*` abbreviates `(ref func) (ref.func x)*`
     while (PeekIndex()) {
       Instr in;
       in.op = Opcode::kRefFunc;

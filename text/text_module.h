@@ -62,6 +62,7 @@ struct ValType {
 
 inline const ValType kFuncRef = ValType::RefTo(true, kHeapFunc);
 inline const ValType kExternRef = ValType::RefTo(true, kHeapExtern);
+inline const ValType kRefFunc = ValType::RefTo(false, kHeapFunc);  // (ref func)
 
 struct FuncSig {
   std::vector<ValType> params;

@@ -337,7 +337,7 @@ TEST_CASE("element segments in every form") {
       "(elem declare func $f)"                        // 3
       "(elem (i32.const 0) funcref (ref.null func))"  // 4
       "(elem externref (item ref.null extern))"       // 5
-      "(elem (table $t1) (i32.const 0) funcref (item (ref.func $f)))");  // 2
+      "(elem (table $t1) (i32.const 0) funcref (item (ref.func $f)))");  // 6
   CHECK(Section(w, 9) ==
         Bytes{7, 0, 0x41, 0, 0x0B, 1, 0,                 //
               1, 0, 1, 0,                                //
@@ -345,7 +345,7 @@ TEST_CASE("element segments in every form") {
               3, 0, 1, 0,                                //
               4, 0x41, 0, 0x0B, 1, 0xD0, 0x70, 0x0B,     //
               5, 0x6F, 1, 0xD0, 0x6F, 0x0B,              //
-              2, 1, 0x41, 0, 0x0B, 0, 1, 0});
+              6, 1, 0x41, 0, 0x0B, 0x70, 1, 0xD2, 0, 0x0B});
 }
 
 TEST_CASE("data segments: active, passive, memory use, data count") {

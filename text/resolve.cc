@@ -138,7 +138,9 @@ absl::Status Resolver::ResolveTypeUse(TypeUse& use) {
       use.param_names.assign(use.sig.params.size(), "");
     }
   } else if (has_inline) {
-    return RefError(*use.type, "unknown type");
+    return RefError(*use.type, use.index < m_.types.size()
+                                   ? "type use of a type that is not a function type"
+                                   : "unknown type");
   }
   return absl::OkStatus();
 }

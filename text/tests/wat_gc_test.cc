@@ -89,6 +89,8 @@ TEST_CASE("3.0 types: implicit type uses match plain function types only") {
                        "(rec (type (func (param i32)))) (func) (func (param i32))");
   CHECK(Section(w, 3) == Bytes{2, 4, 3});
   CHECK(Section(w, 1).size() == 1 + 5 + 7 + 6 + 3);
+  CHECK(Error("(type (struct)) (func (type 0) (param i32))") ==
+        "1:29: type use of a type that is not a function type");
 }
 
 TEST_CASE("3.0 instructions: typed function references") {

@@ -3,6 +3,8 @@
 // Element and data segments take the shortest encoding that says the same.
 #include "text/binary_writer.h"
 
+#include "text/text_ops.h"
+
 #include <string_view>
 
 namespace wsbx::text {
@@ -53,9 +55,40 @@ void WriteLimits(Buffer& b, const Limits& l) {
   if (l.max) b.U64(*l.max);
 }
 
-void WriteTypes(Buffer& b, const std::vector<uint8_t>& types) {
+// A heap type: its byte, or a type index as a positive s33.
+void WriteHeapType(Buffer& b, const ValType& t) {
+  if (t.heap != 0) {
+    b.Byte(t.heap);
+  } else {
+    b.S64(t.type.index);
+  }
+}
+
+// Nullable abstract references take their one-byte short form (spec 5.3.5).
+void WriteValType(Buffer& b, const ValType& t) {
+  if (t.is_ref() && !(t.code == kRefNull && t.heap != 0)) {
+    b.Byte(t.code);
+    WriteHeapType(b, t);
+  } else if (t.is_ref()) {
+    b.Byte(t.heap);
+  } else {
+    b.Byte(t.code);
+  }
+}
+
+void WriteTypes(Buffer& b, const std::vector<ValType>& types) {
   b.U32(static_cast<uint32_t>(types.size()));
-  for (uint8_t t : types) b.Byte(t);
+  for (const ValType& t : types) WriteValType(b, t);
+}
+
+void WriteBlockType(Buffer& b, const Instr& in) {
+  if (!in.inline_block) {
+    b.S64(in.block.index);
+  } else if (in.block.sig.results.empty()) {
+    b.Byte(0x40);
+  } else {
+    WriteValType(b, in.block.sig.results[0]);
+  }
 }
 
 void WriteMemArg(Buffer& b, const Instr& in) {
@@ -73,13 +106,7 @@ void WriteImmediates(Buffer& b, const Instr& in) {
     case ImmKind::kNone:
       return;
     case ImmKind::kBlockType:
-      if (!in.inline_block) {
-        b.S64(in.block.index);
-      } else if (in.block.sig.results.empty()) {
-        b.Byte(0x40);
-      } else {
-        b.Byte(in.block.sig.results[0]);
-      }
+      WriteBlockType(b, in);
       return;
     case ImmKind::kBrTable:
       b.U32(static_cast<uint32_t>(in.targets.size() - 1));
@@ -110,7 +137,7 @@ void WriteImmediates(Buffer& b, const Instr& in) {
       b.Fixed(in.bits, 8);
       return;
     case ImmKind::kRefType:
-      b.Byte(in.ref_type);
+      WriteHeapType(b, in.types[0]);
       return;
     case ImmKind::kMemoryInit: case ImmKind::kMemoryCopy:
     case ImmKind::kTableInit: case ImmKind::kTableCopy:
@@ -133,7 +160,58 @@ void WriteImmediates(Buffer& b, const Instr& in) {
   }
 }
 
+// The instructions of text_ops.h. ref.test and ref.cast of a nullable
+// type are the opcode after the non-null one; br_on_cast's flags say
+// which of its two types are nullable (spec 5.4.2, 5.4.6).
+void WriteTextOp(Buffer& b, const Instr& in) {
+  const TextOpInfo& info = *in.text_op;
+  uint32_t code = info.code;
+  if (info.imm == TextImm::kCast && in.types[0].code == kRefNull) ++code;
+  if (info.prefix != 0) {
+    b.Byte(info.prefix);
+    b.U32(code);
+  } else {
+    b.Byte(static_cast<uint8_t>(code));
+  }
+  switch (info.imm) {
+    case TextImm::kNone:
+      return;
+    case TextImm::kType: case TextImm::kTag: case TextImm::kLabel:
+      b.U32(in.a.index);
+      return;
+    case TextImm::kTypeField: case TextImm::kTypeData:
+    case TextImm::kTypeElem: case TextImm::kTypeType:
+      b.U32(in.a.index);
+      b.U32(in.b.index);
+      return;
+    case TextImm::kTypeCount:
+      b.U32(in.a.index);
+      b.U32(static_cast<uint32_t>(in.bits));
+      return;
+    case TextImm::kCast:
+      WriteHeapType(b, in.types[0]);
+      return;
+    case TextImm::kBrOnCast:
+      b.Byte(static_cast<uint8_t>((in.types[0].code == kRefNull ? 1 : 0) |
+                                  (in.types[1].code == kRefNull ? 2 : 0)));
+      b.U32(in.a.index);
+      WriteHeapType(b, in.types[0]);
+      WriteHeapType(b, in.types[1]);
+      return;
+    case TextImm::kTryTable:
+      WriteBlockType(b, in);
+      b.U32(static_cast<uint32_t>(in.catches.size()));
+      for (const Catch& c : in.catches) {
+        b.Byte(c.kind);
+        if (c.kind < 2) b.U32(c.tag.index);
+        b.U32(c.label);
+      }
+      return;
+  }
+}
+
 void WriteInstr(Buffer& b, const Instr& in) {
+  if (in.text_op != nullptr) return WriteTextOp(b, in);
   const OpcodeInfo& info = GetOpcodeInfo(in.op);
   if (info.prefix != 0) {
     b.Byte(info.prefix);
@@ -162,14 +240,18 @@ void WriteImportDesc(Buffer& b, const TextModule& m, const ImportRef& imp) {
       b.U32(m.funcs[imp.index].type.index);
       return;
     case Space::kTable:
-      b.Byte(m.tables[imp.index].ref_type);
+      WriteValType(b, m.tables[imp.index].ref_type);
       WriteLimits(b, m.tables[imp.index].limits);
       return;
     case Space::kMemory:
       WriteLimits(b, m.memories[imp.index].limits);
       return;
+    case Space::kTag:
+      b.Byte(0x00);  // the exception attribute
+      b.U32(m.tags[imp.index].type.index);
+      return;
     default:
-      b.Byte(m.globals[imp.index].type);
+      WriteValType(b, m.globals[imp.index].type);
       b.Byte(m.globals[imp.index].is_mutable ? 1 : 0);
       return;
   }
@@ -180,19 +262,25 @@ const ImportName& ImportOf(const TextModule& m, const ImportRef& imp) {
     case Space::kFunc: return *m.funcs[imp.index].import;
     case Space::kTable: return *m.tables[imp.index].import;
     case Space::kMemory: return *m.memories[imp.index].import;
+    case Space::kTag: return *m.tags[imp.index].import;
     default: return *m.globals[imp.index].import;
   }
 }
 
 // Element segment encodings 0-7 (spec 5.5.12): bit 0 passive/declarative,
 // bit 1 explicit table (or declarative), bit 2 expressions.
+// The function-index forms give the segment type `(ref func)` (3.0), so
+// they are used for that type only, when every item is a ref.func; a
+// `funcref` segment keeps expressions (its type is `(ref null func)`).
 void WriteElem(Buffer& b, const Elem& e) {
-  bool indices = e.ref_type == kFuncRef;
+  bool indices = e.ref_type == kRefFunc;
   for (const Expr& item : e.items) {
-    indices = indices && item.size() == 1 && item[0].op == Opcode::kRefFunc;
+    indices = indices && item.size() == 1 && item[0].op == Opcode::kRefFunc &&
+              item[0].text_op == nullptr;
   }
   const bool explicit_table =
-      e.mode == Mode::kActive && (e.table.index != 0 || e.ref_type != kFuncRef);
+      e.mode == Mode::kActive &&
+      (e.table.index != 0 || (!indices && !(e.ref_type == kFuncRef)));
   uint8_t flags = indices ? 0 : 4;
   if (e.mode == Mode::kPassive) flags |= 1;
   if (e.mode == Mode::kDeclarative) flags |= 3;
@@ -206,7 +294,7 @@ void WriteElem(Buffer& b, const Elem& e) {
     if (indices) {
       b.Byte(0x00);  // elemkind funcref
     } else {
-      b.Byte(e.ref_type);
+      WriteValType(b, e.ref_type);
     }
   }
   b.U32(static_cast<uint32_t>(e.items.size()));
@@ -235,8 +323,8 @@ void WriteData(Buffer& b, const Data& d) {
 void WriteBody(Buffer& code, const Func& f) {
   Buffer body;
   // Locals as runs of one type.
-  std::vector<std::pair<uint32_t, uint8_t>> runs;
-  for (uint8_t t : f.locals) {
+  std::vector<std::pair<uint32_t, ValType>> runs;
+  for (const ValType& t : f.locals) {
     if (!runs.empty() && runs.back().second == t) {
       ++runs.back().first;
     } else {
@@ -246,7 +334,7 @@ void WriteBody(Buffer& code, const Func& f) {
   body.U32(static_cast<uint32_t>(runs.size()));
   for (const auto& [count, type] : runs) {
     body.U32(count);
-    body.Byte(type);
+    WriteValType(body, type);
   }
   WriteExpr(body, f.body);
   code.Append(body);
@@ -256,9 +344,61 @@ bool UsesDataIndex(const TextModule& m) {
   for (const Func& f : m.funcs) {
     for (const Instr& in : f.body) {
       if (in.op == Opcode::kMemoryInit || in.op == Opcode::kDataDrop) return true;
+      if (in.text_op != nullptr && in.text_op->imm == TextImm::kTypeData) {
+        return true;
+      }
     }
   }
   return false;
+}
+
+void WriteFieldType(Buffer& b, const FieldType& f) {
+  WriteValType(b, f.type);
+  b.Byte(f.is_mutable ? 1 : 0);
+}
+
+// subtype (spec 5.3.10): the plain comptype when final without supertypes.
+void WriteSubType(Buffer& b, const TypeDef& t) {
+  if (!t.is_final || !t.supers.empty()) {
+    b.Byte(t.is_final ? 0x4F : 0x50);
+    b.U32(static_cast<uint32_t>(t.supers.size()));
+    for (const Ref& s : t.supers) b.U32(s.index);
+  }
+  switch (t.kind) {
+    case CompKind::kFunc:
+      b.Byte(0x60);
+      WriteTypes(b, t.sig.params);
+      WriteTypes(b, t.sig.results);
+      return;
+    case CompKind::kStruct:
+      b.Byte(0x5F);
+      b.U32(static_cast<uint32_t>(t.fields.size()));
+      for (const FieldType& f : t.fields) WriteFieldType(b, f);
+      return;
+    case CompKind::kArray:
+      b.Byte(0x5E);
+      WriteFieldType(b, t.fields[0]);
+      return;
+  }
+}
+
+void WriteRecGroup(Buffer& b, const TextModule& m, const RecGroup& g) {
+  if (g.explicit_rec) {
+    b.Byte(0x4E);
+    b.U32(g.count);
+  }
+  for (uint32_t i = 0; i < g.count; ++i) WriteSubType(b, m.types[g.first + i]);
+}
+
+// A table with an initializer takes the 0x40 0x00 form (3.0).
+void WriteTable(Buffer& b, const Table& t) {
+  if (!t.init.empty()) {
+    b.Byte(0x40);
+    b.Byte(0x00);
+  }
+  WriteValType(b, t.ref_type);
+  WriteLimits(b, t.limits);
+  if (!t.init.empty()) WriteExpr(b, t.init);
 }
 
 template <typename T, typename F>
@@ -278,12 +418,8 @@ std::vector<uint8_t> WriteBinary(const TextModule& m) {
   Buffer out;
   out.Fixed(0x6D736100, 4);  // \0asm
   out.Fixed(1, 4);
-  VectorSection(out, 1, m.types, [](Buffer* b, const FuncSig& t) {
-    if (b) {
-      b->Byte(0x60);
-      WriteTypes(*b, t.params);
-      WriteTypes(*b, t.results);
-    }
+  VectorSection(out, 1, m.rec_groups, [&](Buffer* b, const RecGroup& g) {
+    if (b) WriteRecGroup(*b, m, g);
     return true;
   });
   VectorSection(out, 2, m.imports, [&](Buffer* b, const ImportRef& imp) {
@@ -300,19 +436,23 @@ std::vector<uint8_t> WriteBinary(const TextModule& m) {
     return !f.import;
   });
   VectorSection(out, 4, m.tables, [](Buffer* b, const Table& t) {
-    if (b && !t.import) {
-      b->Byte(t.ref_type);
-      WriteLimits(*b, t.limits);
-    }
+    if (b && !t.import) WriteTable(*b, t);
     return !t.import;
   });
   VectorSection(out, 5, m.memories, [](Buffer* b, const Memory& mem) {
     if (b && !mem.import) WriteLimits(*b, mem.limits);
     return !mem.import;
   });
+  VectorSection(out, 13, m.tags, [](Buffer* b, const Tag& t) {
+    if (b && !t.import) {
+      b->Byte(0x00);
+      b->U32(t.type.index);
+    }
+    return !t.import;
+  });
   VectorSection(out, 6, m.globals, [](Buffer* b, const Global& g) {
     if (b && !g.import) {
-      b->Byte(g.type);
+      WriteValType(*b, g.type);
       b->Byte(g.is_mutable ? 1 : 0);
       WriteExpr(*b, g.init);
     }

@@ -104,106 +104,6 @@ absl::Status Parser::BindName(Space space, uint32_t index) {
   return BindId(space, id, index);
 }
 
-// ---- Types ----------------------------------------------------------------
-
-bool Parser::PeekValType() const {
-  const Token& t = Peek();
-  if (t.kind == TokenKind::kLParen) return PeekLParenKeyword("ref");
-  if (t.kind != TokenKind::kKeyword) return false;
-  return t.text == "i32" || t.text == "i64" || t.text == "f32" ||
-         t.text == "f64" || t.text == "v128" || t.text == "funcref" ||
-         t.text == "externref";
-}
-
-absl::StatusOr<uint8_t> Parser::ParseHeapType() {
-  if (PeekKeyword("func")) return (Next(), kFuncRef);
-  if (PeekKeyword("extern")) return (Next(), kExternRef);
-  return Unexpected("a heap type");
-}
-
-absl::StatusOr<uint8_t> Parser::ParseRefType() {
-  if (PeekKeyword("funcref")) return (Next(), kFuncRef);
-  if (PeekKeyword("externref")) return (Next(), kExternRef);
-  if (!PeekLParenKeyword("ref")) return Unexpected("a reference type");
-  Next();
-  Next();
-  // Only nullable references exist in this engine: `(ref null ht)`.
-  WSBX_RETURN_IF_ERROR(ExpectKeyword("null"));
-  WSBX_ASSIGN_OR_RETURN(uint8_t t, ParseHeapType());
-  WSBX_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
-  return t;
-}
-
-absl::StatusOr<uint8_t> Parser::ParseValType() {
-  const std::string_view s = Peek().text;
-  if (Peek().kind == TokenKind::kKeyword) {
-    if (s == "i32") return (Next(), kI32);
-    if (s == "i64") return (Next(), kI64);
-    if (s == "f32") return (Next(), kF32);
-    if (s == "f64") return (Next(), kF64);
-    if (s == "v128") return (Next(), kV128);
-  }
-  if (PeekValType()) return ParseRefType();
-  return Unexpected("a value type");
-}
-
-// `(param $x t)` or `(param t*)`, repeated; names parallel to params.
-absl::Status Parser::ParseParams(FuncSig& sig, std::vector<std::string>* names) {
-  std::unordered_set<std::string_view> seen;  // views of the tokens' names
-  while (PeekLParenKeyword("param")) {
-    Next();
-    Next();
-    if (Peek().kind == TokenKind::kId) {
-      if (names == nullptr) return ErrorAt(Peek(), "unexpected parameter name");
-      const Token& id = Next();
-      if (!seen.insert(id.value).second) {
-        return ErrorAt(id, absl::StrCat("duplicate identifier $", id.value));
-      }
-      WSBX_ASSIGN_OR_RETURN(uint8_t t, ParseValType());
-      sig.params.push_back(t);
-      names->push_back(id.value);
-    } else {
-      while (PeekValType()) {
-        WSBX_ASSIGN_OR_RETURN(uint8_t t, ParseValType());
-        sig.params.push_back(t);
-        if (names != nullptr) names->emplace_back();
-      }
-    }
-    WSBX_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Parser::ParseResults(std::vector<uint8_t>& results) {
-  while (PeekLParenKeyword("result")) {
-    Next();
-    Next();
-    while (PeekValType()) {
-      WSBX_ASSIGN_OR_RETURN(uint8_t t, ParseValType());
-      results.push_back(t);
-    }
-    WSBX_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
-  }
-  return absl::OkStatus();
-}
-
-// typeuse (spec 6.6.3): `(type x)?` then inline params and results.
-absl::Status Parser::ParseTypeUse(TypeUse& use, bool named_params) {
-  use.line = Peek().line;
-  use.col = Peek().col;
-  if (PeekLParenKeyword("type")) {
-    Next();
-    Next();
-    WSBX_ASSIGN_OR_RETURN(use.type, ParseIndex());
-    WSBX_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
-  }
-  WSBX_RETURN_IF_ERROR(
-      ParseParams(use.sig, named_params ? &use.param_names : nullptr));
-  WSBX_RETURN_IF_ERROR(ParseResults(use.sig.results));
-  if (!named_params) use.param_names.assign(use.sig.params.size(), "");
-  return absl::OkStatus();
-}
-
 // Both address types read u64 numbers (3.0 text format of limits): a
 // 32-bit limit past 2^32 is the validator's to refuse, not a text error.
 absl::StatusOr<Limits> Parser::ParseLimits(bool is64) {
@@ -250,25 +150,10 @@ absl::Status Parser::ParseField() {
   if (k == "start") return ParseStartField();
   if (k == "elem") return ParseElemField();
   if (k == "data") return ParseDataField();
+  if (k == "tag") return ParseTagField();
+  if (k == "rec") return ParseTypeField();
   Next();
   return Unexpected("a module field");
-}
-
-absl::Status Parser::ParseTypeField() {
-  Next();
-  Next();
-  const uint32_t index = static_cast<uint32_t>(m_.types.size());
-  WSBX_RETURN_IF_ERROR(BindName(Space::kType, index));
-  WSBX_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "'(func'"));
-  WSBX_RETURN_IF_ERROR(ExpectKeyword("func"));
-  FuncSig sig;
-  std::vector<std::string> names;
-  WSBX_RETURN_IF_ERROR(ParseParams(sig, &names));
-  WSBX_RETURN_IF_ERROR(ParseResults(sig.results));
-  WSBX_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
-  WSBX_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
-  m_.types.push_back(std::move(sig));
-  return absl::OkStatus();
 }
 
 absl::Status Parser::NoteImport(Space kind, uint32_t index) {
@@ -300,6 +185,15 @@ absl::Status Parser::ParseImportField() {
     WSBX_RETURN_IF_ERROR(ParseFuncDesc(f));
     WSBX_RETURN_IF_ERROR(NoteImport(Space::kFunc, m_.funcs.size()));
     m_.funcs.push_back(std::move(f));
+  } else if (PeekKeyword("tag")) {
+    Next();
+    Tag tag;
+    tag.import = std::move(name);
+    WSBX_RETURN_IF_ERROR(BindName(Space::kTag, m_.tags.size()));
+    WSBX_RETURN_IF_ERROR(ParseTypeUse(tag.type, true));
+    NoteImplicitUse(tag.type);
+    WSBX_RETURN_IF_ERROR(NoteImport(Space::kTag, m_.tags.size()));
+    m_.tags.push_back(std::move(tag));
   } else if (k == "table" || k == "memory" || k == "global") {
     Next();
     if (k == "table") {
@@ -345,6 +239,7 @@ absl::Status Parser::ParseExportField() {
   else if (k == "table") e.kind = Space::kTable;
   else if (k == "memory") e.kind = Space::kMemory;
   else if (k == "global") e.kind = Space::kGlobal;
+  else if (k == "tag") e.kind = Space::kTag;
   else return Unexpected("an export description");
   Next();
   WSBX_ASSIGN_OR_RETURN(e.ref, ParseIndex());
@@ -389,23 +284,20 @@ absl::Status Parser::ParseInlineImport(std::optional<ImportName>& import) {
 // A function's type use and, for definitions, locals and body.
 absl::Status Parser::ParseFuncDesc(Func& f) {
   WSBX_RETURN_IF_ERROR(ParseTypeUse(f.type, true));
-  if (!f.type.type) {
-    f.type.implicit_slot = static_cast<int>(m_.implicit_sigs.size());
-    m_.implicit_sigs.push_back(f.type.sig);
-  }
+  NoteImplicitUse(f.type);
   if (f.import) return absl::OkStatus();
   while (PeekLParenKeyword("local")) {
     Next();
     Next();
     if (Peek().kind == TokenKind::kId) {
       const Token& id = Next();
-      WSBX_ASSIGN_OR_RETURN(uint8_t t, ParseValType());
-      f.locals.push_back(t);
+      WSBX_ASSIGN_OR_RETURN(ValType t, ParseValType());
+      f.locals.push_back(std::move(t));
       f.local_names.push_back(id.value);
     } else {
       while (PeekValType()) {
-        WSBX_ASSIGN_OR_RETURN(uint8_t t, ParseValType());
-        f.locals.push_back(t);
+        WSBX_ASSIGN_OR_RETURN(ValType t, ParseValType());
+        f.locals.push_back(std::move(t));
         f.local_names.emplace_back();
       }
     }
@@ -455,11 +347,12 @@ absl::Status Parser::ParseTableField() {
   // Abbreviation: `(table (i32|i64)? reftype (elem ...))`.
   const bool inline64 = PeekKeyword("i64");
   const size_t type_at = (inline64 || PeekKeyword("i32")) ? 1 : 0;
-  const Token& after = Peek(type_at);
-  const bool is_reftype = after.kind == TokenKind::kLParen ||
-                          after.text == "funcref" || after.text == "externref";
+  const bool is_reftype = PeekRefType(type_at);
   if (!is_reftype) {
     WSBX_RETURN_IF_ERROR(ParseTableType(t));
+    // 3.0: `(table tabletype expr)`, every slot set to the expression.
+    ClearLabels();
+    WSBX_RETURN_IF_ERROR(ParseInstrs(t.init));
     m_.tables.push_back(std::move(t));
     return Expect(TokenKind::kRParen, "')'");
   }
@@ -487,6 +380,7 @@ absl::Status Parser::ParseInlineElem(uint32_t table) {
   if (Peek().kind == TokenKind::kLParen) {
     WSBX_RETURN_IF_ERROR(ParseElemExprs(e));
   } else {
+    e.ref_type = kRefFunc;  // `func x*` (3.0 text format of elem)
     while (PeekIndex()) {
       Instr in;
       in.op = Opcode::kRefFunc;
@@ -614,7 +508,7 @@ absl::Status Parser::ParseElemList(Elem& e, bool allow_bare_indices) {
                                            Peek().kind == TokenKind::kRParen);
   if (PeekKeyword("func") || bare) {
     if (!bare) Next();
-    e.ref_type = kFuncRef;
+    e.ref_type = kRefFunc;  // `func x*` abbreviates `(ref func) (ref.func x)*`
     while (PeekIndex()) {
       Instr in;
       in.op = Opcode::kRefFunc;

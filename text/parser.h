@@ -1,7 +1,8 @@
 // Parser from tokens to a TextModule (spec 6.4-6.6), expanding every
-// abbreviation as it reads. Fields in parser.cc, instructions in
-// parser_instr.cc; indices are left for ResolveModule (resolve.cc), except
-// labels, which are lexically scoped and resolved while parsing.
+// abbreviation as it reads. Fields in parser.cc, types in parser_types.cc,
+// instructions in parser_instr.cc and parser_gc.cc; indices are left for
+// ResolveModule (resolve.cc), except labels, which are lexically scoped and
+// resolved while parsing.
 #ifndef WSBX_TEXT_PARSER_H_
 #define WSBX_TEXT_PARSER_H_
 
@@ -40,6 +41,7 @@ class Parser {
   const Token& Next() { return toks_[pos_ < toks_.size() - 1 ? pos_++ : pos_]; }
   absl::Status Expect(TokenKind kind, std::string_view what);
   absl::Status ExpectKeyword(std::string_view kw);
+  absl::Status ExpectLParenKeyword(std::string_view kw);
   absl::Status Unexpected(std::string_view expected) const;
   absl::Status ParseName(std::string* out);
   absl::StatusOr<uint32_t> ParseU32();
@@ -49,14 +51,22 @@ class Parser {
   absl::Status BindName(Space space, uint32_t index);
   absl::Status BindId(Space space, const Token& id, uint32_t index);
 
-  // Types.
+  // Types (parser_types.cc).
   bool PeekValType() const;
-  absl::StatusOr<uint8_t> ParseValType();
-  absl::StatusOr<uint8_t> ParseRefType();
-  absl::StatusOr<uint8_t> ParseHeapType();
+  bool PeekRefType(size_t ahead) const;
+  absl::StatusOr<ValType> ParseValType();
+  absl::StatusOr<ValType> ParseRefType();
+  absl::StatusOr<ValType> ParseHeapType();
   absl::Status ParseParams(FuncSig& sig, std::vector<std::string>* names);
-  absl::Status ParseResults(std::vector<uint8_t>& results);
+  absl::Status ParseResults(std::vector<ValType>& results);
   absl::Status ParseTypeUse(TypeUse& use, bool named_params);
+  void NoteImplicitUse(TypeUse& use);
+  bool PeekFieldType() const;
+  absl::StatusOr<FieldType> ParseFieldType();
+  absl::Status ParseStructFields(TypeDef& t);
+  absl::Status ParseCompType(TypeDef& t);
+  absl::Status ParseTypeDef();
+  absl::Status ParseTagField();
   absl::StatusOr<Limits> ParseLimits(bool is64);
 
   // Module fields.
@@ -112,6 +122,8 @@ class Parser {
   void EndBlock(Expr& out, std::vector<Frame>& stack);
   absl::Status ParseOperator(Expr& out);
   absl::Status ParseLabelAndType(Instr& in);
+  Instr& EmitBlock(Expr& out, Opcode op, const Token& at);
+  Opcode BlockOpcode(const Token& t) const;
   absl::Status ParseEndLabel();
   absl::Status ParseImmediates(Instr& in);
   absl::Status ParseLabelRef(Ref& out);
@@ -121,6 +133,9 @@ class Parser {
   absl::Status ParseConst(Instr& in);
   absl::Status ParseOptionalIndex(Ref& out);
   absl::Status ParseTwoIndices(Instr& in, bool first_optional);
+  // Instructions of text_ops.h (parser_gc.cc).
+  absl::Status ParseTextOpImmediates(Instr& in);
+  absl::Status ParseCatches(Instr& in);
 
   // Labels (parser_instr.cc): the scope stack and its name index.
   void PushLabel(std::string label);

@@ -1,6 +1,7 @@
 // Instructions of the text format (spec 6.5), flat and folded. Mnemonics
-// and immediate kinds come from runtime/opcodes.def alone: a mnemonic maps
-// to its opcode(s), and the immediate kind says what to parse after it.
+// and immediate kinds come from runtime/opcodes.def, and for instructions
+// the engine lacks from text_ops.h: a mnemonic maps to its opcode(s), and
+// the immediate kind says what to parse after it.
 // Nesting is kept on an explicit stack of frames, bounded by kMaxNesting.
 #include <bit>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/status_macros.h"
 #include "text/parser.h"
+#include "text/text_ops.h"
 
 namespace wsbx::text {
 namespace {
@@ -32,6 +34,16 @@ const std::vector<Opcode>* FindMnemonic(const Token& t) {
   if (t.text == "else" || t.text == "end") return nullptr;
   auto it = Mnemonics().find(t.text);
   return it == Mnemonics().end() ? nullptr : &it->second;
+}
+
+const TextOpInfo* FindText(const Token& t) {
+  if (t.kind != TokenKind::kKeyword) return nullptr;
+  return FindTextOp(t.text);
+}
+
+bool IsTryTable(const Token& t) {
+  const TextOpInfo* op = FindText(t);
+  return op != nullptr && op->imm == TextImm::kTryTable;
 }
 
 // Appends an instruction built in place: no Instr temporary on the stack
@@ -110,10 +122,13 @@ void Parser::ClearLabels() {
   label_positions_.clear();
 }
 
-bool Parser::PeekInstr() const { return FindMnemonic(Peek()) != nullptr; }
+bool Parser::PeekInstr() const {
+  return FindMnemonic(Peek()) != nullptr || FindText(Peek()) != nullptr;
+}
 
 bool Parser::PeekFoldedInstr() const {
-  return Peek().kind == TokenKind::kLParen && FindMnemonic(Peek(1)) != nullptr;
+  return Peek().kind == TokenKind::kLParen &&
+         (FindMnemonic(Peek(1)) != nullptr || FindText(Peek(1)) != nullptr);
 }
 
 absl::Status Parser::ParseInstrs(Expr& out) {
@@ -174,34 +189,49 @@ absl::Status Parser::ParseEndLabel() {
   return absl::OkStatus();
 }
 
-// label? blocktype, pushing the label.
+// label? blocktype, and try_table's handlers, then pushes the label: the
+// handlers' labels are those around the try_table (spec 6.5.2).
 absl::Status Parser::ParseLabelAndType(Instr& in) {
   std::string label;
   if (Peek().kind == TokenKind::kId) label = Next().value;
-  PushLabel(std::move(label));
   WSBX_RETURN_IF_ERROR(ParseTypeUse(in.block, false));
   if (!in.block.type && in.block.sig.params.empty() &&
       in.block.sig.results.size() <= 1) {
     in.inline_block = true;
-  } else if (!in.block.type) {
-    in.block.implicit_slot = static_cast<int>(m_.implicit_sigs.size());
-    m_.implicit_sigs.push_back(in.block.sig);
+  } else {
+    NoteImplicitUse(in.block);
   }
+  if (in.text_op != nullptr) WSBX_RETURN_IF_ERROR(ParseCatches(in));
+  PushLabel(std::move(label));
   return absl::OkStatus();
+}
+
+// A block-like instruction's first Instr: try_table nests as a block.
+Instr& Parser::EmitBlock(Expr& out, Opcode op, const Token& at) {
+  Instr& in = Emit(out, op);
+  if (IsTryTable(at)) in.text_op = FindText(at);
+  return in;
 }
 
 // A plain instruction; a block, loop or if opens a frame closed by `end`.
 absl::Status Parser::ParsePlain(Expr& out, std::vector<Frame>& stack) {
-  const Opcode op = (*FindMnemonic(Peek()))[0];
+  const Opcode op = BlockOpcode(Peek());
   if (op != Opcode::kBlock && op != Opcode::kLoop && op != Opcode::kIf) {
     return ParseOperator(out);
   }
   WSBX_RETURN_IF_ERROR(CheckNesting(Peek(), stack.size()));
-  Next();
+  const Token& at = Next();
   Frame& f = stack.emplace_back();
   f.kind = Frame::kFlatBlock;
   f.op = op;
-  return ParseLabelAndType(Emit(out, op));
+  return ParseLabelAndType(EmitBlock(out, op, at));
+}
+
+// block, loop, if (and try_table, as kBlock); kNop for other instructions.
+Opcode Parser::BlockOpcode(const Token& t) const {
+  if (IsTryTable(t)) return Opcode::kBlock;
+  const std::vector<Opcode>* ops = FindMnemonic(t);
+  return ops == nullptr ? Opcode::kNop : (*ops)[0];
 }
 
 // `(block ...)`, `(loop ...)`, `(if label? bt folded* (then ...) (else ...)?)`
@@ -209,13 +239,13 @@ absl::Status Parser::ParsePlain(Expr& out, std::vector<Frame>& stack) {
 absl::Status Parser::OpenFolded(Expr& out, std::vector<Frame>& stack) {
   WSBX_RETURN_IF_ERROR(CheckNesting(Peek(), stack.size()));
   Next();  // (
-  const Opcode op = (*FindMnemonic(Peek()))[0];
+  const Opcode op = BlockOpcode(Peek());
   Frame& f = stack.emplace_back();
   f.op = op;
   if (op == Opcode::kBlock || op == Opcode::kLoop) {
-    Next();
+    const Token& at = Next();
     f.kind = Frame::kFoldedBlock;
-    return ParseLabelAndType(Emit(out, op));
+    return ParseLabelAndType(EmitBlock(out, op, at));
   }
   if (op == Opcode::kIf) {
     Next();
@@ -293,6 +323,12 @@ void Parser::EndBlock(Expr& out, std::vector<Frame>& stack) {
 
 // A non-block instruction: its mnemonic and immediates.
 absl::Status Parser::ParseOperator(Expr& out) {
+  if (const TextOpInfo* text_op = FindText(Peek())) {
+    Next();
+    Instr& in = Emit(out, Opcode::kNop);
+    in.text_op = text_op;
+    return ParseTextOpImmediates(in);
+  }
   const std::vector<Opcode>& ops = *FindMnemonic(Peek());
   Next();
   Opcode op = ops[0];
@@ -475,10 +511,7 @@ absl::Status Parser::ParseImmediates(Instr& in) {
     case ImmKind::kCallIndirect:
       WSBX_RETURN_IF_ERROR(ParseOptionalIndex(in.b));
       WSBX_RETURN_IF_ERROR(ParseTypeUse(in.block, false));
-      if (!in.block.type) {
-        in.block.implicit_slot = static_cast<int>(m_.implicit_sigs.size());
-        m_.implicit_sigs.push_back(in.block.sig);
-      }
+      NoteImplicitUse(in.block);
       return absl::OkStatus();
     case ImmKind::kSelectT:
       return ParseResults(in.types);
@@ -490,7 +523,8 @@ absl::Status Parser::ParseImmediates(Instr& in) {
     case ImmKind::kF64:
       return ParseConst(in);
     case ImmKind::kRefType: {
-      WSBX_ASSIGN_OR_RETURN(in.ref_type, ParseHeapType());
+      WSBX_ASSIGN_OR_RETURN(ValType t, ParseHeapType());
+      in.types.push_back(std::move(t));
       return absl::OkStatus();
     }
     case ImmKind::kMemoryInit: case ImmKind::kTableInit:

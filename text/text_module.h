@@ -14,9 +14,19 @@
 
 namespace wsbx::text {
 
-// Value type bytes as in the binary format (spec 5.3).
+// Value type bytes as in the binary format (spec 5.3); packed storage
+// types for struct and array fields.
 inline constexpr uint8_t kI32 = 0x7F, kI64 = 0x7E, kF32 = 0x7D, kF64 = 0x7C,
-                         kV128 = 0x7B, kFuncRef = 0x70, kExternRef = 0x6F;
+                         kV128 = 0x7B, kI8 = 0x78, kI16 = 0x77;
+// Abstract heap types (spec 5.3.4): each is one byte, and that byte alone
+// also encodes the nullable reference `(ref null ht)`.
+inline constexpr uint8_t kHeapNoExn = 0x74, kHeapNoFunc = 0x73,
+                         kHeapNoExtern = 0x72, kHeapNone = 0x71,
+                         kHeapFunc = 0x70, kHeapExtern = 0x6F, kHeapAny = 0x6E,
+                         kHeapEq = 0x6D, kHeapI31 = 0x6C, kHeapStruct = 0x6B,
+                         kHeapArray = 0x6A, kHeapExn = 0x69;
+// Reference type prefixes: `(ref null ht)` and `(ref ht)`.
+inline constexpr uint8_t kRefNull = 0x63, kRefNonNull = 0x64;
 
 // An index written as a number or as an `$id`; `index` is final once the
 // module is resolved. line:col locate the reference for error messages.
@@ -27,10 +37,65 @@ struct Ref {
   uint32_t col = 0;
 };
 
+// A value or storage type. References carry an abstract heap type byte or,
+// with `heap` 0, a type index in `type`. Comparison looks at the encoding
+// only, so it is meaningful once `type` is resolved.
+struct ValType {
+  uint8_t code = kI32;  // a number, vector or packed type; kRefNull/kRefNonNull
+  uint8_t heap = 0;
+  Ref type;
+
+  static ValType Num(uint8_t code) { return ValType{code, 0, {}}; }
+  static ValType RefTo(bool nullable, uint8_t heap) {
+    return ValType{nullable ? kRefNull : kRefNonNull, heap, {}};
+  }
+  bool is_ref() const { return code == kRefNull || code == kRefNonNull; }
+  bool operator==(const ValType& o) const {
+    return code == o.code && heap == o.heap && type.index == o.type.index;
+  }
+  bool operator<(const ValType& o) const {
+    if (code != o.code) return code < o.code;
+    if (heap != o.heap) return heap < o.heap;
+    return type.index < o.type.index;
+  }
+};
+
+inline const ValType kFuncRef = ValType::RefTo(true, kHeapFunc);
+inline const ValType kExternRef = ValType::RefTo(true, kHeapExtern);
+inline const ValType kRefFunc = ValType::RefTo(false, kHeapFunc);  // (ref func)
+
 struct FuncSig {
-  std::vector<uint8_t> params;
-  std::vector<uint8_t> results;
+  std::vector<ValType> params;
+  std::vector<ValType> results;
   bool operator==(const FuncSig& other) const = default;
+};
+
+// A struct field or an array's element: storage type and mutability.
+struct FieldType {
+  ValType type;
+  bool is_mutable = false;
+  bool operator==(const FieldType& other) const = default;
+};
+
+enum class CompKind : uint8_t { kFunc, kStruct, kArray };
+
+// One entry of the type index space (spec 6.6.2): a composite type with its
+// subtyping header. `final` without supertypes is the plain form.
+struct TypeDef {
+  CompKind kind = CompKind::kFunc;
+  FuncSig sig;                      // kFunc
+  std::vector<FieldType> fields;    // kStruct; kArray: exactly one
+  std::map<std::string, uint32_t> field_names;  // struct field namespace
+  bool is_final = true;
+  std::vector<Ref> supers;
+};
+
+// Consecutive types that form one recursion group; `explicit_rec` when
+// written `(rec ...)`, else a group of one.
+struct RecGroup {
+  uint32_t first = 0;
+  uint32_t count = 0;
+  bool explicit_rec = false;
 };
 
 // `(type x)? (param ...)* (result ...)*`, for functions, blocks and
@@ -46,12 +111,27 @@ struct TypeUse {
   uint32_t col = 0;
 };
 
+struct TextOpInfo;  // text_ops.h: instructions outside runtime/opcodes.def
+
+// A handler of try_table: kind is the binary catch kind (0 catch,
+// 1 catch_ref, 2 catch_all, 3 catch_all_ref).
+struct Catch {
+  uint8_t kind = 0;
+  Ref tag;
+  uint32_t label = 0;
+};
+
 struct Instr {
   Opcode op = Opcode::kNop;
+  // Set for the instructions of text_ops.h; `op` is then kBlock for
+  // try_table (so that it nests as a block) and kNop otherwise.
+  const TextOpInfo* text_op = nullptr;
   // Index immediates: the first and second index of the binary encoding
   // (kMemArg/kMemArgLane/kMemIndex: memory in `a`; kCallIndirect: table in
   // `b`; kTableInit: elem a, table b; kMemoryInit: data a, memory b;
   // kTableCopy/kMemoryCopy: dst a, src b). Labels are depths in a.index.
+  // text_ops.h instructions: the type, tag or label in `a`, the field,
+  // data, elem or second type in `b`, array.new_fixed's count in `bits`.
   Ref a;
   Ref b;
   uint64_t bits = 0;  // constants; v128 and shuffle bytes 0-7
@@ -59,9 +139,11 @@ struct Instr {
   uint64_t offset = 0;      // memarg
   uint32_t align_log2 = 0;  // memarg
   uint8_t lane = 0;
-  uint8_t ref_type = 0;            // ref.null
   std::vector<uint32_t> targets;   // br_table depths, default last
-  std::vector<uint8_t> types;      // select (result t*)
+  // select (result t*); ref.null: its heap type as (ref null ht);
+  // ref.test/ref.cast: the type; br_on_cast(_fail): both types.
+  std::vector<ValType> types;
+  std::vector<Catch> catches;      // try_table
   TypeUse block;                   // kBlockType and kCallIndirect
   bool inline_block = false;       // block type written without a type index
 };
@@ -82,15 +164,16 @@ struct ImportName {
 struct Func {
   TypeUse type;
   std::optional<ImportName> import;
-  std::vector<uint8_t> locals;          // declared locals, params excluded
+  std::vector<ValType> locals;          // declared locals, params excluded
   std::vector<std::string> local_names;  // parallel to locals
   Expr body;
 };
 
 struct Table {
-  uint8_t ref_type = kFuncRef;
+  ValType ref_type = kFuncRef;
   Limits limits;
   std::optional<ImportName> import;
+  Expr init;  // empty: no initializer expression
 };
 
 struct Memory {
@@ -99,7 +182,7 @@ struct Memory {
 };
 
 struct Global {
-  uint8_t type = kI32;
+  ValType type;
   bool is_mutable = false;
   std::optional<ImportName> import;
   Expr init;
@@ -110,11 +193,18 @@ enum class Space : uint8_t {
   kTable = 1,
   kMemory = 2,
   kGlobal = 3,
+  kTag = 4,
   kType,
   kElem,
   kData,
 };
-inline constexpr int kSpaceCount = 7;
+inline constexpr int kSpaceCount = 8;
+
+// An exception tag (3.0): its type is a function type with no results.
+struct Tag {
+  TypeUse type;
+  std::optional<ImportName> import;
+};
 
 struct Export {
   std::string name;
@@ -128,7 +218,7 @@ struct Elem {
   Mode mode = Mode::kPassive;
   Ref table;
   Expr offset;
-  uint8_t ref_type = kFuncRef;
+  ValType ref_type = kFuncRef;
   std::vector<Expr> items;  // function-index lists become `ref.func x` each
 };
 
@@ -146,12 +236,14 @@ struct ImportRef {
 };
 
 struct TextModule {
-  std::vector<FuncSig> types;
+  std::vector<TypeDef> types;
+  std::vector<RecGroup> rec_groups;  // covering `types` in order
   std::vector<ImportRef> imports;
   std::vector<Func> funcs;  // imported first, as every index space
   std::vector<Table> tables;
   std::vector<Memory> memories;
   std::vector<Global> globals;
+  std::vector<Tag> tags;
   std::vector<Export> exports;
   std::optional<Ref> start;
   std::vector<Elem> elems;

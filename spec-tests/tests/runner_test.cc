@@ -103,6 +103,31 @@ TEST_CASE("max_memories reaches the store") {
   CHECK(one.failed == 1);
 }
 
+TEST_CASE("assert_invalid needs a module that decodes and fails validation") {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() /
+      ("wsbx-spectest-phase-" + std::to_string(getpid()) + ".wast");
+  {
+    // Line 1: invalid (decodes, fails validation): passes. Line 2: the
+    // binary ends inside a section, so it is malformed: counted as a
+    // failure of assert_invalid. Line 3: the same bytes as assert_malformed.
+    std::ofstream out(path, std::ios::binary);
+    out << "(assert_invalid (module (memory 0x1_0000_0000)) \"memory size\")\n"
+           "(assert_invalid (module binary \"\\00asm\\01\\00\\00\\00\\05\\05\") \"x\")\n"
+           "(assert_malformed (module binary \"\\00asm\\01\\00\\00\\00\\05\\05\") \"x\")\n";
+  }
+  std::ostringstream out;
+  RunCounts counts = RunScriptFile(path.string(), {}, out);
+  std::filesystem::remove(path);
+  const std::string text = out.str();
+  INFO(text);
+  CHECK(counts.passed == 2);
+  CHECK(counts.failed == 1);
+  CHECK(text.find(path.string() + ":2: assert_invalid: expected an invalid module") !=
+        std::string::npos);
+  CHECK(text.find("but it is malformed") != std::string::npos);
+}
+
 TEST_CASE("a missing script counts as one failure") {
   std::ostringstream out;
   RunCounts counts = RunScriptFile("/nonexistent/x.wast", {}, out);

@@ -11,11 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "api/sandbox_state.h"
 #include "runtime/engine.h"
 #include "runtime/execute/budget.h"
+#include "text/wat.h"
 #include "wasi/audit.h"
 
 namespace wsbx {
@@ -423,6 +425,21 @@ Result<CompiledModule> CompiledModule::FromBytes(
 Result<CompiledModule> CompiledModule::FromFile(const std::string& path) {
   Result<std::vector<uint8_t>> bytes = ReadFile(path);
   if (!bytes.ok()) return bytes.error();
+  // A file named .wat without the binary magic is WebAssembly text, as on
+  // the command line; its errors are PATH:LINE:COL.
+  static constexpr uint8_t kMagic[4] = {0, 'a', 's', 'm'};
+  const bool binary = bytes->size() >= 4 &&
+                      std::equal(kMagic, kMagic + 4, bytes->begin());
+  if (!binary && absl::EndsWith(path, ".wat")) {
+    absl::StatusOr<std::vector<uint8_t>> converted = text::WatToWasm(
+        std::string_view(reinterpret_cast<const char*>(bytes->data()),
+                         bytes->size()));
+    if (!converted.ok()) {
+      return Error(ErrorKind::kLoad,
+                   absl::StrCat(path, ":", converted.status().message()));
+    }
+    *bytes = std::move(*converted);
+  }
   auto module = Load(std::move(*bytes), Limits());
   if (!module.ok()) {
     return Error(module.error().kind(), path + ": " + module.error().message());

@@ -366,4 +366,25 @@ TEST_CASE("a compiled module is shared by many sandboxes") {
   CHECK(missing.error().kind() == wsbx::ErrorKind::kIo);
 }
 
+TEST_CASE("a module file named .wat may be WebAssembly text") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path();
+  const std::string good = (dir / "wsbx-api-add.wat").string();
+  const std::string bad = (dir / "wsbx-api-bad.wat").string();
+  std::ofstream(good) << "(module (func (export \"add\") (param i32 i32) "
+                         "(result i32) (i32.add (local.get 0) (local.get 1))))";
+  std::ofstream(bad) << "(module\n  (func oops))";
+  auto module = wsbx::CompiledModule::FromFile(good);
+  REQUIRE(module.ok());
+  wsbx::Sandbox::Builder b;
+  auto s = b.UseModule(*module).Build();
+  REQUIRE(s.ok());
+  CHECK(*s->Call<int32_t>("add", 2, 3) == 5);
+  auto refused = wsbx::CompiledModule::FromFile(bad);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind() == wsbx::ErrorKind::kLoad);
+  CHECK(refused.error().message().find(bad + ":2:9: ") == 0);
+  std::filesystem::remove(good);
+  std::filesystem::remove(bad);
+}
+
 }  // namespace

@@ -187,6 +187,8 @@ struct SandboxState;
 class CompiledModule {
  public:
   static Result<CompiledModule> FromBytes(std::span<const uint8_t> bytes);
+  // A binary module, or WebAssembly text in a file named .wat that does not
+  // start with the binary magic (errors then read "PATH:LINE:COL: what").
   static Result<CompiledModule> FromFile(const std::string& path);
   // Exported functions with their signatures, e.g. "fib: (i32) -> (i32)".
   std::vector<std::string> DescribeExports() const;

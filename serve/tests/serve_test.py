@@ -133,6 +133,38 @@ def test_cgi_contract(server):
     assert "posted body" in text
 
 
+CGI_WAT = r"""(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory 1)
+  (data (i32.const 64) "Content-Type: text/plain\0d\0a\0d\0ahello from text")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 64))
+    (i32.store (i32.const 4) (i32.const 43))
+    (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+"""
+
+
+def test_a_route_module_may_be_webassembly_text(tmp_path):
+    wat = tmp_path / "fn.wat"
+    wat.write_text(CGI_WAT)
+    bad = tmp_path / "bad.wat"
+    bad.write_text("(module\n  (func oops))")
+    s = Server([write_config(tmp_path, {"/t": {"module": str(wat), "contract": "cgi"}})])
+    try:
+        status, headers, body = s.request("GET", "/t")
+        assert status == 200, body
+        assert body == b"hello from text"
+    finally:
+        assert s.stop() == 0
+    refused = subprocess.run(
+        [WSBX, "serve", "--listen", "127.0.0.1:0",
+         write_config(tmp_path, {"/b": {"module": str(bad)}})],
+        capture_output=True, text=True, timeout=30)
+    assert refused.returncode != 0
+    assert str(bad) + ":2:9: " in refused.stderr, refused.stderr
+
+
 def test_fresh_instance_per_request_and_keep_alive(server):
     c = server.conn()
     for i in range(5):

@@ -48,6 +48,7 @@ def test_traps_carry_their_backtrace(calc):
         calc.call("trap")
     assert e.value.message == "unreachable"
     assert [f.name for f in e.value.backtrace[:2]] == ["inner", "outer"]
+    assert all(f.code_offset > 0 for f in e.value.backtrace[:2])
     assert re.fullmatch(r"trap: unreachable\n  at inner \(func \d+\) \+0x[0-9a-f]+"
                         r"\n  at outer \(func \d+\) \+0x[0-9a-f]+",
                         str(e.value))

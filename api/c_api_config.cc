@@ -298,6 +298,12 @@ const char* wsbx_error_frame_name(const wsbx_error_t* error, size_t frame) {
   return frame < frames.size() ? frames[frame].name.c_str() : "";
 }
 
+int64_t wsbx_error_frame_code_offset(const wsbx_error_t* error, size_t frame) {
+  const auto& frames = error->error.backtrace();
+  if (frame >= frames.size() || !frames[frame].code_offset) return -1;
+  return *frames[frame].code_offset;
+}
+
 // ---------------------------------------------------------------------------
 // Lists of strings
 

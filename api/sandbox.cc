@@ -328,7 +328,7 @@ Error ErrorFromTrap(const Trap& trap, const SandboxState& state) {
   error.set_exit_code(trap.exit_code);
   std::vector<TrapFrame> frames;
   for (const BacktraceFrame& f : trap.backtrace) {
-    frames.push_back({f.func_index, f.func_name});
+    frames.push_back({f.func_index, f.func_name, f.code_offset});
   }
   error.set_backtrace(std::move(frames));
   return error;

@@ -138,8 +138,14 @@ std::string Error::ToString() const {
   for (size_t i = 0; i < backtrace_.size() && i < kShownFrames; ++i) {
     const TrapFrame& f = backtrace_[i];
     text += "\n  at ";
-    text += f.name.empty() ? "func[" + std::to_string(f.func_index) + "]"
-                           : f.name;
+    text += f.name.empty()
+                ? "func " + std::to_string(f.func_index)
+                : f.name + " (func " + std::to_string(f.func_index) + ")";
+    if (f.code_offset.has_value()) {
+      char hex[16];
+      std::snprintf(hex, sizeof(hex), " +0x%x", *f.code_offset);
+      text += hex;
+    }
   }
   if (backtrace_.size() > kShownFrames) {
     text += "\n  ... " + std::to_string(backtrace_.size() - kShownFrames) +

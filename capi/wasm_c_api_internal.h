@@ -77,6 +77,8 @@ struct FrameData {
   std::weak_ptr<StoreCore> store;
   const Instance* instance = nullptr;
   uint32_t func_index = 0;
+  uint32_t module_offset = 0;  // of the active instruction; 0 if unknown
+  uint32_t func_offset = 0;    // the same, from the function's first byte
 };
 
 struct TrapData {

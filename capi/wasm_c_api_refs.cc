@@ -10,6 +10,8 @@
 #include <utility>
 
 #include "capi/wasm_c_api_internal.h"
+#include "runtime/compile/code.h"
+#include "runtime/module.h"
 #include "runtime/store/store.h"
 #include "runtime/value.h"
 #include "wsbx/wasm.h"
@@ -120,8 +122,17 @@ wasm_trap_t* NewTrapFrom(StoreCore& core, const Trap& trap) {
   data->message = trap.message.empty() ? std::string(TrapKindMessage(trap.kind))
                                        : trap.message;
   for (const BacktraceFrame& f : trap.backtrace) {
-    data->frames.push_back(
-        FrameData{core.weak_from_this(), f.instance, f.func_index});
+    FrameData frame{core.weak_from_this(), f.instance, f.func_index};
+    if (f.code_offset.has_value()) {
+      frame.module_offset = *f.code_offset;
+      const Module& m = *f.instance->module;
+      if (m.code != nullptr && f.func_index >= m.num_imported_funcs) {
+        const uint32_t start =
+            m.code->funcs[f.func_index - m.num_imported_funcs].body_offset;
+        frame.func_offset = *f.code_offset - start;
+      }
+    }
+    data->frames.push_back(std::move(frame));
   }
   return new wasm_trap_t(std::move(data));
 }
@@ -279,8 +290,11 @@ uint32_t wasm_frame_func_index(const wasm_frame_t* frame) noexcept {
   return frame->data.func_index;
 }
 
-// The engine keeps no map from its code back to binary offsets.
-size_t wasm_frame_func_offset(const wasm_frame_t*) noexcept { return 0; }
-size_t wasm_frame_module_offset(const wasm_frame_t*) noexcept { return 0; }
+size_t wasm_frame_func_offset(const wasm_frame_t* frame) noexcept {
+  return frame->data.func_offset;
+}
+size_t wasm_frame_module_offset(const wasm_frame_t* frame) noexcept {
+  return frame->data.module_offset;
+}
 
 }  // extern "C"

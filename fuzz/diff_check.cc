@@ -118,11 +118,16 @@ std::string TrapName(const std::optional<Trap>& trap) {
   return absl::StrCat("trap \"", trap->message, "\"");
 }
 
-// The functions a trap unwound through, innermost first.
+// The functions a trap unwound through, innermost first, each with the
+// module offset of its active instruction: both modes map their code back
+// to the same wasm instruction.
 std::string Backtrace(const Trap& trap) {
   std::string out;
   for (const BacktraceFrame& frame : trap.backtrace) {
-    absl::StrAppend(&out, out.empty() ? "" : " < ", frame.func_index);
+    absl::StrAppend(&out, out.empty() ? "" : " < ", frame.func_index, "@",
+                    frame.code_offset.has_value()
+                        ? absl::StrCat(*frame.code_offset)
+                        : std::string("?"));
   }
   return out;
 }

@@ -85,9 +85,32 @@ std::string_view TrapKindMessage(TrapKind kind) {
   return "unknown trap";
 }
 
+namespace {
+
+// "fib (func 3) +0x1a2", or "func 3 +0x1a2" without a name; the offset is
+// the module's, as other runtimes print it.
+std::string FrameText(const BacktraceFrame& frame) {
+  std::string out = frame.func_name.empty()
+                        ? absl::StrCat("func ", frame.func_index)
+                        : absl::StrCat(frame.func_name, " (func ",
+                                       frame.func_index, ")");
+  if (frame.code_offset.has_value()) {
+    absl::StrAppend(&out, absl::StrFormat(" +0x%x", *frame.code_offset));
+  }
+  return out;
+}
+
+bool SameFrameLine(const BacktraceFrame& a, const BacktraceFrame& b) {
+  return a.func_index == b.func_index && a.module_name == b.module_name &&
+         a.code_offset == b.code_offset;
+}
+
+}  // namespace
+
 // Deep recursion can leave tens of thousands of frames: runs of the same
-// function collapse into one line with a count, and at most kMaxLines lines
-// are printed, so a trap report stays readable and bounded.
+// function at the same offset (a recursive call) collapse into one line
+// with a count, and at most kMaxLines lines are printed, so a trap report
+// stays readable and bounded.
 std::string Trap::ToString() const {
   constexpr size_t kMaxLines = 32;
   std::string out =
@@ -102,12 +125,10 @@ std::string Trap::ToString() const {
     const BacktraceFrame& frame = backtrace[i];
     size_t run = 1;
     while (i + run < backtrace.size() &&
-           backtrace[i + run].func_index == frame.func_index &&
-           backtrace[i + run].module_name == frame.module_name) {
+           SameFrameLine(backtrace[i + run], frame)) {
       ++run;
     }
-    absl::StrAppend(&out, "\n  at func[", frame.func_index, "]");
-    if (!frame.func_name.empty()) absl::StrAppend(&out, " ", frame.func_name);
+    absl::StrAppend(&out, "\n  at ", FrameText(frame));
     if (run > 1) absl::StrAppend(&out, " (", run, " frames)");
     ++lines;
     i += run;

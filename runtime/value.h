@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,9 +91,15 @@ std::string_view TrapKindMessage(TrapKind kind);
 
 struct BacktraceFrame {
   uint32_t func_index = 0;
-  std::string func_name;  // from the name section, or empty
+  // From the name section, else the function's first export, else empty.
+  std::string func_name;
   std::string module_name;
   const Instance* instance = nullptr;  // whose code the frame runs
+  // Module offset of the wasm instruction the frame was running: the one
+  // that trapped (or the call into the host function that did) for the
+  // innermost frame, the active call for the others. Unknown for frames
+  // whose code holds no record of it.
+  std::optional<uint32_t> code_offset = std::nullopt;
 };
 
 struct Trap {

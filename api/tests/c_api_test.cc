@@ -3,7 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -195,7 +197,31 @@ TEST_CASE("C API: traps, budgets, load and link errors") {
   CHECK(std::string(wsbx_error_frame_name(error.e, 0)) == "inner");
   CHECK(std::string(wsbx_error_frame_name(error.e, 1)) == "outer");
   CHECK(std::string(wsbx_error_frame_name(error.e, 99)).empty());
-  CHECK(error.text() == "trap: unreachable\n  at inner\n  at outer");
+  // Each frame's offset names its opcode in the guest's own bytes: the
+  // unreachable that trapped, then the call to inner.
+  const int64_t inner_at = wsbx_error_frame_code_offset(error.e, 0);
+  const int64_t outer_at = wsbx_error_frame_code_offset(error.e, 1);
+  CHECK(wsbx_error_frame_code_offset(error.e, 99) == -1);
+  {
+    std::ifstream in(Guest("WSBX_TEST_CALC"), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+    REQUIRE(inner_at > 0);
+    REQUIRE(outer_at > 0);
+    REQUIRE(outer_at < static_cast<int64_t>(bytes.size()));
+    REQUIRE(inner_at < static_cast<int64_t>(bytes.size()));
+    CHECK(bytes[inner_at] == 0x00);
+    CHECK(bytes[outer_at] == 0x10);
+  }
+  char text[160];
+  std::snprintf(text, sizeof(text),
+                "trap: unreachable\n  at inner (func %u) +0x%llx\n"
+                "  at outer (func %u) +0x%llx",
+                wsbx_error_frame_func_index(error.e, 0),
+                static_cast<unsigned long long>(inner_at),
+                wsbx_error_frame_func_index(error.e, 1),
+                static_cast<unsigned long long>(outer_at));
+  CHECK(error.text() == text);
   error = wsbx_sandbox_call(s, "spin", nullptr, 0, nullptr, 0);
   CHECK(error.kind() == WSBX_ERROR_FUEL);
   CHECK(wsbx_error_is_guest_error(error.e));

@@ -170,8 +170,24 @@ TEST_CASE("host callbacks: a trap's message and a mistyped result") {
     wasm_name_delete(&m);
     return t;
   };
-  CHECK(Message(Call1(e.Func(kCallF), WASM_I32_VAL(1), &r)) ==
-        "refused by host");
+  wasm_trap_t* refused = Call1(e.Func(kCallF), WASM_I32_VAL(1), &r);
+  REQUIRE(refused != nullptr);
+  {
+    // The only wasm frame is call_f, at its call of the host function:
+    // (local.get 0) (call $f) is 20 00 10 00 0b in the module's bytes.
+    wasm_byte_vec_t binary;
+    ReadModule(&binary);
+    const std::string bytes(binary.data, binary.size);
+    wasm_byte_vec_delete(&binary);
+    const size_t body = bytes.find(std::string("\x20\x00\x10\x00\x0b", 5));
+    REQUIRE(body != std::string::npos);
+    wasm_frame_t* origin = wasm_trap_origin(refused);
+    REQUIRE(origin != nullptr);
+    CHECK(wasm_frame_module_offset(origin) == body + 2);
+    CHECK(wasm_frame_func_offset(origin) == 2);
+    wasm_frame_delete(origin);
+  }
+  CHECK(Message(refused) == "refused by host");
   g_host = [](const wasm_val_vec_t*, wasm_val_vec_t* results) -> wasm_trap_t* {
     results->data[0].kind = WASM_I64;
     results->data[0].of.i64 = 1;

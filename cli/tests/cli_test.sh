@@ -21,6 +21,45 @@ expect "negative argument after --" 0 "-3" "" -- "$wsbx" run "$trap" --invoke di
 expect "multi-value results" 0 "2.5" "" -- "$wsbx" run "$trap" --invoke pair
 expect "divide by zero traps" 134 "" "integer divide by zero" -- "$wsbx" run "$trap" --invoke divide 1 0
 expect "trap names the frames" 134 "" "inner" -- "$wsbx" run "$trap" --invoke crash
+
+# offset_of FILE HEX SKIP: the module offset of the bytes HEX (the first
+# match on a byte boundary) plus SKIP, as the backtrace prints it.
+offset_of() {
+  local hex before
+  hex=$(od -An -v -tx1 "$1" | tr -d ' \n')
+  before=${hex%%"$2"*}
+  if [ "$before" = "$hex" ] || [ $(( ${#before} % 2 )) = 1 ]; then
+    echo "no $2 in $1"
+    return
+  fi
+  printf '0x%x' $(( ${#before} / 2 + $3 ))
+}
+# Bodies of trap.wat: divide (size 7), inner (3), outer (4), bad_convert.
+div_at=$(offset_of "$trap" 0700200020016d0b 6)
+inner_at=$(offset_of "$trap" 0300000b 2)
+outer_at=$(offset_of "$trap" 040010010b 2)
+convert_at=$(offset_of "$trap" 0000c07fa81a0b 4)
+# same FILE TEXT: FILE holds exactly TEXT (grep -F would take each line
+# of a multi-line TEXT on its own).
+same() { [ "$(cat "$1")" = "$2" ]; }
+for mode in optimized plain; do
+  expect "backtrace: a trap names function, index, offset ($mode)" 134 "" \
+    "at divide (func 0) +$div_at" -- \
+    "$wsbx" run "$trap" --compile $mode --invoke divide 1 0
+  check "... and is the whole report ($mode)" same "$tmp/err" \
+    "wsbx: trap: integer divide by zero
+  at divide (func 0) +$div_at"
+  expect "backtrace: innermost frame at the trap ($mode)" 134 "" \
+    "at inner (func 1) +$inner_at" -- \
+    "$wsbx" run "$trap" --compile $mode --invoke crash
+  check "... its caller at the call ($mode)" same "$tmp/err" \
+    "wsbx: trap: unreachable
+  at inner (func 1) +$inner_at
+  at outer (func 2) +$outer_at"
+  expect "backtrace: an unnamed function by its export ($mode)" 134 "" \
+    "at bad_convert (func 5) +$convert_at" -- \
+    "$wsbx" run "$trap" --compile $mode --invoke bad_convert
+done
 expect "_start runs by default" 0 "" "" -- "$wsbx" run "$trap"
 expect "no _start" 1 "" "no exported function '_start'" -- "$wsbx" run "$fib"
 expect "unknown export" 1 "" "no exported function 'nope'" -- "$wsbx" run "$fib" --invoke nope
@@ -200,7 +239,7 @@ check "... says so and lists its functions" \
   has "$tmp/err" "--invoke NAME (exported functions: value)"
 expect "a trap in _initialize" 134 "" "trap: unreachable" -- \
   "$wsbx" run "$tmp/reactor_trap.wasm" --invoke f
-check "... names _initialize's frame" has "$tmp/err" "at func[0] init"
+check "... names _initialize's frame" has "$tmp/err" "at init (func 0) +0x"
 expect "_start and _initialize both is refused" 1 "" \
   "exports both _start and _initialize" -- \
   "$wsbx" run "$tmp/reactor_command.wasm"

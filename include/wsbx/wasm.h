@@ -361,7 +361,10 @@ WASM_API_EXTERN struct wasm_instance_t* wasm_frame_instance(
     const wasm_frame_t* frame) WSBX_NOEXCEPT;
 WASM_API_EXTERN uint32_t wasm_frame_func_index(const wasm_frame_t* frame)
     WSBX_NOEXCEPT;
-/* wsbx does not map code positions back to the binary: both are 0. */
+/* The byte offset of the frame's active instruction (the one that trapped,
+ * or the call into a host function that did, or the active call) from the
+ * start of the module binary, and from the function's first instruction;
+ * both 0 when unknown. */
 WASM_API_EXTERN size_t wasm_frame_func_offset(const wasm_frame_t* frame)
     WSBX_NOEXCEPT;
 WASM_API_EXTERN size_t wasm_frame_module_offset(const wasm_frame_t* frame)

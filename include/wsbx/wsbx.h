@@ -133,6 +133,10 @@ WSBX_API uint32_t wsbx_error_frame_func_index(const wsbx_error_t* error,
 /* From the name section or an export; "" when unknown or out of range. */
 WSBX_API const char* wsbx_error_frame_name(const wsbx_error_t* error,
                                            size_t frame);
+/* Module offset of the instruction the frame was running (the trapping
+ * one, or the active call); -1 when unknown or out of range. */
+WSBX_API int64_t wsbx_error_frame_code_offset(const wsbx_error_t* error,
+                                              size_t frame);
 
 /* ------------------------------------------------------------------------
  * Lists of strings */

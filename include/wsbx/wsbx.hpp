@@ -102,6 +102,9 @@ const char* ToString(ErrorKind kind);
 struct TrapFrame {
   uint32_t func_index = 0;
   std::string name;  // from the name section or an export, else empty
+  // Module offset of the instruction the frame was running (the trapping
+  // one, or the active call); nullopt when unknown.
+  std::optional<uint32_t> code_offset = std::nullopt;
 };
 
 class Error {
@@ -119,7 +122,7 @@ class Error {
   // refusal), as opposed to configuration, loading and linking.
   bool is_guest_error() const;
   // "trap: integer divide by zero" plus a line per frame (the innermost
-  // 16 of a deep backtrace).
+  // 16 of a deep backtrace), e.g. "  at fib (func 3) +0x1a2".
   std::string ToString() const;
 
   Error& set_exit_code(int code) {

@@ -69,6 +69,7 @@ _SIGNATURES = {
     "wsbx_error_frame_count": (c_size_t, [_P]),
     "wsbx_error_frame_func_index": (c_uint32, [_P, c_size_t]),
     "wsbx_error_frame_name": (c_char_p, [_P, c_size_t]),
+    "wsbx_error_frame_code_offset": (c_int64, [_P, c_size_t]),
     "wsbx_strings_size": (c_size_t, [_P]),
     "wsbx_strings_get": (c_char_p, [_P, c_size_t]),
     "wsbx_strings_delete": (None, [_P]),

@@ -17,6 +17,9 @@ class Frame:
     """One wasm frame of a trap's backtrace, innermost first."""
     func_index: int
     name: str  # from the name section or an export, else ""
+    # Module offset of the instruction the frame was running (the trapping
+    # one, or the active call); None when unknown.
+    code_offset: "int | None" = None
 
 
 class WsbxError(Exception):
@@ -108,6 +111,10 @@ _BY_KIND = {
 }
 
 
+def _offset(raw):
+    return None if raw < 0 else raw
+
+
 def take(handle):
     """The exception for a wsbx_error_t* (freed here), or None for NULL."""
     if not handle:
@@ -119,7 +126,8 @@ def take(handle):
                 else "trap")
         frames = [
             Frame(lib.wsbx_error_frame_func_index(handle, i),
-                  lib.wsbx_error_frame_name(handle, i).decode(errors="replace"))
+                  lib.wsbx_error_frame_name(handle, i).decode(errors="replace"),
+                  _offset(lib.wsbx_error_frame_code_offset(handle, i)))
             for i in range(lib.wsbx_error_frame_count(handle))
         ]
         return _BY_KIND[kind](

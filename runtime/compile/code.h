@@ -231,11 +231,20 @@ struct FuncCode {
   uint32_t num_params = 0;   // slots
   uint32_t num_results = 0;  // slots
   uint32_t frame_slots = 0;  // locals plus the maximum operand height
+  uint32_t body_offset = 0;  // module offset of the body's first instruction
+};
+
+// An instruction that can trap or call (code_sites.h): 8 bytes per site.
+struct CodeSite {
+  uint32_t pos;     // word index of the instruction's handler word
+  uint32_t offset;  // module offset of the wasm instruction's opcode byte
 };
 
 struct CompiledCode {
   std::vector<CodeWord> code;
   std::vector<FuncCode> funcs;  // indexed by defined-function index
+  // In code order; trap reports map a pc back to the wasm binary with it.
+  std::vector<CodeSite> sites;
 };
 
 // The interpreter's handler address for each IOp (computed-goto labels).

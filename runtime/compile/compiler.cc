@@ -23,6 +23,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "runtime/decode/body_instrs.h"
 #include "runtime/compile/code.h"
+#include "runtime/compile/code_sites.h"
 #include "runtime/decode/instr.h"
 #include "runtime/compile/pairs.h"
 #include "runtime/status_macros.h"
@@ -198,10 +199,12 @@ class FunctionCompiler {
   // `type_ids` holds the canonical id of each of the module's types.
   FunctionCompiler(const Module& module, std::span<const uint32_t> type_ids,
                    std::vector<CodeWord>& code, const void* const* handlers,
+                   std::vector<CodeSite>& sites,
                    std::vector<CallFixup>& call_fixups, bool plain)
       : module_(module),
         type_ids_(type_ids),
         code_(code),
+        sites_(sites),
         handlers_(handlers),
         call_fixups_(call_fixups),
         plain_(plain) {
@@ -224,12 +227,14 @@ class FunctionCompiler {
     const void* handler = handlers_[static_cast<int>(op)];
     code_.push_back(reinterpret_cast<uintptr_t>(handler));
     instrs_.push_back({at, op});
+    if (IsCodeSite(op)) sites_.push_back({at, wasm_offset_});
     return at;
   }
   // Removes the instructions from `pos` on (a fused form replaces them).
   void Truncate(uint32_t pos) {
     code_.resize(pos);
     while (!instrs_.empty() && instrs_.back().pos >= pos) instrs_.pop_back();
+    while (!sites_.empty() && sites_.back().pos >= pos) sites_.pop_back();
   }
   uint32_t Word(uint64_t w) {
     code_.push_back(w);
@@ -463,6 +468,12 @@ class FunctionCompiler {
   const Module& module_;
   std::span<const uint32_t> type_ids_;
   std::vector<CodeWord>& code_;
+  // Trap and call sites of the code (code_sites.h), each tagged with
+  // wasm_offset_: the wasm instruction being compiled when it is emitted,
+  // so a fused form names the last instruction it absorbs (the one that
+  // can trap: a load, not the add folded into its address).
+  std::vector<CodeSite>& sites_;
+  uint32_t wasm_offset_ = 0;
   const void* const* handlers_;
   std::vector<CallFixup>& call_fixups_;
   const bool plain_;  // CompileMode::kPlain: no aliases, fusion or groups
@@ -622,6 +633,7 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   const uint32_t num_params = SlotsOf(type.params);
   const uint32_t num_results = SlotsOf(type.results);
   out->entry = Pos();
+  out->body_offset = body.code_offset;
   out->num_params = num_params;
   out->num_results = num_results;
   // The previous body's state (its vectors keep their storage).
@@ -645,6 +657,8 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
   if (alias_.size() < h_) GrowSlots(h_);
   std::fill_n(alias_.begin(), h_, kNoWord);
   std::fill_n(upper_.begin(), h_, 0);
+  // Enter's traps (stack, fuel) are reported at the body's first byte.
+  wasm_offset_ = body.code_offset;
   Op(IOp::kEnter);
   Word(Pack(num_params, local_slots));
   uint32_t frame_word = Word(0);
@@ -675,6 +689,7 @@ absl::Status FunctionCompiler::Compile(const FunctionBody& body,
         continue;
       }
     }
+    wasm_offset_ = in.offset;
     CountInstr(in.op);
     WSBX_RETURN_IF_ERROR(CompileInstr(in));
   }
@@ -1132,8 +1147,8 @@ struct BodyCompiler::State {
       : module(m),
         compiled(std::make_shared<CompiledCode>()),
         type_ids(CanonicalTypeIds(m.types)),
-        fc(m, type_ids, compiled->code, HandlerTable(), call_fixups,
-           mode == CompileMode::kPlain) {}
+        fc(m, type_ids, compiled->code, HandlerTable(), compiled->sites,
+           call_fixups, mode == CompileMode::kPlain) {}
   Module& module;
   std::shared_ptr<CompiledCode> compiled;
   std::vector<uint32_t> type_ids;  // canonical id per module type index

@@ -72,6 +72,11 @@ struct ExecContext {
 
   // Trap details beyond the kind, set where the trap happened.
   Instance* trap_inst = nullptr;
+  // The trapping instruction, in trap_inst's code; with trap_after_call,
+  // the word after the call that trapped (a host function, or the call
+  // stack) instead.
+  const CodeWord* trap_pc = nullptr;
+  bool trap_after_call = false;
   bool has_message = false;  // message overrides TrapKindMessage(kind)
   std::string message;
   int exit_code = 0;

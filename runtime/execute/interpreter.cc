@@ -15,6 +15,7 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/execute/backtrace.h"
 #include "runtime/execute/budget.h"
 #include "runtime/compile/code.h"
 #include "runtime/execute/exec_context.h"
@@ -151,13 +152,19 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
     mem = mem0 ? mem0->base() : nullptr;          \
     mem_size = mem0 ? mem0->size_bytes() : 0;     \
   } while (0)
-#define CHARGE(n)                                         \
+#define CHARGE(n) CHARGE_AT(0, n)
+// Trapping bodies of pair handlers move pc to their own instruction first
+// (`o` words on), so the trap report names it: only on the trap's path.
+#define CHARGE_AT(o, n)                                   \
   do {                                                    \
     const int64_t charge = static_cast<int64_t>(n);       \
     ctx->fuel -= charge;                                  \
     if (ABSL_PREDICT_FALSE(ctx->fuel < 0)) {              \
       trap = FuelSlowPath(ctx, charge);                   \
-      if (trap != TrapKind::kNone) goto trap_exit;        \
+      if (trap != TrapKind::kNone) {                      \
+        pc += o;                                          \
+        goto trap_exit;                                   \
+      }                                                   \
     }                                                     \
   } while (0)
 #define CHECK_TRAP(expr)                                  \
@@ -191,6 +198,7 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
   {                                                        \
     uint64_t ea = uint64_t{addr} + pc[o + 2];              \
     if (ABSL_PREDICT_FALSE(ea + sizeof(T) > mem_size)) {   \
+      pc += o;                                             \
       TRAP(kMemoryOutOfBounds);                            \
     }                                                      \
     fp[HI(o + 1)] = put(num::Load<T>(mem + ea));           \
@@ -199,6 +207,7 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
   {                                                            \
     uint64_t ea = uint64_t{addr} + pc[o + 2];                  \
     if (ABSL_PREDICT_FALSE(ea + sizeof(T) > mem_size)) {       \
+      pc += o;                                                 \
       TRAP(kMemoryOutOfBounds);                                \
     }                                                          \
     num::Store<T>(mem + ea, static_cast<T>(fp[HI(o + 1)]));    \
@@ -209,15 +218,15 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
     auto a = get(fp[LO(o + 1)]);                    \
     auto b = get(b_expr);                           \
     if (a cmp b) {                                  \
-      CHARGE(pc[o + 4]);                            \
+      CHARGE_AT(o, pc[o + 4]);                      \
       pc += o + static_cast<int64_t>(pc[o + 2]);    \
       NEXT();                                       \
     }                                               \
-    CHARGE(pc[o + 3]);                              \
+    CHARGE_AT(o, pc[o + 3]);                        \
   }
 #define JUMP_FUEL_BODY(o)                        \
   {                                              \
-    CHARGE(pc[o + 2]);                           \
+    CHARGE_AT(o, pc[o + 2]);                     \
     pc += o + static_cast<int64_t>(pc[o + 1]);   \
     NEXT();                                      \
   }
@@ -227,7 +236,7 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
     const uint32_t n = HI(o + 1);                               \
     if (i > n) i = n;                                           \
     const CodeWord* entry = pc + o + 2 + 2 * size_t{i};         \
-    CHARGE(entry[1]);                                           \
+    CHARGE_AT(o, entry[1]);                                     \
     pc += o + static_cast<int64_t>(entry[0]);                   \
     NEXT();                                                     \
   }
@@ -253,6 +262,7 @@ TrapKind Run(ExecContext* ctx, Store* store, const CodeWord* pc, uint64_t* fp,
 #define CALL_BODY(o)                                          \
   {                                                           \
     if (ABSL_PREDICT_FALSE(ctx->depth >= ctx->max_depth)) {   \
+      pc += o;                                                \
       TRAP(kCallStackExhausted);                              \
     }                                                         \
     Frame& f = frames[ctx->depth++];                          \
@@ -414,16 +424,18 @@ call_function: {
   // pc already points after the call instruction.
   if (callee->host) {
     trap = CallHost(ctx, store, inst, callee, fp + argbase);
-    if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_exit;
+    if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_after_call;
     // Host work is not counted as fuel: look at the clock after it instead.
     if (ABSL_PREDICT_FALSE(ctx->deadline.has_value())) {
-      CHECK_TRAP(CheckDeadline(ctx));
+      trap = CheckDeadline(ctx);
+      if (ABSL_PREDICT_FALSE(trap != TrapKind::kNone)) goto trap_after_call;
     }
     RELOAD_MEM();
     NEXT();
   }
   if (ABSL_PREDICT_FALSE(ctx->depth >= ctx->max_depth)) {
-    TRAP(kCallStackExhausted);
+    trap = TrapKind::kCallStackExhausted;
+    goto trap_after_call;
   }
   Frame& f = frames[ctx->depth++];
   f.ret_pc = pc;
@@ -936,8 +948,12 @@ L_ElemDrop:
 #include "runtime/execute/interp_fused.inc"
 #include "runtime/execute/interp_simd.inc"
 
+// pc is past the call that trapped: the report looks before it.
+trap_after_call:
+  ctx->trap_after_call = true;
 trap_exit:
   ctx->trap_inst = inst;
+  ctx->trap_pc = pc;
   return trap;
 #undef NEXT
 #undef LO
@@ -945,38 +961,8 @@ trap_exit:
 #undef TRAP
 #undef RELOAD_MEM
 #undef CHARGE
+#undef CHARGE_AT
 #undef CHECK_TRAP
-}
-
-std::string FunctionName(const Module& m, uint32_t func_index) {
-  if (func_index < m.function_names.size()) return m.function_names[func_index];
-  return std::string();
-}
-
-// Fills *trap from the frames this Execute pushed, innermost first.
-void FillTrap(ExecContext* ctx, TrapKind kind, uint32_t base_depth,
-              Trap* trap) {
-  trap->kind = kind;
-  ctx->last_trap = kind;
-  trap->message = ctx->has_message ? std::move(ctx->message)
-                                        : std::string(TrapKindMessage(kind));
-  trap->exit_code = kind == TrapKind::kExit ? ctx->exit_code : 0;
-  ctx->has_message = false;
-  ctx->message.clear();
-  trap->backtrace.clear();
-  Instance* inst = ctx->trap_inst;
-  for (uint32_t d = ctx->depth; d > base_depth; --d) {
-    const Frame& f = ctx->frames[d - 1];
-    BacktraceFrame bf;
-    bf.func_index = f.func_index;
-    if (inst != nullptr) {
-      bf.func_name = FunctionName(*inst->module, f.func_index);
-      bf.module_name = inst->module->module_name;
-      bf.instance = inst;
-    }
-    trap->backtrace.push_back(std::move(bf));
-    inst = f.inst;
-  }
 }
 
 TrapKind HostTrap(ExecContext* ctx, TrapKind kind, Trap* trap) {

@@ -326,7 +326,10 @@ uint64_t InstanceBytes(const Module& m) {
   for (const auto& seg : m.elems) {
     bytes += sizeof(std::vector<RefBits>) + seg.items.size() * sizeof(RefBits);
   }
-  if (m.code != nullptr) bytes += m.code->code.size() * sizeof(CodeWord);
+  if (m.code != nullptr) {
+    bytes += m.code->code.size() * sizeof(CodeWord) +
+             m.code->sites.size() * sizeof(CodeSite);
+  }
   return bytes;
 }
 

@@ -231,7 +231,11 @@ TEST_CASE("values and traps print") {
         "indirect call type mismatch");
   Trap trap{
       TrapKind::kUnreachable, "unreachable", 0, {{3, "f", ""}, {0, "", ""}}};
-  CHECK(trap.ToString() == "unreachable\n  at func[3] f\n  at func[0]");
+  CHECK(trap.ToString() == "unreachable\n  at f (func 3)\n  at func 0");
+  trap.backtrace[0].code_offset = 0x1a2;
+  trap.backtrace[1].code_offset = 0x30;
+  CHECK(trap.ToString() ==
+        "unreachable\n  at f (func 3) +0x1a2\n  at func 0 +0x30");
 }
 
 TEST_CASE("import matching: functions and globals") {
@@ -745,8 +749,15 @@ TEST_CASE("trap text: recursive runs collapse and the length is bounded") {
   for (int i = 0; i < 20000; ++i) trap.backtrace.push_back({7, "rec", ""});
   trap.backtrace.push_back({2, "main", ""});
   CHECK(trap.ToString() ==
-        "call stack exhausted\n  at func[7] rec (20000 frames)\n"
-        "  at func[2] main");
+        "call stack exhausted\n  at rec (func 7) (20000 frames)\n"
+        "  at main (func 2)");
+  // A run collapses only where the offset is the same too: the innermost
+  // frame (where it trapped) stands apart from the recursive calls.
+  trap.backtrace[0].code_offset = 0x40;
+  for (size_t i = 1; i < 20000; ++i) trap.backtrace[i].code_offset = 0x38;
+  CHECK(trap.ToString() ==
+        "call stack exhausted\n  at rec (func 7) +0x40\n"
+        "  at rec (func 7) +0x38 (19999 frames)\n  at main (func 2)");
 
   Trap alternating;
   alternating.kind = TrapKind::kUnreachable;

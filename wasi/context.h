@@ -224,14 +224,15 @@ Filestat FilestatOf(const struct stat& st);
 // Writes a 64-byte filestat for `st` at ptr; false when out of bounds.
 bool StoreFilestat(const GuestMemory& mem, uint64_t ptr, const struct stat& st);
 
+// Converts atim/mtim/fstflags to utimensat's pair; false on invalid flags.
+bool TimesFromFlags(uint64_t atim, uint64_t mtim, uint32_t fst,
+                    struct timespec out[2]);
+
 // The implementation of wasi_unstable's `name` given preview1's `impl`: the
 // same for the calls whose ABI did not change, an adapter for those that
 // did, null for a function snapshot 0 does not have (sock_accept).
 using Impl = uint16_t (Context::*)(Call&, const uint64_t*);
 Impl Snapshot0Impl(std::string_view name, Impl impl);
-// Converts atim/mtim/fstflags to utimensat's pair; false on invalid flags.
-bool TimesFromFlags(uint64_t atim, uint64_t mtim, uint32_t fst,
-                    struct timespec out[2]);
 
 }  // namespace wsbx::wasi
 

@@ -9,8 +9,12 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <tuple>
+#include <vector>
 #include <doctest/doctest.h>
 
+#include "runtime/module.h"
+#include "runtime/store/store.h"
 #include "wasi/abi.h"
 #include "wasi/tests/harness.h"
 #include "wasi/tests/test_tree.h"
@@ -59,6 +63,50 @@ TEST_CASE("wasi_unstable has preview1's functions but sock_accept") {
     REQUIRE((*w)->Function(kWasiModuleName, name, &new_sig));
     CHECK_MESSAGE(old_sig == new_sig, name);
   }
+}
+
+// A module whose only content is these function imports, each of type 0
+// (i32, i64, i32, i32) -> i32 or type 1 () -> ().
+Module ImportsOnly(
+    std::vector<std::tuple<std::string, std::string, uint32_t>> imports) {
+  Module m;
+  FuncType seek;
+  seek.params = {ValType::kI32, ValType::kI64, ValType::kI32, ValType::kI32};
+  seek.results = {ValType::kI32};
+  m.types = {seek, FuncType()};
+  for (auto& [module, name, type] : imports) {
+    Import imp;
+    imp.module = module;
+    imp.name = name;
+    imp.func_type = type;
+    m.imports.push_back(imp);
+  }
+  return m;
+}
+
+TEST_CASE("LinkImports takes wasi_unstable and preview1 imports together") {
+  auto w = Wasi::Create(WasiOptions());
+  REQUIRE(w.ok());
+  Store store;
+  std::string unstable(kUnstable), preview1(kWasiModuleName);
+  auto both = (*w)->LinkImports(
+      store, ImportsOnly({{unstable, "fd_seek", 0}, {preview1, "fd_seek", 0},
+                          {unstable, "sched_yield", 1}}));
+  // sched_yield returns an errno: type 1 is wrong for it.
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.status().message() ==
+        "incompatible import type for wasi_unstable.sched_yield: the signature "
+        "differs from wasi_unstable");
+  both = (*w)->LinkImports(
+      store, ImportsOnly({{unstable, "fd_seek", 0}, {preview1, "fd_seek", 0}}));
+  REQUIRE(both.ok());
+  CHECK(both->size() == 2);
+  auto accept = (*w)->LinkImports(store, ImportsOnly({{unstable, "sock_accept", 0}}));
+  REQUIRE_FALSE(accept.ok());
+  CHECK(accept.status().message() ==
+        "unknown import wasi_unstable.sock_accept (not a wasi_unstable function)");
+  auto other = (*w)->LinkImports(store, ImportsOnly({{"wasi", "fd_seek", 0}}));
+  CHECK_FALSE(other.ok());
 }
 
 // Checks a 56-byte snapshot-0 filestat at `s0` against the preview1 one

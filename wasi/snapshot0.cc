@@ -18,8 +18,8 @@ bool StoreSnapshot0Filestat(const GuestMemory& mem, uint64_t ptr,
                             const struct stat& st) {
   Filestat f = FilestatOf(st);
   // linkcount is u32 here: a count beyond it reads as the largest one.
-  uint32_t nlink = f.nlink > UINT32_MAX ? UINT32_MAX
-                                        : static_cast<uint32_t>(f.nlink);
+  uint32_t nlink =
+      f.nlink > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(f.nlink);
   uint8_t buf[snapshot0::kFilestatSize] = {};
   auto put64 = [&](int off, uint64_t v) { std::memcpy(buf + off, &v, 8); };
   put64(0, f.dev);
@@ -85,10 +85,17 @@ uint16_t Context::Snapshot0PathFilestatGet(Call& c, const uint64_t* a) {
 uint16_t Context::Snapshot0FdSeek(Call& c, const uint64_t* a) {
   uint64_t args[4] = {a[0], a[1], a[2], a[3]};
   switch (U32(a[2])) {
-    case snapshot0::kWhenceCur: args[2] = kWhenceCur; break;
-    case snapshot0::kWhenceEnd: args[2] = kWhenceEnd; break;
-    case snapshot0::kWhenceSet: args[2] = kWhenceSet; break;
-    default: break;  // out of range in both: preview1 says inval
+    case snapshot0::kWhenceCur:
+      args[2] = kWhenceCur;
+      break;
+    case snapshot0::kWhenceEnd:
+      args[2] = kWhenceEnd;
+      break;
+    case snapshot0::kWhenceSet:
+      args[2] = kWhenceSet;
+      break;
+    default:
+      break;  // out of range in both: preview1 says inval
   }
   return FdSeek(c, args);
 }

@@ -2,6 +2,7 @@
 // (no sock_accept), the bytes the adapted calls write in the snapshot-0
 // layouts and nothing past them (a canary fills the rest), fd_seek's
 // whence order, and poll_oneoff over 56-byte subscriptions.
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,7 +12,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-#include <doctest/doctest.h>
 
 #include "runtime/module.h"
 #include "runtime/store/store.h"
@@ -89,9 +89,10 @@ TEST_CASE("LinkImports takes wasi_unstable and preview1 imports together") {
   REQUIRE(w.ok());
   Store store;
   std::string unstable(kUnstable), preview1(kWasiModuleName);
-  auto both = (*w)->LinkImports(
-      store, ImportsOnly({{unstable, "fd_seek", 0}, {preview1, "fd_seek", 0},
-                          {unstable, "sched_yield", 1}}));
+  auto both =
+      (*w)->LinkImports(store, ImportsOnly({{unstable, "fd_seek", 0},
+                                            {preview1, "fd_seek", 0},
+                                            {unstable, "sched_yield", 1}}));
   // sched_yield returns an errno: type 1 is wrong for it.
   REQUIRE_FALSE(both.ok());
   CHECK(both.status().message() ==
@@ -101,10 +102,12 @@ TEST_CASE("LinkImports takes wasi_unstable and preview1 imports together") {
       store, ImportsOnly({{unstable, "fd_seek", 0}, {preview1, "fd_seek", 0}}));
   REQUIRE(both.ok());
   CHECK(both->size() == 2);
-  auto accept = (*w)->LinkImports(store, ImportsOnly({{unstable, "sock_accept", 0}}));
+  auto accept =
+      (*w)->LinkImports(store, ImportsOnly({{unstable, "sock_accept", 0}}));
   REQUIRE_FALSE(accept.ok());
   CHECK(accept.status().message() ==
-        "unknown import wasi_unstable.sock_accept (not a wasi_unstable function)");
+        "unknown import wasi_unstable.sock_accept (not a wasi_unstable "
+        "function)");
   auto other = (*w)->LinkImports(store, ImportsOnly({{"wasi", "fd_seek", 0}}));
   CHECK_FALSE(other.ok());
 }
@@ -112,8 +115,8 @@ TEST_CASE("LinkImports takes wasi_unstable and preview1 imports together") {
 // Checks a 56-byte snapshot-0 filestat at `s0` against the preview1 one
 // for the same file at `p1`.
 void CheckSnapshot0Filestat(Harness& h, uint32_t s0, uint32_t p1) {
-  CHECK(h.U64At(s0) == h.U64At(p1));            // dev
-  CHECK(h.U64At(s0 + 8) == h.U64At(p1 + 8));    // ino
+  CHECK(h.U64At(s0) == h.U64At(p1));              // dev
+  CHECK(h.U64At(s0 + 8) == h.U64At(p1 + 8));      // ino
   CHECK(h.ByteAt(s0 + 16) == h.ByteAt(p1 + 16));  // filetype
   for (uint32_t pad = 17; pad < 20; ++pad) CHECK(h.ByteAt(s0 + pad) == 0);
   CHECK(h.U32At(s0 + 20) == h.U64At(p1 + 24));  // nlink, u32
@@ -184,8 +187,9 @@ TEST_CASE("wasi_unstable fd_seek orders whence cur, end, set") {
   TestTree t;
   TestTree::Write(t.root() + "/ten", "0123456789");
   Harness h{WithDir(t)};
-  REQUIRE(h.Open(3, "ten", 0, rights::kFdRead | rights::kFdSeek |
-                                  rights::kFdTell) == kSuccess);
+  REQUIRE(h.Open(3, "ten", 0,
+                 rights::kFdRead | rights::kFdSeek | rights::kFdTell) ==
+          kSuccess);
   uint32_t fd = h.U32At(0);
   auto seek = [&](int64_t offset, uint32_t whence) {
     h.PutValue<uint64_t>(8, ~uint64_t{0});

@@ -206,7 +206,7 @@ Result<std::vector<Extern>> LinkImports(SandboxState& s) {
       for (ValKind k : raw->results) sig.results.push_back(TypeOf(k));
       fn = WrapRaw(&s, s.host_calls.size() - 1, raw);
     } else if (s.wasi_fns[s.host_calls.size() - 1]) {
-      s.wasi->Function(imp.name, &sig);
+      s.wasi->Function(imp.module, imp.name, &sig);
       fn = WrapWasi(&s, s.host_calls.size() - 1);
     }
     if (!fn) {
@@ -368,8 +368,8 @@ Result<void> NewWasi(SandboxState& s) {
   s.wasi_fns.clear();
   for (const Import& imp : s.module->imports) {
     HostFunction fn;
-    if (imp.module == kWasiModuleName && imp.kind == ExternKind::kFunc) {
-      fn = s.wasi->Function(imp.name, nullptr);
+    if (IsWasiModuleName(imp.module) && imp.kind == ExternKind::kFunc) {
+      fn = s.wasi->Function(imp.module, imp.name, nullptr);
     }
     s.wasi_fns.push_back(std::move(fn));
   }

@@ -83,17 +83,17 @@ absl::StatusOr<Extern> LinkOne(Store& store, Wasi& wasi, const Module& module,
                                const Import& imp,
                                const std::vector<Preloaded>& preloaded,
                                UnknownImports unknown) {
-  if (imp.module == kWasiModuleName) {
+  if (IsWasiModuleName(imp.module)) {
     if (imp.kind != ExternKind::kFunc) {
       return absl::NotFoundError("WASI provides functions only");
     }
     FuncType sig;
-    HostFunction fn = wasi.Function(imp.name, &sig);
+    HostFunction fn = wasi.Function(imp.module, imp.name, &sig);
     if (!fn) {
       if (unknown != UnknownImports::kError) {
         return Substitute(store, module, imp, unknown);
       }
-      return absl::NotFoundError("not a wasi_snapshot_preview1 function");
+      return absl::NotFoundError(absl::StrCat("not a ", imp.module, " function"));
     }
     if (!(module.types[imp.func_type] == sig)) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -139,7 +139,7 @@ absl::StatusOr<std::pair<std::string, std::string>> ParsePreload(
         text));
   }
   std::string name(text.substr(0, eq));
-  if (name == kWasiModuleName) {
+  if (IsWasiModuleName(name)) {
     return absl::InvalidArgumentError(
         absl::StrCat("'", name, "' is WASI's own module name"));
   }

@@ -1,6 +1,7 @@
 // The wasi_snapshot_preview1 ABI as the witx files define it: errno values,
 // rights, flags and the byte layouts of the structs the guest passes in
-// linear memory (all little-endian, offsets as in typenames.witx).
+// linear memory (all little-endian, offsets as in typenames.witx), then
+// what wasi_unstable (snapshot 0) lays out differently.
 #ifndef WSBX_WASI_ABI_H_
 #define WSBX_WASI_ABI_H_
 
@@ -138,6 +139,26 @@ inline constexpr uint32_t kSubscriptionSize = 48;  // userdata @0, tag u8 @8,
 inline constexpr uint32_t kEventSize = 32;  // userdata @0, error u16 @8,
                                             // type u8 @10, nbytes @16,
                                             // flags u16 @24
+
+// wasi_unstable (snapshot 0, legacy/preview0 witx) where it differs; its
+// errno, fdflags, oflags, dirent, event, prestat and fdstat layouts are the
+// ones above.
+namespace snapshot0 {
+// whence (u8): a different order from preview1's.
+inline constexpr uint8_t kWhenceCur = 0, kWhenceEnd = 1, kWhenceSet = 2;
+// filestat: linkcount is u32, so everything after it moves up.
+inline constexpr uint32_t kFilestatSize = 56;   // dev @0 ino @8 filetype u8 @16
+                                                // nlink u32 @20 size @24
+                                                // atim @32 mtim @40 ctim @48
+// subscription_clock opens with an `identifier` (u64, ignored).
+inline constexpr uint32_t kSubscriptionSize = 56;  // userdata @0, tag u8 @8,
+                                                   // identifier @16, clock id
+                                                   // u32 @24, timeout @32,
+                                                   // precision @40, flags u16
+                                                   // @48; fd u32 @16
+// The rights snapshot 0 defines: all but sock_accept (bit 29).
+inline constexpr uint64_t kRightsAll = rights::kAll & ~rights::kSockAccept;
+}  // namespace snapshot0
 
 }  // namespace wsbx::wasi
 

@@ -17,6 +17,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,6 +41,18 @@ struct Call {
 
 using Clock = std::chrono::steady_clock;
 using Arg = std::pair<const char*, std::string>;
+
+// Where poll_oneoff finds a subscription's fields (they moved between
+// snapshot 0 and preview1; see abi.h).
+struct SubscriptionLayout {
+  uint32_t size;
+  uint32_t clock_id, clock_timeout, clock_flags;  // offsets in a subscription
+  uint32_t fd;
+};
+inline constexpr SubscriptionLayout kPreview1Subscription = {
+    kSubscriptionSize, 16, 24, 40, 16};
+inline constexpr SubscriptionLayout kSnapshot0Subscription = {
+    snapshot0::kSubscriptionSize, 24, 32, 48, 16};
 
 class Context {
  public:
@@ -130,7 +143,20 @@ class Context {
   uint16_t PathSymlink(Call& c, const uint64_t* a);
   uint16_t PathUnlinkFile(Call& c, const uint64_t* a);
 
+  // snapshot0.cc: the wasi_unstable calls whose ABI differs from preview1's.
+  uint16_t Snapshot0FdFdstatGet(Call& c, const uint64_t* a);
+  uint16_t Snapshot0FdFilestatGet(Call& c, const uint64_t* a);
+  uint16_t Snapshot0FdSeek(Call& c, const uint64_t* a);
+  uint16_t Snapshot0PathFilestatGet(Call& c, const uint64_t* a);
+  uint16_t Snapshot0PollOneoff(Call& c, const uint64_t* a);
+
  private:
+  // What fd_filestat_get and path_filestat_get report, before it is stored
+  // in either snapshot's layout.
+  uint16_t FdStat(Call& c, uint32_t fd, struct stat* st);
+  uint16_t PathStat(Call& c, const uint64_t* a, struct stat* st);
+  // poll_oneoff over subscriptions in `layout`.
+  uint16_t Poll(Call& c, const uint64_t* a, const SubscriptionLayout& layout);
   // Shared by the fd and path functions.
   uint16_t ReadPath(Call& c, uint64_t ptr, uint64_t len, std::string* out);
   uint16_t ResolveFailed(Call& c, const Resolved& r,
@@ -190,11 +216,25 @@ inline uint32_t U32(uint64_t slot) { return static_cast<uint32_t>(slot); }
 
 // The WASI filetype of a host st_mode.
 uint8_t FiletypeOf(unsigned mode);
+// A host stat's filestat fields in nanoseconds and WASI filetypes.
+struct Filestat {
+  uint64_t dev, ino;
+  uint8_t filetype;
+  uint64_t nlink, size, atim, mtim, ctim;
+};
+Filestat FilestatOf(const struct stat& st);
 // Writes a 64-byte filestat for `st` at ptr; false when out of bounds.
 bool StoreFilestat(const GuestMemory& mem, uint64_t ptr, const struct stat& st);
+
 // Converts atim/mtim/fstflags to utimensat's pair; false on invalid flags.
 bool TimesFromFlags(uint64_t atim, uint64_t mtim, uint32_t fst,
                     struct timespec out[2]);
+
+// The implementation of wasi_unstable's `name` given preview1's `impl`: the
+// same for the calls whose ABI did not change, an adapter for those that
+// did, null for a function snapshot 0 does not have (sock_accept).
+using Impl = uint16_t (Context::*)(Call&, const uint64_t*);
+Impl Snapshot0Impl(std::string_view name, Impl impl);
 
 }  // namespace wsbx::wasi
 

@@ -1,7 +1,7 @@
 // The public face of the WASI layer: builds the context (stdio from host
 // fds or the embedder's buffer and sinks, and preopens, in the fd table),
-// the table of the 46 functions with their witx signatures, import linking
-// and the audit log file.
+// the table of the 46 functions with their witx signatures (and, through
+// snapshot0.cc, wasi_unstable's), import linking and the audit log file.
 #include "wasi/wasi.h"
 
 #include <fcntl.h>
@@ -20,7 +20,7 @@ namespace {
 
 using wasi::Call;
 using wasi::Context;
-using Impl = uint16_t (Context::*)(Call&, const uint64_t*);
+using wasi::Impl;
 
 struct FunctionDef {
   std::string_view name;
@@ -29,7 +29,8 @@ struct FunctionDef {
   Impl impl;
 };
 
-// witx order (wasi_snapshot_preview1.witx).
+// witx order (wasi_snapshot_preview1.witx). wasi_unstable has the same
+// signatures for all but sock_accept, which it lacks.
 constexpr FunctionDef kFunctions[] = {
     {"args_get", "ii", true, &Context::ArgsGet},
     {"args_sizes_get", "ii", true, &Context::ArgsSizesGet},
@@ -117,11 +118,38 @@ std::unique_ptr<wasi::FdEntry> StdioEntry(int host_fd, wasi::StdioStream stream,
   return e;
 }
 
+// A host function calling `impl`, named `fname` in traps and audit events.
+HostFunction MakeHostFunction(Context* ctx, const char* fname, Impl impl,
+                              size_t nparams) {
+  return [ctx, fname, impl, nparams](HostContext& host,
+                                     std::span<const uint64_t> args,
+                                     std::span<uint64_t> results) -> TrapKind {
+    if (args.size() != nparams) {
+      host.trap_message = absl::StrCat(fname, ": wrong number of arguments");
+      return TrapKind::kHostError;
+    }
+    Call call{host, wasi::GuestMemory(host.memory), fname};
+    uint16_t err = (ctx->*impl)(call, args.data());
+    if (call.trap != TrapKind::kNone) return call.trap;
+    if (!results.empty()) results[0] = err;
+    return TrapKind::kNone;
+  };
+}
+
 }  // namespace
 
-std::vector<std::string_view> WasiFunctionNames() {
+bool IsWasiModuleName(std::string_view module) {
+  return module == kWasiModuleName || module == kWasiUnstableModuleName;
+}
+
+std::vector<std::string_view> WasiFunctionNames(std::string_view module) {
   std::vector<std::string_view> names;
-  for (const FunctionDef& f : kFunctions) names.push_back(f.name);
+  if (!IsWasiModuleName(module)) return names;
+  bool unstable = module == kWasiUnstableModuleName;
+  for (const FunctionDef& f : kFunctions) {
+    if (unstable && wasi::Snapshot0Impl(f.name, f.impl) == nullptr) continue;
+    names.push_back(f.name);
+  }
   return names;
 }
 
@@ -170,49 +198,47 @@ absl::StatusOr<std::unique_ptr<Wasi>> Wasi::Create(WasiOptions options) {
 }
 
 HostFunction Wasi::Function(std::string_view name, FuncType* signature) {
+  return Function(kWasiModuleName, name, signature);
+}
+
+HostFunction Wasi::Function(std::string_view module, std::string_view name,
+                            FuncType* signature) {
+  if (!IsWasiModuleName(module)) return nullptr;
   const FunctionDef* def = FindFunction(name);
   if (def == nullptr) return nullptr;
-  if (signature != nullptr) *signature = SignatureOf(*def);
-  Context* ctx = ctx_.get();
-  const char* fname = def->name.data();  // literals: NUL-terminated
   Impl impl = def->impl;
-  size_t nparams = def->params.size();
-  return [ctx, fname, impl, nparams](HostContext& host,
-                                     std::span<const uint64_t> args,
-                                     std::span<uint64_t> results) -> TrapKind {
-    if (args.size() != nparams) {
-      host.trap_message = absl::StrCat(fname, ": wrong number of arguments");
-      return TrapKind::kHostError;
-    }
-    Call call{host, wasi::GuestMemory(host.memory), fname};
-    uint16_t err = (ctx->*impl)(call, args.data());
-    if (call.trap != TrapKind::kNone) return call.trap;
-    if (!results.empty()) results[0] = err;
-    return TrapKind::kNone;
-  };
+  if (module == kWasiUnstableModuleName) {
+    impl = wasi::Snapshot0Impl(def->name, impl);
+    if (impl == nullptr) return nullptr;
+  }
+  if (signature != nullptr) *signature = SignatureOf(*def);
+  // Literals, so NUL-terminated; audit events name the function alike in
+  // both modules.
+  const char* fname = def->name.data();
+  return MakeHostFunction(ctx_.get(), fname, impl, def->params.size());
 }
 
 absl::StatusOr<std::vector<Extern>> Wasi::LinkImports(Store& store,
                                                       const Module& module) {
   std::vector<Extern> externs;
   for (const Import& imp : module.imports) {
-    if (imp.module != kWasiModuleName || imp.kind != ExternKind::kFunc) {
+    if (!IsWasiModuleName(imp.module) || imp.kind != ExternKind::kFunc) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown import ", imp.module, ".", imp.name, " (",
                        std::string(ExternKindName(imp.kind)), ")"));
     }
     FuncType sig;
-    HostFunction fn = Function(imp.name, &sig);
+    HostFunction fn = Function(imp.module, imp.name, &sig);
     if (!fn) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown import ", imp.module, ".", imp.name,
-          " (not a wasi_snapshot_preview1 function)"));
+          "unknown import ", imp.module, ".", imp.name, " (not a ", imp.module,
+          " function)"));
     }
     if (imp.func_type >= module.types.size() ||
         !(module.types[imp.func_type] == sig)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "incompatible import type for ", imp.module, ".", imp.name,
-          ": the signature differs from wasi_snapshot_preview1"));
+          ": the signature differs from ", imp.module));
     }
     externs.push_back(Extern::Func(store.AddHostFunction(
         sig, std::move(fn), absl::StrCat(imp.module, ".", imp.name))));

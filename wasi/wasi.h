@@ -1,4 +1,5 @@
-// WASI preview1 (`wasi_snapshot_preview1`), deny by default: a guest gets
+// WASI preview1 (`wasi_snapshot_preview1`), and snapshot 0 (`wasi_unstable`)
+// through the same implementation, deny by default: a guest gets
 // stdin/stdout/stderr, its arguments, clocks and random, plus exactly the
 // directories and environment variables granted in WasiOptions. Every
 // refused operation is recorded as an audit event.
@@ -24,6 +25,12 @@
 namespace wsbx {
 
 inline constexpr std::string_view kWasiModuleName = "wasi_snapshot_preview1";
+// Snapshot 0, still imported by older toolchains (docs/wasi.md,
+// "wasi_unstable").
+inline constexpr std::string_view kWasiUnstableModuleName = "wasi_unstable";
+
+// True for the import module names whose functions Wasi provides.
+bool IsWasiModuleName(std::string_view module);
 
 struct WasiPreopen {
   std::string host_path;   // a host directory
@@ -94,7 +101,7 @@ class Wasi {
   Wasi& operator=(const Wasi&) = delete;
 
   // Resolves a module's imports in import order: every wasi_snapshot_preview1
-  // function becomes a host function in `store`. Any other import, or a WASI
+  // or wasi_unstable function becomes a host function in `store`. Any other import, or a WASI
   // import with the wrong kind or signature, is an error naming it.
   // The Wasi object must outlive every call into the returned functions.
   absl::StatusOr<std::vector<Extern>> LinkImports(Store& store,
@@ -103,6 +110,10 @@ class Wasi {
   // The WASI function `name` as a host function with its witx signature;
   // null `signature` result when the name is not a WASI function.
   HostFunction Function(std::string_view name, FuncType* signature);
+  // The same for module `module` (either WASI module name); null when the
+  // module is neither or has no function `name`.
+  HostFunction Function(std::string_view module, std::string_view name,
+                        FuncType* signature);
 
   // Every refusal so far, oldest first.
   const std::vector<wasi::AuditEvent>& events() const;
@@ -130,8 +141,10 @@ class Wasi {
   std::unique_ptr<wasi::Context> ctx_;
 };
 
-// The 46 function names of wasi_snapshot_preview1, in witx order.
-std::vector<std::string_view> WasiFunctionNames();
+// The 46 function names of wasi_snapshot_preview1, in witx order; for
+// wasi_unstable the 45 of snapshot 0 (no sock_accept); none for other names.
+std::vector<std::string_view> WasiFunctionNames(
+    std::string_view module = kWasiModuleName);
 
 }  // namespace wsbx
 

@@ -43,21 +43,28 @@ uint8_t FiletypeOf(unsigned mode) {
   }
 }
 
-bool StoreFilestat(const GuestMemory& mem, uint64_t ptr, const struct stat& st) {
-  uint8_t buf[kFilestatSize] = {};
-  auto put64 = [&](int off, uint64_t v) { std::memcpy(buf + off, &v, 8); };
+Filestat FilestatOf(const struct stat& st) {
   auto ns = [](const struct timespec& ts) {
     return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull +
            static_cast<uint64_t>(ts.tv_nsec);
   };
-  put64(0, st.st_dev);
-  put64(8, st.st_ino);
-  buf[16] = FiletypeOf(st.st_mode);
-  put64(24, st.st_nlink);
-  put64(32, static_cast<uint64_t>(st.st_size));
-  put64(40, ns(st.st_atim));
-  put64(48, ns(st.st_mtim));
-  put64(56, ns(st.st_ctim));
+  return {st.st_dev, st.st_ino, FiletypeOf(st.st_mode), st.st_nlink,
+          static_cast<uint64_t>(st.st_size), ns(st.st_atim), ns(st.st_mtim),
+          ns(st.st_ctim)};
+}
+
+bool StoreFilestat(const GuestMemory& mem, uint64_t ptr, const struct stat& st) {
+  Filestat f = FilestatOf(st);
+  uint8_t buf[kFilestatSize] = {};
+  auto put64 = [&](int off, uint64_t v) { std::memcpy(buf + off, &v, 8); };
+  put64(0, f.dev);
+  put64(8, f.ino);
+  buf[16] = f.filetype;
+  put64(24, f.nlink);
+  put64(32, f.size);
+  put64(40, f.atim);
+  put64(48, f.mtim);
+  put64(56, f.ctim);
   return mem.Write(ptr, buf, sizeof buf);
 }
 
@@ -214,20 +221,24 @@ uint16_t Context::FdFdstatSetRights(Call& c, const uint64_t* a) {
   return kSuccess;
 }
 
-uint16_t Context::FdFilestatGet(Call& c, const uint64_t* a) {
+uint16_t Context::FdStat(Call& c, uint32_t fd, struct stat* st) {
   FdEntry* e;
-  if (uint16_t err = Lookup(c, U32(a[0]), rights::kFdFilestatGet, &e)) {
-    return err;
-  }
-  struct stat st{};
+  if (uint16_t err = Lookup(c, fd, rights::kFdFilestatGet, &e)) return err;
+  *st = {};
   if (e->in_memory) {
-    st.st_mode = S_IFIFO;  // what a host pipe behind stdio shows
-    st.st_nlink = 1;
-  } else if (fstat(e->host, &st) != 0) {
+    st->st_mode = S_IFIFO;  // what a host pipe behind stdio shows
+    st->st_nlink = 1;
+  } else if (fstat(e->host, st) != 0) {
     return ErrnoFromHost(errno);
   }
   // Say nothing of the host.
-  if (e->stream != StdioStream::kNone) st.st_dev = st.st_ino = 0;
+  if (e->stream != StdioStream::kNone) st->st_dev = st->st_ino = 0;
+  return kSuccess;
+}
+
+uint16_t Context::FdFilestatGet(Call& c, const uint64_t* a) {
+  struct stat st;
+  if (uint16_t err = FdStat(c, U32(a[0]), &st)) return err;
   return StoreFilestat(c.mem, U32(a[1]), st) ? kSuccess : kFault;
 }
 

@@ -80,17 +80,21 @@ uint16_t Context::PathCreateDirectory(Call& c, const uint64_t* a) {
   return kSuccess;
 }
 
-uint16_t Context::PathFilestatGet(Call& c, const uint64_t* a) {
+uint16_t Context::PathStat(Call& c, const uint64_t* a, struct stat* st) {
   WSBX_PATH_PROLOGUE(a[0], rights::kPathFilestatGet, a[2], a[3]);
   // "name/" follows a symlink at name (POSIX), as if asked to.
   bool follow = (U32(a[1]) & kLookupSymlinkFollow) || HasTrailingSlash(path);
-  struct stat st;
   Resolved r = follow ? resolver_.Open(e->host, path, O_PATH, 0, true)
                       : resolver_.OpenParent(e->host, path);
   if (!r.ok()) return ResolveFailed(c, r, {{"fd", Num(U32(a[0]))}, {"path", path}});
-  int rc = follow ? fstat(r.fd.get(), &st)
-                  : fstatat(r.fd.get(), r.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
-  if (rc != 0) return ErrnoFromHost(errno);
+  int rc = follow ? fstat(r.fd.get(), st)
+                  : fstatat(r.fd.get(), r.name.c_str(), st, AT_SYMLINK_NOFOLLOW);
+  return rc == 0 ? kSuccess : ErrnoFromHost(errno);
+}
+
+uint16_t Context::PathFilestatGet(Call& c, const uint64_t* a) {
+  struct stat st;
+  if (uint16_t err = PathStat(c, a, &st)) return err;
   return StoreFilestat(c.mem, U32(a[4]), st) ? kSuccess : kFault;
 }
 

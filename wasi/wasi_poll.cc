@@ -1,5 +1,6 @@
 // poll_oneoff: clock and fd subscriptions, waited for in Context::Wait so
-// the wall-clock deadline can interrupt a sleeping guest.
+// the wall-clock deadline can interrupt a sleeping guest. The subscription
+// layout is a parameter: wasi_unstable's clock subscriptions are longer.
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -53,13 +54,45 @@ uint16_t ClockUntil(uint32_t id, uint64_t timeout, bool abstime,
   return kSuccess;
 }
 
+// A clock subscription at `s`: when it fires, or its error.
+void ReadClock(const GuestMemory& mem, uint64_t s,
+               const SubscriptionLayout& layout, Sub* sub) {
+  uint32_t id = 0;
+  uint64_t timeout = 0;
+  uint16_t flags = 0;
+  mem.Load(s + layout.clock_id, &id);
+  mem.Load(s + layout.clock_timeout, &timeout);
+  mem.Load(s + layout.clock_flags, &flags);
+  Clock::time_point until;
+  sub->error = ClockUntil(id, timeout, flags & kSubclockAbstime, &until);
+  if (sub->error == kSuccess) sub->until = until;
+}
+
+// The event for `sub` (one layout in both snapshots).
+void WriteEvent(const GuestMemory& mem, uint64_t addr, const Sub& sub) {
+  uint8_t ev[kEventSize] = {};
+  std::memcpy(ev, &sub.userdata, 8);
+  std::memcpy(ev + 8, &sub.error, 2);
+  ev[10] = sub.type;
+  if (sub.type != kEventClock) {
+    std::memcpy(ev + 16, &sub.nbytes, 8);
+    std::memcpy(ev + 24, &sub.flags, 2);
+  }
+  mem.Write(addr, ev, sizeof ev);
+}
+
 }  // namespace
 
 uint16_t Context::PollOneoff(Call& c, const uint64_t* a) {
+  return Poll(c, a, kPreview1Subscription);
+}
+
+uint16_t Context::Poll(Call& c, const uint64_t* a,
+                       const SubscriptionLayout& layout) {
   uint64_t in = U32(a[0]), out = U32(a[1]);
   uint32_t nsubs = U32(a[2]);
   if (nsubs == 0 || nsubs > kMaxSubscriptions) return kInval;
-  if (!c.mem.InBounds(in, uint64_t{nsubs} * kSubscriptionSize) ||
+  if (!c.mem.InBounds(in, uint64_t{nsubs} * layout.size) ||
       !c.mem.InBounds(out, uint64_t{nsubs} * kEventSize) ||
       !c.mem.InBounds(U32(a[3]), 4)) {
     return kFault;
@@ -69,26 +102,18 @@ uint16_t Context::PollOneoff(Call& c, const uint64_t* a) {
   std::optional<Clock::time_point> earliest;
   bool immediate = false;
   for (uint32_t i = 0; i < nsubs; ++i) {
-    uint64_t s = in + uint64_t{i} * kSubscriptionSize;
+    uint64_t s = in + uint64_t{i} * layout.size;
     Sub& sub = subs[i];
     c.mem.Load(s, &sub.userdata);
     c.mem.Load(s + 8, &sub.type);
     if (sub.type == kEventClock) {
-      uint32_t id = 0;
-      uint64_t timeout = 0;
-      uint16_t flags = 0;
-      c.mem.Load(s + 16, &id);
-      c.mem.Load(s + 24, &timeout);
-      c.mem.Load(s + 40, &flags);
-      Clock::time_point until;
-      sub.error = ClockUntil(id, timeout, flags & kSubclockAbstime, &until);
-      if (sub.error == kSuccess) {
-        sub.until = until;
-        if (!earliest || until < *earliest) earliest = until;
+      ReadClock(c.mem, s, layout, &sub);
+      if (sub.until && (!earliest || *sub.until < *earliest)) {
+        earliest = sub.until;
       }
     } else if (sub.type == kEventFdRead || sub.type == kEventFdWrite) {
       uint32_t fd = 0;
-      c.mem.Load(s + 16, &fd);
+      c.mem.Load(s + layout.fd, &fd);
       bool read = sub.type == kEventFdRead;
       FdEntry* e = fds_.Get(fd);
       if (e == nullptr) {
@@ -137,15 +162,7 @@ uint16_t Context::PollOneoff(Call& c, const uint64_t* a) {
       sub.ready = true;
     }
     if (!sub.ready && sub.error == kSuccess) continue;
-    uint8_t ev[kEventSize] = {};
-    std::memcpy(ev, &sub.userdata, 8);
-    std::memcpy(ev + 8, &sub.error, 2);
-    ev[10] = sub.type;
-    if (sub.type != kEventClock) {
-      std::memcpy(ev + 16, &sub.nbytes, 8);
-      std::memcpy(ev + 24, &sub.flags, 2);
-    }
-    c.mem.Write(out + uint64_t{nevents} * kEventSize, ev, sizeof ev);
+    WriteEvent(c.mem, out + uint64_t{nevents} * kEventSize, sub);
     ++nevents;
   }
   c.mem.Store<uint32_t>(U32(a[3]), nevents);

@@ -144,6 +144,22 @@ TEST_CASE("a trap in the start function is an error like any other") {
   CHECK(malformed.error().kind() == wsbx::ErrorKind::kLoad);
 }
 
+TEST_CASE("WASI: a guest importing wasi_unstable (snapshot 0) runs") {
+  wsbx::Sandbox::Builder b;
+  b.ModuleFile(Guest("WSBX_TEST_UNSTABLE")).CaptureOutput();
+  auto sandbox = b.Build();
+  REQUIRE_MESSAGE(sandbox.ok(), sandbox.error().ToString());
+  auto status = sandbox->Run();
+  REQUIRE(status.ok());
+  CHECK(*status == 3);  // 9: a snapshot-0 layout check failed in the guest
+  CHECK(sandbox->captured_stdout() == "hi from wasi_unstable\n");
+  bool called = false;
+  for (const auto& [name, count] : sandbox->stats().host_calls) {
+    if (name == "wasi_unstable.fd_filestat_get") called = count > 0;
+  }
+  CHECK(called);
+}
+
 TEST_CASE("WASI: stdin from a buffer, output captured, exit status") {
   auto sandbox = Tool({"upper"}).Stdin("hello, sandbox\n").Build();
   REQUIRE_MESSAGE(sandbox.ok(), sandbox.error().ToString());

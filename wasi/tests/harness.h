@@ -33,13 +33,28 @@ class Harness {
   }
   // Calls `name`; returns the errno (or ~0 for no result).
   uint64_t Call(const char* name, std::vector<uint64_t> args) {
+    return CallIn(kWasiModuleName, name, std::move(args));
+  }
+  // Calls `name` as module `module` (wasi_unstable, say) imports it.
+  uint64_t CallIn(std::string_view module, const char* name,
+                  std::vector<uint64_t> args) {
     FuncType sig;
-    HostFunction fn = wasi_->Function(name, &sig);
+    HostFunction fn = wasi_->Function(module, name, &sig);
     REQUIRE(fn);
     REQUIRE(sig.params.size() == args.size());
     uint64_t result = ~uint64_t{0};
     trap_ = fn(host_, args, std::span<uint64_t>(&result, sig.results.size()));
     return result;
+  }
+  // Fills [addr, addr + len) with `byte`: a canary to show what a call
+  // left untouched.
+  void Fill(uint32_t addr, uint32_t len, uint8_t byte) {
+    std::memset(mem_->base() + addr, byte, len);
+  }
+  uint8_t ByteAt(uint32_t addr) { return mem_->base()[addr]; }
+  template <typename T>
+  void PutValue(uint32_t addr, T v) {
+    std::memcpy(mem_->base() + addr, &v, sizeof v);
   }
   void Put(uint32_t addr, std::string_view s) {
     std::memcpy(mem_->base() + addr, s.data(), s.size());

@@ -95,7 +95,7 @@ std::string VersionText() {
   return absl::StrCat("wsbx ", WSBX_VERSION,
                       " (WebAssembly 2.0 and 3.0 tail calls, extended "
                       "constants, multiple memories, memory64, relaxed SIMD; "
-                      "WASI preview1)");
+                      "WASI preview1 and snapshot 0)");
 }
 
 int Fail(int code, absl::string_view message) {

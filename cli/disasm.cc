@@ -246,22 +246,11 @@ std::string ConstExprText(const ConstExpr& expr) {
   return absl::StrJoin(parts, " ");
 }
 
-std::string FunctionDisplayName(const Module& module, uint32_t func_index) {
-  if (func_index < module.function_names.size() &&
-      !module.function_names[func_index].empty()) {
-    return module.function_names[func_index];
-  }
-  for (const Export& e : module.exports) {
-    if (e.kind == ExternKind::kFunc && e.index == func_index) return e.name;
-  }
-  return "";
-}
-
 absl::StatusOr<std::string> DisassembleFunction(const Module& module,
                                                 uint32_t func_index) {
   const FunctionBody& body =
       module.bodies[func_index - module.num_imported_funcs];
-  std::string name = FunctionDisplayName(module, func_index);
+  std::string name = module.DisplayName(func_index);
   // Names are the module's bytes: quoted and escaped, never printed raw.
   std::string out =
       absl::StrCat("func ", func_index, name.empty() ? "" : " ",
@@ -284,7 +273,7 @@ absl::StatusOr<std::string> DisassembleFunction(const Module& module,
     std::string line = InstrText(instr);
     if (op == Opcode::kCall || op == Opcode::kReturnCall ||
         op == Opcode::kRefFunc) {
-      std::string callee = FunctionDisplayName(module, instr.a);
+      std::string callee = module.DisplayName(instr.a);
       if (!callee.empty()) {
         absl::StrAppend(&line, "  ;; ", wasi::JsonQuote(callee));
       }

@@ -33,10 +33,6 @@ std::string InstrText(const Instr& instr);
 // The instructions of a constant expression, separated by spaces.
 std::string ConstExprText(const ConstExpr& expr);
 
-// The name to show for a function: its name-section name, else the first
-// export name, else empty.
-std::string FunctionDisplayName(const Module& module, uint32_t func_index);
-
 // The body of defined function `func_index` (an index in the function
 // index space, at or past module.num_imported_funcs): a header line, the
 // declared locals, then each instruction with its module offset. The module

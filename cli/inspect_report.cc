@@ -121,7 +121,7 @@ void SegmentsText(const Module& m, std::string& out) {
   if (!m.start) {
     out += "start: none\n";
   } else {
-    std::string name = FunctionDisplayName(m, *m.start);
+    std::string name = m.DisplayName(*m.start);
     absl::StrAppend(&out, "start: ", *m.start, name.empty() ? "" : " ",
                     name.empty() ? "" : JsonQuote(name), "\n");
   }

@@ -139,6 +139,19 @@ struct Module {
   const FuncType& FuncTypeOf(uint32_t func_index) const {
     return types[func_types[func_index]];
   }
+
+  // The name to show for a function (trap reports, disassembly): the name
+  // section's, else the name of its first export, else empty.
+  std::string DisplayName(uint32_t func_index) const {
+    if (func_index < function_names.size() &&
+        !function_names[func_index].empty()) {
+      return function_names[func_index];
+    }
+    for (const Export& e : exports) {
+      if (e.kind == ExternKind::kFunc && e.index == func_index) return e.name;
+    }
+    return std::string();
+  }
 };
 
 }  // namespace wsbx

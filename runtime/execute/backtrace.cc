@@ -16,19 +16,6 @@
 namespace wsbx {
 namespace {
 
-// The name a trap report gives a function: the name section's, else the
-// first export of it, else none.
-std::string FunctionName(const Module& m, uint32_t func_index) {
-  if (func_index < m.function_names.size() &&
-      !m.function_names[func_index].empty()) {
-    return m.function_names[func_index];
-  }
-  for (const Export& e : m.exports) {
-    if (e.kind == ExternKind::kFunc && e.index == func_index) return e.name;
-  }
-  return std::string();
-}
-
 // The wasm offset of the instruction at `pc` in `inst`'s code, or with
 // `after_call` of the call just before it.
 std::optional<uint32_t> CodeOffset(const Instance* inst, const CodeWord* pc,
@@ -75,7 +62,7 @@ void FillTrap(ExecContext* ctx, TrapKind kind, uint32_t base_depth,
       bf.func_name = prev != nullptr && prev->instance == inst &&
                              prev->func_index == f.func_index
                          ? prev->func_name
-                         : FunctionName(*inst->module, f.func_index);
+                         : inst->module->DisplayName(f.func_index);
       bf.module_name = inst->module->module_name;
       bf.instance = inst;
       bf.code_offset = CodeOffset(inst, pc, after_call);

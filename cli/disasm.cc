@@ -52,8 +52,12 @@ std::string FloatText(Bits bits) {
   }
   if (std::isinf(value)) return absl::StrCat(sign, "inf");
   // Enough digits that the text reads back to the same bits.
-  return absl::StrFormat(sizeof(Bits) == 4 ? "%.9g" : "%.17g",
-                         static_cast<double>(value));
+  // (Two calls: clang checks that a format string is a constant.)
+  if constexpr (sizeof(Bits) == 4) {
+    return absl::StrFormat("%.9g", static_cast<double>(value));
+  } else {
+    return absl::StrFormat("%.17g", static_cast<double>(value));
+  }
 }
 
 std::string BlockTypeText(const BlockType& block) {

@@ -103,7 +103,7 @@ class Reader {
       if (absl::Status s = Value(depth + 1, &v); !s.ok()) return s;
       v.key_line = key_line;
       v.key_column = key_column;
-      out->members.emplace_back(std::move(key), std::move(v));
+      out->members.push_back(JsonMember{std::move(key), std::move(v)});
       SkipSpace();
       if (!AtEnd() && Peek() == ',') {
         Advance();

@@ -15,6 +15,8 @@
 
 namespace wsbx {
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
@@ -23,13 +25,20 @@ struct JsonValue {
   // caller parses it with its own rules).
   std::string text;
   std::vector<JsonValue> items;                              // kArray
-  std::vector<std::pair<std::string, JsonValue>> members;   // kObject, in order
+  std::vector<JsonMember> members;  // kObject, in order
   // Where the value starts, 1-based, for error messages.
   size_t line = 1;
   size_t column = 1;
   // For an object's member: where its key starts (0 elsewhere).
   size_t key_line = 0;
   size_t key_column = 0;
+};
+
+// An object's member: its key, then its value. (A struct of its own, not a
+// std::pair, which would need JsonValue complete inside JsonValue.)
+struct JsonMember {
+  std::string first;
+  JsonValue second;
 };
 
 // "object", "string", ... for messages.

@@ -131,7 +131,8 @@ int Disassemble(const Module& m, const InspectOptions& opts) {
   uint32_t end = static_cast<uint32_t>(m.func_types.size());
   // CLI11 gives --disasm without a value as one empty string.
   if (!opts.disasm.empty() && !opts.disasm[0].empty()) {
-    absl::StatusOr<uint32_t> index = FindFunction(m, opts.file, opts.disasm[0]);
+    absl::StatusOr<uint32_t> index =
+        FindFunction(m, DisplayName(opts.file), opts.disasm[0]);
     if (!index.ok()) return Fail(index.status().message());
     first = *index;
     end = first + 1;
@@ -140,7 +141,8 @@ int Disassemble(const Module& m, const InspectOptions& opts) {
   for (uint32_t i = first; i < end; ++i) {
     absl::StatusOr<std::string> text = DisassembleFunction(m, i);
     if (!text.ok()) {
-      return Fail(absl::StrCat(opts.file, ": ", text.status().message()));
+      return Fail(
+          absl::StrCat(DisplayName(opts.file), ": ", text.status().message()));
     }
     absl::StrAppend(&out, i == first ? "" : "\n", *text);
   }
@@ -155,7 +157,9 @@ CLI::App* AddInspectCommand(CLI::App& app, InspectOptions* opts) {
       "inspect",
       "Show a module's sections, imports, exports, memories, tables, "
       "globals, segments and the features it uses, or disassemble it");
-  cmd->add_option("file", opts->file, "The module (.wasm, or .wat text)")
+  cmd->add_option("file", opts->file,
+                  "The module: .wasm, .wat text, or - for stdin")
+      ->type_name("MODULE")
       ->required();
   CLI::Option* json =
       cmd->add_flag("--json", opts->json, "Print one JSON object instead");
@@ -165,6 +169,7 @@ CLI::App* AddInspectCommand(CLI::App& app, InspectOptions* opts) {
                       "or FUNC alone (an index, an export name or a "
                       "name-section name); give it after the module")
           ->expected(0, 1)
+          ->type_name("[FUNC]")
           ->excludes(json);
   return cmd;
 }
@@ -178,14 +183,14 @@ int RunInspect(const InspectOptions& opts) {
     return Disassemble(m, opts);
   }
   ModuleReport report;
-  report.file = opts.file;
+  report.file = DisplayName(opts.file);
   report.module = &m;
   absl::StatusOr<std::vector<SectionSpan>> sections = ListSections(m.bytes);
   absl::StatusOr<std::vector<std::string_view>> features = ModuleFeatures(m);
   if (!sections.ok() || !features.ok()) {
     const absl::Status& s =
         sections.ok() ? features.status() : sections.status();
-    return Fail(absl::StrCat(opts.file, ": ", s.message()));
+    return Fail(absl::StrCat(DisplayName(opts.file), ": ", s.message()));
   }
   report.sections = std::move(*sections);
   report.features = std::move(*features);

@@ -44,7 +44,7 @@ expect "no shell" 2 "" "shell is required" -- "$wsbx" completions
 
 # --help of every subcommand names the kind of each value, never CLI11's
 # generic TEXT/UINT, and the defaults of the limits.
-for sub in run validate completions serve worker; do
+for sub in run validate inspect "policy show" completions serve worker; do
   "$wsbx" $sub --help > "$tmp/help" 2>&1
   check "$sub --help shows value types" [ -z "$(grep -Ew 'TEXT|UINT|INT' "$tmp/help")" ]
 done

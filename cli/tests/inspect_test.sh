@@ -310,6 +310,12 @@ expect "--json with --disasm" 2 "" "excludes" -- "$wsbx" inspect "$tmp/all.wasm"
 "$wat2wasm" "$tmp/mvp.wat" -o "$tmp/mvp.wasm"
 expect "a module from a pipe" 0 "features: none" "" -- \
   sh -c "cat '$tmp/mvp.wasm' | '$wsbx' inspect /dev/stdin"
+expect "inspect - reads stdin" 0 'module "stdin"' "" -- \
+  sh -c "cat '$tmp/mvp.wasm' | '$wsbx' inspect -"
+check "... and reports it" has "$tmp/out" "features: none"
+expect "inspect - reads text too" 0 'module "stdin"' "" -- \
+  sh -c "cat '$tmp/mvp.wat' | '$wsbx' inspect -"
+expect "a text error on stdin" 1 "" "stdin:1:1: " -- sh -c "printf 'x' | '$wsbx' inspect -"
 
 echo "$failures failure(s)"
 [ "$failures" = 0 ]
